@@ -1,0 +1,170 @@
+import type { RunEvent } from './sample.js';
+import type { ThresholdOutcome } from './threshold.js';
+
+/** Schema id written into every result; readers accept exactly the versions listed in `READABLE_RESULT_SCHEMAS`. */
+export const RESULT_SCHEMA = 'meshbench.dev/result/v1';
+export const READABLE_RESULT_SCHEMAS: readonly string[] = [RESULT_SCHEMA];
+
+/** A result document (product.md §3.3). Everything a report or comparison needs; nothing secret. */
+export interface Result {
+  schema: typeof RESULT_SCHEMA;
+  /** `<UTC yyyymmdd-hhmmss>-<scenario>-<6 hex>`; also the file name without `.json`. */
+  id: string;
+  tool: { name: 'meshbench'; version: string };
+  scenario: { name: string; description?: string; sha256: string; spec: unknown };
+  target: ResultTarget;
+  labels: Record<string, string>;
+  startedAt: string;
+  finishedAt: string;
+  trials: number;
+  summary: Summary;
+  /** HdrHistogram compressed base64, values in µs (1 µs … 1 h, 3 significant digits). Keys: see HISTOGRAM_KEYS. */
+  histograms: Record<string, string>;
+  series: Series;
+  events: RunEvent[];
+  thresholds: ThresholdOutcome[];
+}
+
+export type ResultTarget =
+  | { kind: 'sim'; istio: string; seed: number; mesh: unknown }
+  | {
+      kind: 'kube';
+      contexts: string[];
+      load: 'k6' | 'curl';
+      /** Istio version per cluster (istiod image tag). */
+      istio: Record<string, string>;
+      kubernetes: Record<string, string>;
+    }
+  | { kind: 'import'; format: 'k6' | 'fortio'; files: string[]; skippedLines: number };
+
+/**
+ * Histogram key conventions: `latency` (all requests), `latency.<version>`,
+ * `latency.phase.<phase name>`, and over trials `failover.recovery`,
+ * `failover.firstFailoverSuccess`, `failover.failback`, `failover.errors` (a count, not µs).
+ */
+export const HISTOGRAM_KEYS = {
+  latency: 'latency',
+  latencyOfVersion: (v: string) => `latency.${v}`,
+  latencyOfPhase: (p: string) => `latency.phase.${p}`,
+  recovery: 'failover.recovery',
+  firstFailoverSuccess: 'failover.firstFailoverSuccess',
+  failback: 'failover.failback',
+  errorsDuringFailover: 'failover.errors',
+} as const;
+
+export interface Summary {
+  requests: number;
+  errors: number;
+  errorRate: number;
+  /** Requests that left the client later than scheduled (open model only), and by how much at worst. */
+  lateStarts: { count: number; maxMs: number };
+  load: LoadSummary;
+  /** HTTP status → count; `0` = connection error/timeout. */
+  statusCodes: Record<string, number>;
+  distribution: Record<string, VersionShare>;
+  /** Chi-square goodness of fit of the observed split against the split the policy predicts. */
+  distributionTest?: DistributionTest;
+  /** Null when the target could not attribute responses to clusters/localities (e.g. fortio imports). */
+  locality: LocalityShares | null;
+  latencyMs: LatencySummary;
+  latencyByVersionMs: Record<string, LatencySummary>;
+  phases: PhaseSummary[];
+  failover?: FailoverSummary;
+}
+
+export interface LoadSummary {
+  model: 'open' | 'closed';
+  ratePerS?: number;
+  concurrency?: number;
+  durationMs: number;
+  /** Time between two scheduled requests (1/rate), the finest resolution of every time figure. */
+  resolutionMs: number;
+}
+
+export interface VersionShare {
+  count: number;
+  /** Share of successful responses. */
+  share: number;
+  /** Wilson 95% interval of `share`. */
+  ci95: [number, number];
+  /** What the policy predicts (explain), when known. */
+  expectedShare?: number;
+}
+
+export interface DistributionTest {
+  /** Which requests were tested (`all`, or the phase before the first timeline event). */
+  phase: string;
+  expected: Record<string, number>;
+  chiSquare: number;
+  df: number;
+  pValue: number;
+}
+
+export interface LocalityShares {
+  /** Share of successful responses served from the client's own locality (region, zone, subzone equal). */
+  sameLocality: number;
+  sameCluster: number;
+  sameNetwork: number;
+  /** Share of successful responses per serving cluster. */
+  byCluster: Record<string, number>;
+}
+
+export interface LatencySummary {
+  count: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  p999: number;
+  max: number;
+  mean: number;
+}
+
+/** One phase of the run: before the fault, fault..restore, after (or the whole run without a timeline). */
+export interface PhaseSummary {
+  name: string;
+  fromMs: number;
+  /** Null = until the end of the run. */
+  toMs: number | null;
+  requests: number;
+  errors: number;
+  errorRate: number;
+  distribution: Record<string, { count: number; share: number }>;
+  latencyMs: LatencySummary;
+}
+
+/** A figure over trials (one trial: every percentile equals the value). */
+export interface Distribution {
+  n: number;
+  min: number;
+  p50: number;
+  p90: number;
+  p99: number;
+  max: number;
+  mean: number;
+}
+
+export interface FailoverSummary {
+  fault: string;
+  restore?: string;
+  resolutionMs: number;
+  trials: number;
+  recoveryMs: Distribution | null;
+  firstFailoverSuccessMs: Distribution | null;
+  errorsDuringFailover: Distribution;
+  failbackMs: Distribution | null;
+  /** Trials with no failed request after the fault. */
+  hitless: number;
+  /** Trials where traffic never recovered before restore / end of run. */
+  notRecovered: number;
+  /** Trials where failback never completed before the end of the run. */
+  notFailedBack: number;
+}
+
+export interface Series {
+  bucketMs: number;
+  requests: number[];
+  errors: number[];
+  byVersion: Record<string, number[]>;
+  /** p99 latency per bucket, null for an empty bucket. */
+  p99Ms: Array<number | null>;
+}
