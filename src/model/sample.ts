@@ -48,3 +48,8 @@ export interface ClientPlacement {
   /** `region/zone/subzone` (missing parts empty). */
   locality: string;
 }
+
+/** Receives samples as requests finish. The sample object may be reused by the caller: copy what you keep. */
+export interface SampleSink {
+  record(sample: Sample): void;
+}

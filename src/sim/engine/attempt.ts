@@ -1,0 +1,115 @@
+/**
+ * What happens to one attempt once the client Envoy picked a host: the data path through the
+ * network (and the east-west gateway for a remote network), the server sidecar and the app.
+ * The outcome and its completion time are decided when the attempt starts; a server sidecar that
+ * exits while the attempt is in flight turns it into a reset when the attempt completes.
+ */
+import type { Mesh } from '../../model/mesh.js';
+import type { Locality } from '../../model/locality.js';
+import type { RtHost } from './client-proxy.js';
+import { hopDelayUs } from './network.js';
+import type { SimGateway, SimPod, World } from './world.js';
+
+export const OUTCOME_SUCCESS = 0;
+/** An HTTP error response from upstream (the app's `fail` status, or 503 from a server sidecar whose app is gone). */
+export const OUTCOME_HTTP_ERROR = 1;
+/** TCP connect refused / no upstream behind the gateway: Envoy `connect-failure`. */
+export const OUTCOME_CONNECT_FAILURE = 2;
+/** Upstream reset after the request was sent (server sidecar exited mid-request): local 503, not retried. */
+export const OUTCOME_RESET = 3;
+
+/** Mutable record of the attempt in flight (one per request, reused across its attempts). */
+export interface AttemptState {
+  host: RtHost | undefined;
+  pod: SimPod | undefined;
+  outcome: number;
+  status: number;
+  startUs: number;
+  doneUs: number;
+}
+
+/**
+ * Decide the attempt's outcome and completion time. Paths:
+ * - direct: client → pod (one hop each way, delay by locality relation);
+ * - gateway: client → east-west gateway → a pod the gateway picks from its own cluster's endpoints
+ *   (AUTO_PASSTHROUGH by SNI). A gateway that is down, or has no endpoint left, closes the
+ *   passthrough connection during the mTLS handshake, which the client Envoy sees as a connect
+ *   failure (mesh-behaviour.md §5.4 leaves this UNCONFIRMED; we choose connect failure).
+ */
+export function startAttempt(world: World, mesh: Mesh, client: Locality, host: RtHost, a: AttemptState, nowUs: number): void {
+  a.host = host;
+  a.pod = undefined;
+  a.startUs = nowUs;
+  if (host.kind === 'direct') {
+    const pod = world.podsById.get(host.target);
+    const rttUs = 2 * hopDelayUs(mesh, client, pod?.endpoint.locality ?? host.locality);
+    serve(pod, a, nowUs, rttUs);
+    return;
+  }
+  const gw = world.gatewaysById.get(host.target);
+  const toGatewayUs = gw === undefined ? 0 : hopDelayUs(mesh, client, gw.locality);
+  if (gw === undefined || !gw.up) {
+    fail(a, OUTCOME_CONNECT_FAILURE, 503, nowUs + 2 * toGatewayUs);
+    return;
+  }
+  const pod = gatewayPick(gw);
+  if (pod === undefined) {
+    fail(a, OUTCOME_CONNECT_FAILURE, 503, nowUs + 2 * toGatewayUs);
+    return;
+  }
+  serve(pod, a, nowUs, 2 * (toGatewayUs + hopDelayUs(mesh, gw.locality, pod.endpoint.locality)));
+}
+
+function serve(pod: SimPod | undefined, a: AttemptState, nowUs: number, rttUs: number): void {
+  if (pod === undefined || !pod.sidecarUp) {
+    fail(a, OUTCOME_CONNECT_FAILURE, 503, nowUs + rttUs);
+    return;
+  }
+  a.pod = pod;
+  pod.inflight++;
+  if (!pod.appAccepting) {
+    // The draining server sidecar still accepts the connection but cannot reach the app.
+    fail(a, OUTCOME_HTTP_ERROR, 503, nowUs + rttUs);
+    return;
+  }
+  const d = pod.deployment;
+  const serviceUs = (d.serviceTime === undefined ? 1000 : d.serviceTime.sampleUs(d.serviceRng)) + d.extraDelayUs;
+  if (pod.failFraction > 0 && (pod.failFraction >= 1 || d.failRng.next() < pod.failFraction)) {
+    fail(a, OUTCOME_HTTP_ERROR, pod.failStatus, nowUs + rttUs + serviceUs);
+    return;
+  }
+  a.outcome = OUTCOME_SUCCESS;
+  a.status = 200;
+  a.doneUs = nowUs + rttUs + serviceUs;
+}
+
+function fail(a: AttemptState, outcome: number, status: number, doneUs: number): void {
+  a.outcome = outcome;
+  a.status = status;
+  a.doneUs = doneUs;
+}
+
+/**
+ * The gateway's own least-request pick over its cluster's endpoints (two random choices, fewer
+ * in-flight requests wins), as its Envoy sees them from its last push.
+ */
+function gatewayPick(gw: SimGateway): SimPod | undefined {
+  const view = gw.view;
+  const n = view.length;
+  if (n === 0) return undefined;
+  if (n === 1) return view[0];
+  const a = view[gw.rng.u32() % n] as SimPod;
+  const b = view[gw.rng.u32() % n] as SimPod;
+  return b.inflight < a.inflight ? b : a;
+}
+
+/** Called when the attempt's completion event fires: frees the pod and applies a mid-flight reset. */
+export function finishAttempt(a: AttemptState, nowUs: number): void {
+  const pod = a.pod;
+  if (pod === undefined) return;
+  pod.inflight--;
+  if (pod.sidecarExitUs <= nowUs && pod.sidecarExitUs > a.startUs) {
+    a.outcome = OUTCOME_RESET;
+    a.status = 503;
+  }
+}

@@ -1,0 +1,273 @@
+/**
+ * A client-side Envoy for one upstream cluster (the scenario's service): the hosts EDS gave it,
+ * their priorities and localities, outlier detection, and the pick of a host for each attempt.
+ * The maths is the model's (src/sim/envoy/*); this class keeps the runtime state and rebuilds the
+ * derived structures (health, priority loads, selectors) whenever EDS, CDS or host health changes.
+ */
+import type { Locality } from '../../model/locality.js';
+import { createHostSelector, type HostSelector } from '../envoy/host-selector.js';
+import { createLocalityPicker, type LocalityPicker } from '../envoy/locality-wrr.js';
+import { HostMonitor, OutlierDetector, type LocalOriginResult } from '../envoy/outlier-detector.js';
+import { choosePriority, computePriorityLoads } from '../envoy/priority-load.js';
+import { chooseHostWithRetryPredicate } from '../envoy/retry.js';
+import type { Rng } from '../rng.js';
+import type { ClusterConfig, ClusterLoadAssignment, LbEndpoint, PriorityLoads, ProxyView } from '../xds-types.js';
+
+/** A host as this Envoy holds it. The same address listed in several groups is one host. */
+export class RtHost {
+  readonly key: string;
+  readonly kind: LbEndpoint['kind'];
+  /** Pod id (direct) or gateway id. */
+  readonly target: string;
+  readonly cluster: string;
+  readonly locality: Locality;
+  weight: number;
+  activeRequests = 0;
+  monitor: HostMonitor | undefined;
+  /** Stamp of the last EDS that listed the host. */
+  seenInAssignment = 0;
+
+  constructor(ep: LbEndpoint, locality: Locality) {
+    this.key = `${ep.address}:${ep.port}`;
+    this.kind = ep.kind;
+    this.target = ep.kind === 'gateway' ? ep.id : ep.id;
+    this.cluster = ep.cluster;
+    this.locality = locality;
+    this.weight = ep.weight;
+  }
+
+  get ejected(): boolean {
+    return this.monitor !== undefined && this.monitor.ejected;
+  }
+}
+
+interface LocalityState {
+  weight: number;
+  hosts: RtHost[];
+  healthy: RtHost[];
+  healthySelector: HostSelector;
+  allSelector: HostSelector;
+}
+
+interface PriorityState {
+  hosts: RtHost[];
+  healthy: RtHost[];
+  localities: LocalityState[];
+  healthySelector: HostSelector;
+  allSelector: HostSelector;
+  localityPickerHealthy: LocalityPicker | undefined;
+  localityPickerAll: LocalityPicker | undefined;
+}
+
+/** What happened to one attempt, as the outlier detector is told. */
+export type AttemptReport =
+  | { kind: 'http'; status: number }
+  | { kind: 'local'; result: LocalOriginResult };
+
+export class ClientProxy {
+  readonly view: ProxyView;
+  config: ClusterConfig;
+  private detector: OutlierDetector | undefined;
+  private readonly strictMaxEjection: boolean;
+  private readonly rng: Rng;
+  private hosts = new Map<string, RtHost>();
+  private priorities: PriorityState[] = [];
+  private loads: PriorityLoads = emptyLoads();
+  private assignment: ClusterLoadAssignment = { groups: [] };
+  private assignmentStamp = 0;
+  /** Hosts already tried by the request being picked for (previous_hosts predicate). */
+  private tried: readonly RtHost[] = [];
+  private picked: RtHost | undefined;
+  /** Whether the priority of the last pick was in panic (for invariant checks). */
+  lastPickInPanic = false;
+  private readonly pickOnceFn = (): number => {
+    this.picked = this.pickOnce();
+    return this.picked === undefined ? -1 : 0;
+  };
+  private readonly rejectFn = (): boolean => this.picked !== undefined && this.tried.includes(this.picked);
+
+  constructor(view: ProxyView, config: ClusterConfig, opts: { strictMaxEjectionPercent: boolean; rng: Rng }) {
+    this.view = view;
+    this.config = config;
+    this.strictMaxEjection = opts.strictMaxEjectionPercent;
+    this.rng = opts.rng;
+    this.detector = this.newDetector();
+  }
+
+  /** True when outlier detection is configured (the engine then runs the interval timer). */
+  get outlierIntervalUs(): number | undefined {
+    return this.detector?.intervalUs;
+  }
+
+  /** Hosts currently known (for observations and tests). */
+  get hostList(): readonly RtHost[] {
+    return [...this.hosts.values()];
+  }
+
+  get priorityLoads(): PriorityLoads {
+    return this.loads;
+  }
+
+  /**
+   * CDS update (a DestinationRule change): Envoy builds a new cluster, so outlier state starts
+   * afresh; hosts and their in-flight counts carry over.
+   */
+  applyConfig(config: ClusterConfig): void {
+    this.config = config;
+    this.detector = this.newDetector();
+    for (const h of this.hosts.values()) h.monitor = this.detector?.addHost(h.key);
+    this.rebuild();
+  }
+
+  /** EDS update: hosts added keep fresh outlier state, hosts kept keep theirs, hosts gone are dropped. */
+  applyAssignment(cla: ClusterLoadAssignment): void {
+    this.assignment = cla;
+    const stamp = ++this.assignmentStamp;
+    for (const g of cla.groups) {
+      for (const ep of g.endpoints) {
+        const key = `${ep.address}:${ep.port}`;
+        let h = this.hosts.get(key);
+        if (h === undefined) {
+          h = new RtHost(ep, g.locality);
+          h.monitor = this.detector?.addHost(key);
+          this.hosts.set(key, h);
+        } else {
+          h.weight = ep.weight;
+        }
+        h.seenInAssignment = stamp;
+      }
+    }
+    for (const [key, h] of this.hosts) {
+      if (h.seenInAssignment === stamp) continue;
+      if (h.monitor !== undefined) this.detector?.removeHost(h.monitor);
+      h.monitor = undefined;
+      this.hosts.delete(key);
+    }
+    this.rebuild();
+  }
+
+  /**
+   * Pick a host for an attempt, avoiding hosts this request already tried (previous_hosts, up to
+   * `maxSelectionAttempts + 1` picks, the last used anyway). Undefined: no host (local 503).
+   */
+  pick(tried: readonly RtHost[], maxSelectionAttempts: number): RtHost | undefined {
+    this.tried = tried;
+    this.picked = undefined;
+    if (tried.length === 0) return this.pickOnce();
+    chooseHostWithRetryPredicate(this.pickOnceFn, this.rejectFn, maxSelectionAttempts);
+    return this.picked;
+  }
+
+  /** Report an attempt's outcome to outlier detection; true when a host's health changed. */
+  report(host: RtHost, r: AttemptReport, nowUs: number): boolean {
+    const m = host.monitor;
+    if (m === undefined || this.detector === undefined || m.removed) return false;
+    const ejected =
+      r.kind === 'http' ? this.detector.reportHttpStatus(m, r.status, nowUs) : this.detector.reportLocalOrigin(m, r.result, nowUs);
+    if (ejected) this.rebuild();
+    return ejected;
+  }
+
+  /** Outlier detection interval timer; returns the hosts un-ejected now. */
+  tick(nowUs: number): string[] {
+    if (this.detector === undefined) return [];
+    const back = this.detector.tick(nowUs);
+    if (back.length === 0) return [];
+    const keys = back.map((m) => m.key);
+    this.rebuild();
+    return keys;
+  }
+
+  private newDetector(): OutlierDetector | undefined {
+    return this.config.outlier === undefined
+      ? undefined
+      : new OutlierDetector(this.config.outlier, { strictMaxEjectionPercent: this.strictMaxEjection, rng: this.rng });
+  }
+
+  private pickOnce(): RtHost | undefined {
+    const n = this.priorities.length;
+    if (n === 0) return undefined;
+    const { priority } = choosePriority(this.loads, (this.rng.u32() % 100) + 1);
+    const p = this.priorities[priority];
+    if (p === undefined) return undefined;
+    const panic = this.loads.inPanic[priority] === true;
+    this.lastPickInPanic = panic;
+    if (this.config.localityWeighted && p.localities.length > 1) {
+      const picker = panic ? p.localityPickerAll : p.localityPickerHealthy;
+      const li = picker === undefined ? -1 : picker.pick();
+      const loc = li >= 0 ? p.localities[li] : undefined;
+      if (loc !== undefined) {
+        const list = panic ? loc.hosts : loc.healthy;
+        const i = (panic ? loc.allSelector : loc.healthySelector).pick();
+        return i < 0 ? undefined : list[i];
+      }
+    }
+    const list = panic ? p.hosts : p.healthy;
+    const i = (panic ? p.allSelector : p.healthySelector).pick();
+    return i < 0 ? undefined : list[i];
+  }
+
+  /** Recompute per-priority health, loads and selectors (mirrors Envoy's priority set update callbacks). */
+  private rebuild(): void {
+    const byPriority: Array<Array<{ weight: number; hosts: RtHost[] }>> = [];
+    for (const g of this.assignment.groups) {
+      if (g.endpoints.length === 0) continue;
+      const hosts: RtHost[] = [];
+      for (const ep of g.endpoints) {
+        const h = this.hosts.get(`${ep.address}:${ep.port}`);
+        if (h !== undefined) hosts.push(h);
+      }
+      (byPriority[g.priority] ??= []).push({ weight: g.weight, hosts });
+    }
+    const policy = this.config.lbPolicy;
+    const opf = this.config.overprovisioningFactor;
+    this.priorities = [];
+    for (let pi = 0; pi < byPriority.length; pi++) {
+      const groups = byPriority[pi] ?? [];
+      const hosts = groups.flatMap((g) => g.hosts);
+      const healthy = hosts.filter((h) => !h.ejected);
+      const localities: LocalityState[] = groups.map((g) => {
+        const lh = g.hosts.filter((h) => !h.ejected);
+        return {
+          weight: g.weight,
+          hosts: g.hosts,
+          healthy: lh,
+          healthySelector: createHostSelector(policy, lh, this.rng),
+          allSelector: createHostSelector(policy, g.hosts, this.rng),
+        };
+      });
+      const weighted = this.config.localityWeighted && localities.length > 1;
+      this.priorities.push({
+        hosts,
+        healthy,
+        localities,
+        healthySelector: createHostSelector(policy, healthy, this.rng),
+        allSelector: createHostSelector(policy, hosts, this.rng),
+        localityPickerHealthy: weighted
+          ? createLocalityPicker(
+              localities.map((l) => ({ weight: l.weight, eligibleHosts: l.healthy.length, hostCount: l.hosts.length })),
+              opf,
+            )
+          : undefined,
+        localityPickerAll: weighted
+          ? createLocalityPicker(
+              localities.map((l) => ({ weight: l.weight, eligibleHosts: l.hosts.length, hostCount: l.hosts.length })),
+              opf,
+            )
+          : undefined,
+      });
+    }
+    this.loads =
+      this.priorities.length === 0
+        ? emptyLoads()
+        : computePriorityLoads(
+            this.priorities.map((p) => ({ total: p.hosts.length, healthy: p.healthy.length })),
+            opf,
+            this.config.healthyPanicThresholdPct,
+          );
+  }
+}
+
+function emptyLoads(): PriorityLoads {
+  return { healthy: [], degraded: [], inPanic: [], totalPanic: false, normalizedTotalHealth: 0 };
+}

@@ -1,0 +1,149 @@
+/**
+ * One istiod per cluster (multi-primary): it watches every cluster's EndpointSlices (its own after
+ * `endpointUpdate`, remote ones after `endpointUpdate + remoteWatch`, through the remote secrets),
+ * debounces the events (PILOT_DEBOUNCE_AFTER / _MAX) and pushes EDS/CDS to the proxies of its own
+ * cluster: the scenario's client proxy and the cluster's east-west gateway. Each proxy therefore
+ * changes only through this chain — pod change → EndpointSlice → istiod debounce → push.
+ */
+import type { DestinationRule } from '../../model/destination-rule.js';
+import type { Mesh } from '../../model/mesh.js';
+import type { IstioProfile } from '../istio-profile.js';
+import { buildClusterConfig } from '../istiod/cluster-config.js';
+import { Debouncer, type DebounceStep } from '../istiod/debounce.js';
+import { buildClusterLoadAssignment } from '../istiod/endpoint-builder.js';
+import type { ClusterConfig, ClusterLoadAssignment, NetworkGateway } from '../xds-types.js';
+import type { ClientProxy } from './client-proxy.js';
+import type { SimCluster, SimGateway, SimPod, WorldScheduler } from './world.js';
+
+/** What a push delivers to a client proxy. */
+export interface ProxyUpdate {
+  assignment: ClusterLoadAssignment;
+  /** Present on full pushes (a DestinationRule change). */
+  config?: ClusterConfig;
+}
+
+export interface IstiodHooks {
+  /** The client proxy of this cluster received an update (the engine applies it and observes). */
+  applyToClient(proxy: ClientProxy, update: ProxyUpdate, nowUs: number): void;
+}
+
+export class Istiod {
+  readonly cluster: SimCluster;
+  private readonly mesh: Mesh;
+  private readonly profile: IstioProfile;
+  private readonly gateways: readonly NetworkGateway[];
+  private readonly scheduler: WorldScheduler;
+  private readonly hooks: IstiodHooks;
+  private readonly debouncer: Debouncer;
+  /** Ready endpoints of the scenario's service as this istiod currently knows them, by pod id. */
+  private readonly known = new Map<string, SimPod>();
+  private destinationRule: DestinationRule | undefined;
+  private configDirty = false;
+  /** Set by the engine: the scenario's client proxy when it runs in this cluster. */
+  clientProxy: ClientProxy | undefined;
+  pushes = 0;
+
+  constructor(opts: {
+    cluster: SimCluster;
+    mesh: Mesh;
+    profile: IstioProfile;
+    gateways: readonly NetworkGateway[];
+    scheduler: WorldScheduler;
+    hooks: IstiodHooks;
+    destinationRule: DestinationRule | undefined;
+    initialEndpoints: readonly SimPod[];
+  }) {
+    this.cluster = opts.cluster;
+    this.mesh = opts.mesh;
+    this.profile = opts.profile;
+    this.gateways = opts.gateways;
+    this.scheduler = opts.scheduler;
+    this.hooks = opts.hooks;
+    this.destinationRule = opts.destinationRule;
+    this.debouncer = new Debouncer({
+      debounceAfterUs: opts.mesh.controlPlane.debounceAfterUs,
+      debounceMaxUs: opts.mesh.controlPlane.debounceMaxUs,
+      enableEdsDebounce: true,
+    });
+    for (const p of opts.initialEndpoints) this.known.set(p.id, p);
+  }
+
+  /** The CDS this istiod would push now (the DestinationRule in force here). */
+  clusterConfig(): ClusterConfig {
+    return buildClusterConfig(this.destinationRule?.trafficPolicy, this.profile);
+  }
+
+  /** EDS for `proxy` from what this istiod knows right now. */
+  assignmentFor(proxy: ClientProxy): ClusterLoadAssignment {
+    return buildClusterLoadAssignment({
+      proxy: proxy.view,
+      endpoints: this.knownEndpoints(),
+      gateways: this.gateways,
+      trafficPolicy: this.destinationRule?.trafficPolicy,
+      profile: this.profile,
+    });
+  }
+
+  /** The gateway's own-network view: this cluster's ready endpoints (REQUESTED_NETWORK_VIEW). */
+  gatewayView(): SimPod[] {
+    const own = this.cluster.spec.network;
+    return this.sortedKnown().filter((p) => p.endpoint.network === own);
+  }
+
+  /** The EndpointSlice watch delivered a change of one endpoint. */
+  endpointSeen(pod: SimPod, ready: boolean, nowUs: number): void {
+    if (ready) this.known.set(pod.id, pod);
+    else this.known.delete(pod.id);
+    this.act(this.debouncer.onEvent(nowUs, 'eds'), nowUs);
+  }
+
+  /** A DestinationRule change reached this istiod's config watch (a full push). */
+  configSeen(dr: DestinationRule | undefined, nowUs: number): void {
+    this.destinationRule = dr;
+    this.configDirty = true;
+    this.act(this.debouncer.onEvent(nowUs, 'full'), nowUs);
+  }
+
+  private act(step: DebounceStep, nowUs: number): void {
+    if (step.action === 'arm-timer') {
+      this.scheduler.at(step.atUs, (t) => this.act(this.debouncer.onTimer(t), t));
+    } else if (step.action === 'push') {
+      this.startPush(step, nowUs);
+    }
+  }
+
+  /**
+   * A push snapshots the state at its start and lands on the proxies `push` later; pushes never
+   * overlap (the debouncer waits for pushDone).
+   */
+  private startPush(step: Extract<DebounceStep, { action: 'push' }>, nowUs: number): void {
+    this.pushes++;
+    const proxy = this.clientProxy;
+    const update: ProxyUpdate | undefined =
+      proxy === undefined
+        ? undefined
+        : { assignment: this.assignmentFor(proxy), ...(step.full || this.configDirty ? { config: this.clusterConfig() } : {}) };
+    this.configDirty = false;
+    const gw: SimGateway | undefined = this.cluster.gateway;
+    const gwView = gw === undefined ? undefined : this.gatewayView();
+    this.scheduler.at(nowUs + this.mesh.controlPlane.pushUs, (t) => {
+      if (proxy !== undefined && update !== undefined) this.hooks.applyToClient(proxy, update, t);
+      if (gw !== undefined && gwView !== undefined) gw.view = gwView;
+      if (step.exclusive) this.act(this.debouncer.pushDone(t), t);
+    });
+  }
+
+  private knownEndpoints() {
+    return this.sortedKnown().map((p) => p.endpoint);
+  }
+
+  /** Discovery order: clusters in mesh order, then workloads, then pod creation order. */
+  private sortedKnown(): SimPod[] {
+    return [...this.known.values()].sort(
+      (a, b) =>
+        a.deployment.cluster.index - b.deployment.cluster.index ||
+        a.deployment.workloadIndex - b.deployment.workloadIndex ||
+        a.ordinal - b.ordinal,
+    );
+  }
+}

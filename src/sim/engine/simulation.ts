@@ -1,0 +1,380 @@
+/**
+ * The discrete-event simulation of one scenario on one mesh: integer-microsecond virtual time,
+ * a binary-heap event list, seeded RNG streams per component. Same input and seed → same samples,
+ * same events, same digest.
+ */
+import type { Mesh } from '../../model/mesh.js';
+import type { RunEvent, Sample, SampleSink } from '../../model/sample.js';
+import type { Scenario } from '../../model/scenario.js';
+import { retryBackoffUs } from '../envoy/retry.js';
+import type { IstioProfile } from '../istio-profile.js';
+import { defaultRetryPolicy } from '../istiod/retry-policy.js';
+import { createRng, type Rng } from '../rng.js';
+import { findWorkload, gatewaysOf, proxyViewOf } from '../topology.js';
+import type { RetryPolicy } from '../xds-types.js';
+import {
+  finishAttempt,
+  OUTCOME_CONNECT_FAILURE,
+  OUTCOME_HTTP_ERROR,
+  OUTCOME_RESET,
+  OUTCOME_SUCCESS,
+  startAttempt,
+  type AttemptState,
+} from './attempt.js';
+import { ClientProxy, type RtHost } from './client-proxy.js';
+import { Istiod } from './control-plane.js';
+import { EventQueue } from './event-queue.js';
+import { Observer } from './observer.js';
+import { applyTimelineAction } from './timeline.js';
+import { World, type SimPod } from './world.js';
+
+export interface SimInput {
+  mesh: Mesh;
+  scenario: Scenario;
+  profile: IstioProfile;
+  seed: number;
+  /** Test hook: called for every attempt with the host picked and whether its priority was in panic. */
+  probe?: SimProbe;
+}
+
+/** Observes the engine's decisions (tests use it to check invariants; it must not change state). */
+export interface SimProbe {
+  attempt(nowUs: number, host: RtHost, inPanic: boolean): void;
+}
+
+export interface SimOutput {
+  /** Timeline events and observations (EDS updates, ejections), in time order. */
+  events: RunEvent[];
+  requests: number;
+  /** Events the engine processed (a cost figure for benchmarks). */
+  eventsProcessed: number;
+  /** Hash of every processed event's time and kind: equal digests ⇔ equal runs (for tests). */
+  digest: string;
+  /** Virtual time when the last request finished. */
+  endUs: number;
+}
+
+const EV_CALL = 0;
+const EV_ARRIVAL = 1;
+const EV_VU = 2;
+const EV_ATTEMPT_DONE = 3;
+const EV_RETRY = 4;
+
+interface SimEvent {
+  kind: number;
+}
+
+class CallEvent implements SimEvent {
+  readonly kind = EV_CALL;
+  constructor(readonly fn: (nowUs: number) => void) {}
+}
+
+/** A request in flight; it is its own queue entry for attempt completions and retries. */
+class Req implements SimEvent, AttemptState {
+  kind = EV_ATTEMPT_DONE;
+  scheduledUs = 0;
+  startedUs = 0;
+  attempts = 0;
+  tried: RtHost[] = [];
+  vu: Vu | undefined;
+  host: RtHost | undefined = undefined;
+  pod: SimPod | undefined = undefined;
+  outcome = 0;
+  status = 0;
+  startUs = 0;
+  doneUs = 0;
+}
+
+/** One closed-model virtual user (a curl loop / k6 constant-vus VU). */
+class Vu implements SimEvent {
+  readonly kind = EV_VU;
+}
+
+/** Runs the scenario and streams one sample per request into `sink`. */
+export function simulate(input: SimInput, sink: SampleSink): SimOutput {
+  return new Simulation(input, sink).run();
+}
+
+class Simulation {
+  private readonly mesh: Mesh;
+  private readonly scenario: Scenario;
+  private readonly profile: IstioProfile;
+  private readonly sink: SampleSink;
+  private readonly probe: SimProbe | undefined;
+  private readonly queue = new EventQueue<SimEvent>(4096);
+  private readonly rng: Rng;
+  private readonly retryRng: Rng;
+  private readonly world: World;
+  private readonly istiods: Istiod[];
+  private readonly proxy: ClientProxy;
+  private readonly retry: RetryPolicy;
+  private readonly observer: Observer;
+  private readonly loadEndUs: number;
+  private readonly arrival: SimEvent = { kind: EV_ARRIVAL };
+  private arrivalIndex = 0;
+  private readonly periodUs: number;
+  private outstanding = 0;
+  private requests = 0;
+  private nowUs = 0;
+  private digest = 0x811c9dc5;
+  private eventsProcessed = 0;
+  private tickGeneration = 0;
+  private readonly sample: Sample = { scheduledUs: 0, startUs: 0, endUs: 0, status: 0 };
+
+  constructor(input: SimInput, sink: SampleSink) {
+    this.mesh = input.mesh;
+    this.scenario = input.scenario;
+    this.profile = input.profile;
+    this.sink = sink;
+    this.probe = input.probe;
+    this.rng = createRng(input.seed);
+    this.retryRng = this.rng.fork('client/retry');
+    const sc = this.scenario;
+    this.loadEndUs = sc.load.durationUs;
+    this.periodUs = sc.load.kind === 'open' ? 1e6 / sc.load.ratePerS : 0;
+    const at = (atUs: number, fn: (nowUs: number) => void) => this.queue.push(atUs, new CallEvent(fn));
+    this.world = new World(this.mesh, this.rng.fork('world'), { at }, (pod, ready, t) => this.propagate(pod, ready, t));
+    this.observer = new Observer();
+    const gateways = gatewaysOf(this.mesh);
+    const serviceReady = [...this.world.podsById.values()].filter((p) => this.isScenarioService(p) && p.phase === 'ready');
+    this.istiods = this.world.clusters.map(
+      (cluster) =>
+        new Istiod({
+          cluster,
+          mesh: this.mesh,
+          profile: this.profile,
+          gateways,
+          scheduler: { at },
+          hooks: { applyToClient: (proxy, update, t) => this.applyUpdate(proxy, update.assignment, update.config, t) },
+          destinationRule: cluster.spec.name === sc.client.cluster ? sc.destinationRule : undefined,
+          initialEndpoints: serviceReady,
+        }),
+    );
+    const home = this.istiodOf(sc.client.cluster);
+    const view = proxyViewOf(this.mesh, sc.client.cluster, sc.client.workload);
+    this.proxy = new ClientProxy(view, home.clusterConfig(), {
+      strictMaxEjectionPercent: this.profile.strictMaxEjectionPercent,
+      rng: this.rng.fork('client/lb'),
+    });
+    home.clientProxy = this.proxy;
+    this.proxy.applyAssignment(home.assignmentFor(this.proxy));
+    for (const d of this.istiods) if (d.cluster.gateway) d.cluster.gateway.view = d.gatewayView();
+    this.retry = defaultRetryPolicy(this.profile);
+    if (findWorkload(this.mesh, sc.client.cluster, sc.client.workload) === undefined) {
+      throw new RangeError(`client ${sc.client.cluster}/${sc.client.workload} not in mesh`);
+    }
+  }
+
+  run(): SimOutput {
+    this.scheduleLoad();
+    for (const entry of this.scenario.timeline) {
+      this.queue.push(
+        entry.atUs,
+        new CallEvent((t) => applyTimelineAction(entry, t, this.timelineContext())),
+      );
+    }
+    this.startOutlierTicks(0);
+    const q = this.queue;
+    while (q.length > 0) {
+      if (this.outstanding === 0 && this.nowUs >= this.loadEndUs && this.loadDone()) break;
+      const ev = q.pop() as SimEvent;
+      const t = q.lastTimeUs;
+      this.nowUs = t;
+      this.eventsProcessed++;
+      this.digest = Math.imul(this.digest ^ (t % 4294967296) ^ (ev.kind << 28), 0x01000193) >>> 0;
+      switch (ev.kind) {
+        case EV_ARRIVAL:
+          this.onArrival(t);
+          break;
+        case EV_VU:
+          this.startRequest(t, t, ev as Vu);
+          break;
+        case EV_ATTEMPT_DONE:
+          this.onAttemptDone(ev as Req, t);
+          break;
+        case EV_RETRY:
+          this.attempt(ev as Req, t);
+          break;
+        default:
+          (ev as CallEvent).fn(t);
+      }
+    }
+    return {
+      events: this.observer.events(),
+      requests: this.requests,
+      eventsProcessed: this.eventsProcessed,
+      digest: this.digest.toString(16).padStart(8, '0'),
+      endUs: this.nowUs,
+    };
+  }
+
+  private scheduleLoad(): void {
+    const load = this.scenario.load;
+    if (load.kind === 'open') {
+      if (this.loadEndUs > 0) this.queue.push(0, this.arrival);
+      return;
+    }
+    for (let i = 0; i < load.concurrency; i++) this.queue.push(0, new Vu());
+  }
+
+  private loadDone(): boolean {
+    const load = this.scenario.load;
+    return load.kind === 'open' ? Math.round(this.arrivalIndex * this.periodUs) >= this.loadEndUs : true;
+  }
+
+  /** Open model: requests at exact multiples of 1/rate (k6 constant-arrival-rate). */
+  private onArrival(t: number): void {
+    this.arrivalIndex++;
+    const next = Math.round(this.arrivalIndex * this.periodUs);
+    if (next < this.loadEndUs) this.queue.push(next, this.arrival);
+    this.startRequest(t, t, undefined);
+  }
+
+  private startRequest(scheduledUs: number, nowUs: number, vu: Vu | undefined): void {
+    const r = new Req();
+    r.scheduledUs = scheduledUs;
+    r.startedUs = nowUs;
+    r.vu = vu;
+    this.outstanding++;
+    this.requests++;
+    this.attempt(r, nowUs);
+  }
+
+  private attempt(r: Req, nowUs: number): void {
+    r.attempts++;
+    const host = this.proxy.pick(r.tried, this.retry.hostSelectionRetryMaxAttempts);
+    if (host === undefined) {
+      // No healthy upstream: Envoy answers a local 503 at once, without retrying.
+      r.status = 503;
+      r.pod = undefined;
+      this.finish(r, nowUs, 503);
+      return;
+    }
+    r.tried.push(host);
+    host.activeRequests++;
+    if (this.probe !== undefined) this.probe.attempt(nowUs, host, this.proxy.lastPickInPanic);
+    startAttempt(this.world, this.mesh, this.proxy.view.locality, host, r, nowUs);
+    r.kind = EV_ATTEMPT_DONE;
+    this.queue.push(r.doneUs, r);
+  }
+
+  private onAttemptDone(r: Req, nowUs: number): void {
+    finishAttempt(r, nowUs);
+    const host = r.host as RtHost;
+    host.activeRequests--;
+    const o = r.outcome;
+    const changed = this.proxy.report(
+      host,
+      o === OUTCOME_CONNECT_FAILURE
+        ? CONNECT_FAILED
+        : o === OUTCOME_RESET
+          ? REQUEST_FAILED
+          : o === OUTCOME_SUCCESS
+            ? HTTP_OK
+            : { kind: 'http', status: r.status },
+      nowUs,
+    );
+    if (changed) this.observer.ejected(nowUs, host);
+    if (o !== OUTCOME_SUCCESS && r.attempts <= this.retry.numRetries && this.retriable(o, r.status)) {
+      r.kind = EV_RETRY;
+      this.queue.push(nowUs + retryBackoffUs(r.attempts, this.retry.backoffBaseUs, this.retry.backoffMaxUs, this.retryRng), r);
+      return;
+    }
+    this.finish(r, nowUs, o === OUTCOME_SUCCESS ? 200 : r.status);
+  }
+
+  /** Envoy router retry_on: connect-failure, retriable-status-codes (503 ≤1.23); resets are not retried. */
+  private retriable(outcome: number, status: number): boolean {
+    if (outcome === OUTCOME_CONNECT_FAILURE) return this.retry.retryOn.includes('connect-failure');
+    if (outcome === OUTCOME_HTTP_ERROR) {
+      return (
+        (this.retry.retryOn.includes('retriable-status-codes') && this.retry.retriableStatusCodes.includes(status)) ||
+        (this.retry.retryOn.includes('5xx') && status >= 500) ||
+        (this.retry.retryOn.includes('gateway-error') && status >= 502 && status <= 504)
+      );
+    }
+    return false;
+  }
+
+  private finish(r: Req, nowUs: number, status: number): void {
+    this.outstanding--;
+    const s = this.sample;
+    const timeoutUs = this.scenario.request.timeoutUs;
+    const timedOut = nowUs - r.startedUs > timeoutUs;
+    s.scheduledUs = r.scheduledUs;
+    s.startUs = r.startedUs;
+    s.endUs = timedOut ? r.startedUs + timeoutUs : nowUs;
+    s.status = timedOut ? 0 : status;
+    s.attempts = r.attempts;
+    const pod = status === 200 && !timedOut ? r.pod : undefined;
+    s.version = pod?.deployment.workload.version;
+    s.instance = pod?.id;
+    s.cluster = pod?.deployment.cluster.spec.name;
+    s.locality = pod?.localityLabel;
+    this.sink.record(s);
+    if (r.vu !== undefined && this.scenario.load.kind === 'closed') {
+      const next = s.endUs + this.scenario.load.thinkTimeUs;
+      if (next < this.loadEndUs) this.queue.push(Math.max(next, nowUs), r.vu);
+    }
+  }
+
+  private applyUpdate(proxy: ClientProxy, assignment: Parameters<ClientProxy['applyAssignment']>[0], config: ReturnType<Istiod['clusterConfig']> | undefined, t: number): void {
+    if (config !== undefined) {
+      proxy.applyConfig(config);
+      this.startOutlierTicks(t);
+    }
+    const before = proxy.hostList.map((h) => h.key).join(',');
+    proxy.applyAssignment(assignment);
+    const after = proxy.hostList.map((h) => h.key).join(',');
+    if (before !== after || config !== undefined) this.observer.edsUpdate(t, proxy);
+  }
+
+  /** Outlier detection interval timer, re-armed after every tick while the run lasts. */
+  private startOutlierTicks(fromUs: number): void {
+    const generation = ++this.tickGeneration;
+    const intervalUs = this.proxy.outlierIntervalUs;
+    if (intervalUs === undefined || intervalUs <= 0) return;
+    const tick = (t: number) => {
+      if (generation !== this.tickGeneration) return;
+      const back = this.proxy.tick(t);
+      if (back.length > 0) this.observer.unejected(t, back);
+      if (t < this.loadEndUs || this.outstanding > 0) this.queue.push(t + intervalUs, new CallEvent(tick));
+    };
+    this.queue.push(fromUs + intervalUs, new CallEvent(tick));
+  }
+
+  /** Pod readiness change → each istiod sees it after the EndpointSlice watch delay (+ remote watch). */
+  private propagate(pod: SimPod, ready: boolean, nowUs: number): void {
+    if (!this.isScenarioService(pod)) return;
+    const cp = this.mesh.controlPlane;
+    for (const istiod of this.istiods) {
+      const delayUs = cp.endpointUpdateUs + (istiod.cluster === pod.deployment.cluster ? 0 : cp.remoteWatchUs);
+      this.queue.push(nowUs + delayUs, new CallEvent((t) => istiod.endpointSeen(pod, ready, t)));
+    }
+  }
+
+  private isScenarioService(pod: SimPod): boolean {
+    const w = pod.deployment.workload;
+    return w.service === this.scenario.request.service && w.namespace === this.scenario.request.namespace;
+  }
+
+  private istiodOf(cluster: string): Istiod {
+    const d = this.istiods.find((x) => x.cluster.spec.name === cluster);
+    if (d === undefined) throw new RangeError(`unknown cluster ${cluster}`);
+    return d;
+  }
+
+  private timelineContext() {
+    return {
+      world: this.world,
+      mesh: this.mesh,
+      observer: this.observer,
+      clientIstiod: this.istiodOf(this.scenario.client.cluster),
+      schedule: (atUs: number, fn: (t: number) => void) => this.queue.push(atUs, new CallEvent(fn)),
+    };
+  }
+}
+
+const CONNECT_FAILED = { kind: 'local', result: 'connect_failure' } as const;
+const REQUEST_FAILED = { kind: 'local', result: 'request_failed' } as const;
+const HTTP_OK = { kind: 'http', status: 200 } as const;
