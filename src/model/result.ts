@@ -95,9 +95,12 @@ export interface DistributionTest {
   /** Which requests were tested (`all`, or the phase before the first timeline event). */
   phase: string;
   expected: Record<string, number>;
+  /** Infinity (written as null in JSON) when a version was observed that the policy gives no share (see `unexpected`). */
   chiSquare: number;
   df: number;
   pValue: number;
+  /** Versions observed although the policy predicts a share of 0 (the prediction is refuted, pValue 0). */
+  unexpected?: string[];
 }
 
 export interface LocalityShares {

@@ -1,0 +1,172 @@
+/**
+ * What each client proxy will do with a DestinationRule in a mesh: the EDS groups istiod sends it,
+ * the priority loads, the effective Envoy settings, the predicted version split and the traps.
+ */
+import type { DestinationRule } from '../../model/destination-rule.js';
+import { formatLocality } from '../../model/locality.js';
+import type { Mesh } from '../../model/mesh.js';
+import { destinationRuleSelects } from '../../model/resolve-dr-host.js';
+import { computePriorityLoads } from '../envoy/priority-load.js';
+import { levelHealth, priorityLevelsOf } from '../envoy/priority-set.js';
+import { buildClusterLoadAssignment } from '../istiod/endpoint-builder.js';
+import { isUnsetLocality } from '../istiod/locality.js';
+import type { IstioProfile } from '../istio-profile.js';
+import { clientsOf, gatewaysOf, proxyViewOf, serviceEndpoints, servicesOf } from '../topology.js';
+import type { ClusterLoadAssignment, IstioEndpoint } from '../xds-types.js';
+import { predictVersionShares } from './predict.js';
+import { effectiveSettings, type EffectiveSettings } from './settings.js';
+import { destinationRuleWarnings, type ExplainWarning } from './warnings.js';
+
+export interface ExplainRequest {
+  mesh: Mesh;
+  destinationRule?: DestinationRule;
+  profile: IstioProfile;
+  /** Client proxies to explain; default: every `client: true` workload. */
+  clients?: ReadonlyArray<{ cluster: string; workload: string }>;
+  /** Service to explain; default: every service of the mesh. */
+  service?: { service: string; namespace: string };
+}
+
+export interface ExplainBackend {
+  pod: string;
+  cluster: string;
+  version?: string;
+}
+
+export interface ExplainEndpoint {
+  /** Pod name, or the gateway id for a gateway entry. */
+  id: string;
+  kind: 'direct' | 'gateway';
+  address: string;
+  weight: number;
+  cluster: string;
+  network: string;
+  /** Pods behind the entry: the pod itself, or the remote pods a gateway stands for. */
+  backends: ExplainBackend[];
+}
+
+export interface ExplainGroup {
+  locality: string;
+  priority: number;
+  weight: number;
+  endpoints: ExplainEndpoint[];
+}
+
+export interface ClientExplain {
+  client: { cluster: string; workload: string; network: string; locality: string };
+  service: { service: string; namespace: string };
+  /** Whether the DestinationRule's host selects this service. */
+  destinationRuleApplies: boolean;
+  groups: ExplainGroup[];
+  /** Priority loads with every host healthy (integer percent). */
+  loads: { healthy: number[]; inPanic: boolean[] };
+  settings: EffectiveSettings;
+  /** Predicted share of each version with every host healthy (sums to 1). */
+  predictedShares: Record<string, number>;
+  warnings: ExplainWarning[];
+}
+
+export interface ExplainReport {
+  istio: string;
+  mesh: string;
+  destinationRule?: { name: string; source: string; host: string };
+  entries: ClientExplain[];
+}
+
+/**
+ * Explain every requested client × service. Throws RangeError for a client that is not in the
+ * mesh (callers validate user input first).
+ */
+export function explainMesh(req: ExplainRequest): ExplainReport {
+  const clients = req.clients ?? clientsOf(req.mesh);
+  const services = req.service !== undefined ? [req.service] : servicesOf(req.mesh);
+  const entries: ClientExplain[] = [];
+  for (const c of clients) {
+    for (const s of services) entries.push(explainClient(req, c, s));
+  }
+  const report: ExplainReport = { istio: req.profile.version, mesh: req.mesh.name, entries };
+  const dr = req.destinationRule;
+  if (dr !== undefined) report.destinationRule = { name: dr.name, source: dr.source, host: dr.host };
+  return report;
+}
+
+function explainClient(req: ExplainRequest, c: { cluster: string; workload: string }, s: { service: string; namespace: string }): ClientExplain {
+  const proxy = proxyViewOf(req.mesh, c.cluster, c.workload);
+  const endpoints = serviceEndpoints(req.mesh, s.service, s.namespace);
+  const applies = req.destinationRule !== undefined && destinationRuleSelects(req.destinationRule, s.service, s.namespace);
+  const dr = applies ? req.destinationRule : undefined;
+  const trafficPolicy = dr?.trafficPolicy;
+  const cla = buildClusterLoadAssignment({
+    proxy,
+    endpoints,
+    gateways: gatewaysOf(req.mesh),
+    profile: req.profile,
+    ...(trafficPolicy !== undefined ? { trafficPolicy } : {}),
+  });
+  const hostCount = cla.groups.reduce((a, g) => a + g.endpoints.length, 0);
+  const settings = effectiveSettings(dr, req.profile, hostCount);
+  const levels = priorityLevelsOf(cla);
+  const loads = computePriorityLoads(levelHealth(levels), settings.cluster.overprovisioningFactor, settings.cluster.healthyPanicThresholdPct);
+  const byPod = new Map(endpoints.map((e) => [e.id, e]));
+  const warnings = [...destinationRuleWarnings(dr, req.profile, hostCount), ...topologyWarnings(req.mesh, proxy.locality, endpoints, proxy.network)];
+  return {
+    client: { cluster: c.cluster, workload: c.workload, network: proxy.network, locality: localityText(proxy.locality) },
+    service: s,
+    destinationRuleApplies: applies,
+    groups: groupsView(cla, byPod),
+    loads: { healthy: loads.healthy, inPanic: loads.inPanic },
+    settings,
+    predictedShares: predictVersionShares(cla, settings.cluster, (id) => byPod.get(id)?.labels['version']),
+    warnings,
+  };
+}
+
+function groupsView(cla: ClusterLoadAssignment, byPod: ReadonlyMap<string, IstioEndpoint>): ExplainGroup[] {
+  const backend = (pod: string): ExplainBackend => {
+    const ep = byPod.get(pod);
+    const version = ep?.labels['version'];
+    return version === undefined ? { pod, cluster: ep?.cluster ?? '' } : { pod, cluster: ep?.cluster ?? '', version };
+  };
+  return [...cla.groups]
+    .sort((a, b) => a.priority - b.priority)
+    .map((g) => ({
+      locality: localityText(g.locality),
+      priority: g.priority,
+      weight: g.weight,
+      endpoints: g.endpoints.map((e) => ({
+        id: e.id,
+        kind: e.kind,
+        address: e.address,
+        weight: e.weight,
+        cluster: e.cluster,
+        network: e.network,
+        backends: e.kind === 'gateway' ? e.backends.map(backend) : [backend(e.id)],
+      })),
+    }));
+}
+
+function topologyWarnings(mesh: Mesh, clientLocality: IstioEndpoint['locality'], endpoints: readonly IstioEndpoint[], clientNetwork: string): ExplainWarning[] {
+  const out: ExplainWarning[] = [];
+  if (endpoints.length > 0 && isUnsetLocality(clientLocality) && endpoints.every((e) => isUnsetLocality(e.locality))) {
+    out.push({
+      severity: 'warning',
+      code: 'no-topology-labels',
+      message: 'no topology labels on the client or the endpoints: every locality compares equal, so all endpoints get priority 0 (no locality failover).',
+    });
+  }
+  const gatewayNetworks = new Set(gatewaysOf(mesh).map((g) => g.network));
+  const unreachable = [...new Set(endpoints.filter((e) => e.network !== clientNetwork && e.network !== '' && clientNetwork !== '' && !gatewayNetworks.has(e.network)).map((e) => `${e.cluster} (${e.network})`))];
+  if (unreachable.length > 0) {
+    out.push({
+      severity: 'warning',
+      code: 'no-eastwest-gateway',
+      message: `${unreachable.join(', ')}: another network without an east-west gateway; istiod lists those pods directly and requests to them cannot cross networks.`,
+    });
+  }
+  return out;
+}
+
+/** `region/zone[/subzone]` without trailing slashes; empty when no part is set. */
+export function localityText(l: IstioEndpoint['locality']): string {
+  return formatLocality(l).replace(/\/+$/, '');
+}

@@ -1,0 +1,87 @@
+/**
+ * The traffic split a client proxy's Envoy should produce with every host healthy (or with the
+ * given hosts unhealthy): priority loads × locality weights (when locality-weighted) × host weights.
+ */
+import { effectiveLocalityWeight } from '../envoy/locality-wrr.js';
+import { computePriorityLoads } from '../envoy/priority-load.js';
+import { levelHealth, priorityLevelsOf } from '../envoy/priority-set.js';
+import type { ClusterConfig, ClusterLoadAssignment, LbEndpoint } from '../xds-types.js';
+
+/** Share of requests one host entry gets. */
+export interface EndpointShare {
+  endpoint: LbEndpoint;
+  priority: number;
+  share: number;
+}
+
+/**
+ * Expected share of each host entry. Inside a priority: with locality-weighted LB, localities by
+ * effective weight then hosts inside the locality; otherwise the priority's flat host list. Hosts
+ * share by LB weight (LEAST_REQUEST/ROUND_ROBIN in steady state), uniformly with RANDOM (Envoy's
+ * random LB ignores weights). Priorities in panic use all their hosts.
+ */
+export function predictEndpointShares(
+  cla: ClusterLoadAssignment,
+  config: ClusterConfig,
+  isHealthy: (host: LbEndpoint) => boolean = () => true,
+): EndpointShare[] {
+  const levels = priorityLevelsOf(cla);
+  const loads = computePriorityLoads(levelHealth(levels, isHealthy), config.overprovisioningFactor, config.healthyPanicThresholdPct);
+  const out: EndpointShare[] = [];
+  const hostWeight = (h: LbEndpoint) => (config.lbPolicy === 'RANDOM' ? 1 : h.weight);
+  levels.forEach((level, p) => {
+    const load = (loads.healthy[p] ?? 0) / 100;
+    if (load === 0) return;
+    const panic = loads.inPanic[p] === true;
+    const usable = (h: LbEndpoint) => panic || isHealthy(h);
+    if (config.localityWeighted && !panic) {
+      const eff = level.groups.map((g) => {
+        const eligible = g.endpoints.filter(usable).length;
+        return effectiveLocalityWeight(g.weight, eligible, g.endpoints.length, config.overprovisioningFactor);
+      });
+      const total = eff.reduce((a, b) => a + b, 0);
+      if (total > 0) {
+        level.groups.forEach((g, gi) => {
+          const hosts = g.endpoints.filter(usable);
+          spread(out, hosts, p, (load * (eff[gi] ?? 0)) / total, hostWeight);
+        });
+        return;
+      }
+    }
+    spread(out, level.hosts.filter(usable), p, load, hostWeight);
+  });
+  return out;
+}
+
+function spread(out: EndpointShare[], hosts: readonly LbEndpoint[], priority: number, share: number, weight: (h: LbEndpoint) => number): void {
+  const total = hosts.reduce((a, h) => a + weight(h), 0);
+  if (total <= 0 || share === 0) return;
+  for (const h of hosts) out.push({ endpoint: h, priority, share: (share * weight(h)) / total });
+}
+
+/**
+ * Predicted share of each `version` (summing to 1 when any host can serve): a gateway entry's share
+ * is split evenly among the remote pods folded into it. `versionOf` maps a pod id to its version
+ * (`unknown` when undefined). The measures use this for the chi-square test.
+ */
+export function predictVersionShares(
+  cla: ClusterLoadAssignment,
+  config: ClusterConfig,
+  versionOf: (podId: string) => string | undefined,
+  isHealthy?: (host: LbEndpoint) => boolean,
+): Record<string, number> {
+  const shares: Record<string, number> = {};
+  const add = (podId: string, s: number) => {
+    const v = versionOf(podId) ?? 'unknown';
+    shares[v] = (shares[v] ?? 0) + s;
+  };
+  for (const { endpoint, share } of predictEndpointShares(cla, config, isHealthy)) {
+    if (endpoint.kind === 'gateway') {
+      if (endpoint.backends.length === 0) continue;
+      for (const b of endpoint.backends) add(b, share / endpoint.backends.length);
+    } else {
+      add(endpoint.id, share);
+    }
+  }
+  return Object.fromEntries(Object.entries(shares).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+}

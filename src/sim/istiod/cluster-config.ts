@@ -1,0 +1,58 @@
+import type { LocalityLbSetting, TrafficPolicy } from '../../model/destination-rule.js';
+import { resolveEnvoyOutlierDetection, toEnvoyOutlierConfig } from '../envoy/outlier-config.js';
+import type { IstioProfile } from '../istio-profile.js';
+import type { ClusterConfig } from '../xds-types.js';
+import { defaultMeshLocalityLbSetting, getEffectiveLbSetting, usesLocalityWeightedLbConfig } from './locality-lb.js';
+import { applyOutlierDetection } from './outlier-mapping.js';
+
+/** Istio never sets ClusterLoadAssignment.policy.overprovisioning_factor: Envoy's 140 applies. */
+export const DEFAULT_OVERPROVISIONING_FACTOR = 140;
+/** Envoy's healthy_panic_threshold default when Istio leaves it unset (no outlierDetection). */
+export const ENVOY_DEFAULT_PANIC_THRESHOLD_PCT = 50;
+
+/**
+ * The LB policy Envoy runs: the DR `simple` value (LEAST_CONN is LEAST_REQUEST), else the
+ * profile default (ROUND_ROBIN ≤1.13, LEAST_REQUEST from 1.14). PASSTHROUGH and consistentHash
+ * (ring hash / maglev) are not modelled: the simple/default policy is used and explain warns.
+ * Mirrors istio cluster_traffic_policy.go applyLoadBalancer / defaultLBAlgorithm.
+ */
+export function lbPolicyOf(trafficPolicy: TrafficPolicy | undefined, profile: IstioProfile): ClusterConfig['lbPolicy'] {
+  switch (trafficPolicy?.loadBalancer?.simple) {
+    case 'LEAST_CONN':
+    case 'LEAST_REQUEST':
+      return 'LEAST_REQUEST';
+    case 'RANDOM':
+      return 'RANDOM';
+    case 'ROUND_ROBIN':
+      return 'ROUND_ROBIN';
+    default:
+      return profile.defaultLb;
+  }
+}
+
+/**
+ * The CDS side of the service's Envoy cluster: LB policy, locality-weighted picking, panic
+ * threshold (minHealthPercent with outlierDetection, 0 when omitted; Envoy's 50 without it),
+ * outlier detector with Envoy defaults filled in, overprovisioning 140.
+ * Mirrors istio cluster_traffic_policy.go applyTrafficPolicy (applyOutlierDetection,
+ * applyLoadBalancer, LocalityLBSettings.ApplyToCluster).
+ */
+export function buildClusterConfig(
+  trafficPolicy: TrafficPolicy | undefined,
+  profile: IstioProfile,
+  meshLocalityLbSetting?: LocalityLbSetting,
+): ClusterConfig {
+  const mapping = applyOutlierDetection(trafficPolicy?.outlierDetection, profile);
+  const setting = getEffectiveLbSetting(
+    meshLocalityLbSetting ?? defaultMeshLocalityLbSetting(profile),
+    trafficPolicy?.loadBalancer?.localityLbSetting,
+  );
+  const config: ClusterConfig = {
+    lbPolicy: lbPolicyOf(trafficPolicy, profile),
+    localityWeighted: usesLocalityWeightedLbConfig(setting, mapping !== undefined),
+    healthyPanicThresholdPct: mapping ? mapping.healthyPanicThresholdPct : ENVOY_DEFAULT_PANIC_THRESHOLD_PCT,
+    overprovisioningFactor: DEFAULT_OVERPROVISIONING_FACTOR,
+  };
+  if (mapping) config.outlier = toEnvoyOutlierConfig(resolveEnvoyOutlierDetection(mapping.proto));
+  return config;
+}
