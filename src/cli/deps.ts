@@ -1,4 +1,5 @@
 import type { Clock } from '../app/ports.js';
+import type { ProcessSpawner } from '../kube/istioctl.js';
 
 /** A text sink (stdout or stderr). */
 export interface Writer {
@@ -23,6 +24,11 @@ export interface CliDeps {
   signal: AbortSignal;
   /** Called on a second interrupt while restoring; the kube driver sets a handler. */
   onSecondInterrupt?: (handler: () => void) => void;
+  /**
+   * Runs external programs (istioctl) with an argv array, no shell. Default: node's spawn;
+   * tests inject a fake istioctl here.
+   */
+  spawnProcess?: ProcessSpawner;
 }
 
 /** Global options every command can read with `command.optsWithGlobals()`. */

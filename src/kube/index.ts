@@ -1,0 +1,57 @@
+/**
+ * The kube driver's public surface: connect to the requested contexts (one isolated KubeConfig
+ * and one ClusterGateway each) and hand them to deploy, doctor, cleanup — and to the run/restore
+ * work that reuses the same gateways.
+ */
+import type { Clock } from '../app/ports.js';
+import { createClusterGateway } from './client-gateway.js';
+import type { ClusterGateway } from './gateway.js';
+import { loadKubeconfig, type KubeconfigLocation } from './kubeconfig.js';
+import type { RetryPolicy } from './retry.js';
+import { clusterSpecs, type ClusterSpec } from './testbed.js';
+
+export type { ClusterGateway, KubeObject, ObjectRef, ExecRequest, ExecResult } from './gateway.js';
+export type { ClusterSpec } from './testbed.js';
+
+export interface ConnectOptions extends KubeconfigLocation {
+  /** kubeconfig contexts in cluster order (cluster1, cluster2, ...). */
+  contexts: readonly string[];
+  clock: Clock;
+  /** Uniform draws in [0, 1) for retry jitter. */
+  jitter: () => number;
+  retryPolicy?: RetryPolicy;
+  onRetry?: (message: string) => void;
+  signal?: AbortSignal;
+}
+
+/** One cluster of the test bed and the gateway that reaches it. */
+export interface ConnectedCluster {
+  spec: ClusterSpec;
+  gateway: ClusterGateway;
+}
+
+/** The clusters, connected (no request is made until a gateway is used). */
+export interface KubeGateway {
+  /** The kubeconfig file(s) read. */
+  source: string;
+  clusters: ConnectedCluster[];
+}
+
+/**
+ * Load the kubeconfig and build a gateway per context.
+ * @throws NoKubeconfigError, UnknownContextError (exit 4) before any request is made.
+ */
+export function createKubeGateway(opts: ConnectOptions): KubeGateway {
+  const loaded = loadKubeconfig(opts.contexts, opts);
+  const specs = clusterSpecs(opts.contexts);
+  return {
+    source: loaded.source,
+    clusters: loaded.contexts.map((cfg, i) => {
+      const deps: Parameters<typeof createClusterGateway>[1] = { clock: opts.clock, jitter: opts.jitter };
+      if (opts.retryPolicy !== undefined) deps.retryPolicy = opts.retryPolicy;
+      if (opts.onRetry !== undefined) deps.onRetry = opts.onRetry;
+      if (opts.signal !== undefined) deps.signal = opts.signal;
+      return { spec: specs[i] as ClusterSpec, gateway: createClusterGateway(cfg, deps) };
+    }),
+  };
+}

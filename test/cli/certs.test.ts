@@ -1,0 +1,110 @@
+/**
+ * `meshbench certs`: the chain Istio's tools/certs Makefile makes, checked with node's
+ * X509Certificate (signature, CA flag) and @peculiar/x509 (basicConstraints pathlen, key usage,
+ * SAN, SKI); private keys 0600; no overwrite without --force. 2048-bit keys keep it fast.
+ */
+import { X509Certificate } from 'node:crypto';
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadX509 } from '../../src/kube/certs/x509-loader.js';
+import { runCli, type CliRun } from '../support/cli.js';
+
+let dir: string;
+let first: CliRun;
+
+beforeAll(async () => {
+  dir = join(mkdtempSync(join(tmpdir(), 'meshbench-certs-')), 'out');
+  first = await runCli(['certs', '--out', dir, '--key-size', '2048']);
+});
+
+const read = (...p: string[]) => readFileSync(join(dir, ...p), 'utf8');
+
+describe('meshbench certs', () => {
+  it('writes the root and one directory per cluster, keys 0600', () => {
+    expect(first.code, first.stderr).toBe(0);
+    for (const f of ['root-cert.pem', 'root-key.pem', 'cluster1/ca-cert.pem', 'cluster1/ca-key.pem', 'cluster1/root-cert.pem', 'cluster1/cert-chain.pem', 'cluster2/ca-cert.pem']) {
+      expect(statSync(join(dir, f)).isFile()).toBe(true);
+    }
+    for (const f of ['root-key.pem', 'cluster1/ca-key.pem', 'cluster2/ca-key.pem']) expect(statSync(join(dir, f)).mode & 0o777).toBe(0o600);
+    expect(statSync(join(dir, 'root-cert.pem')).mode & 0o777).toBe(0o644);
+    expect(first.stdout).toContain('(private key, 0600)');
+    expect(first.stdout).not.toMatch(/BEGIN .*PRIVATE KEY/);
+  });
+
+  it('makes a root CA as the Makefile does: O=Istio CN=Root CA, CA:true, sha256, 3650 days', async () => {
+    const root = new X509Certificate(read('root-cert.pem'));
+    expect(root.subject).toBe('O=Istio\nCN=Root CA');
+    expect(root.issuer).toBe(root.subject);
+    expect(root.ca).toBe(true);
+    expect(root.verify(root.publicKey)).toBe(true);
+    const days = (Date.parse(root.validTo) - Date.parse(root.validFrom)) / 86_400_000;
+    expect(days).toBe(3650);
+    const x509 = await loadX509();
+    const cert = new x509.X509Certificate(read('root-cert.pem'));
+    expect(cert.signatureAlgorithm).toMatchObject({ name: 'RSASSA-PKCS1-v1_5', hash: { name: 'SHA-256' } });
+    const bc = cert.getExtension(x509.BasicConstraintsExtension);
+    expect(bc?.ca).toBe(true);
+    expect(bc?.critical).toBe(true);
+    expect(bc?.pathLength).toBeUndefined();
+    const ku = cert.getExtension(x509.KeyUsagesExtension);
+    expect(ku?.critical).toBe(true);
+    expect(ku?.usages).toBe(x509.KeyUsageFlags.digitalSignature | x509.KeyUsageFlags.nonRepudiation | x509.KeyUsageFlags.keyEncipherment | x509.KeyUsageFlags.keyCertSign);
+    expect(cert.getExtension(x509.SubjectKeyIdentifierExtension)?.keyId).toMatch(/^[0-9a-f]{40}$/);
+    expect((root.publicKey.asymmetricKeyDetails as { modulusLength?: number }).modulusLength).toBe(2048);
+  });
+
+  it('signs each intermediate with the root: L=<cluster>, pathlen 0, SAN istiod.istio-system.svc, chain = ca + root', async () => {
+    const root = new X509Certificate(read('root-cert.pem'));
+    const x509 = await loadX509();
+    for (const cluster of ['cluster1', 'cluster2']) {
+      const ca = new X509Certificate(read(cluster, 'ca-cert.pem'));
+      expect(ca.subject).toBe(`O=Istio\nCN=Intermediate CA\nL=${cluster}`);
+      expect(ca.issuer).toBe(root.subject);
+      expect(ca.verify(root.publicKey)).toBe(true);
+      expect(ca.checkIssued(root)).toBe(true);
+      expect(ca.ca).toBe(true);
+      expect(ca.subjectAltName).toBe('DNS:istiod.istio-system.svc');
+      const cert = new x509.X509Certificate(read(cluster, 'ca-cert.pem'));
+      const bc = cert.getExtension(x509.BasicConstraintsExtension);
+      expect([bc?.ca, bc?.pathLength, bc?.critical]).toEqual([true, 0, true]);
+      expect(cert.getExtension(x509.KeyUsagesExtension)?.critical).toBe(true);
+      expect(read(cluster, 'cert-chain.pem')).toBe(read(cluster, 'ca-cert.pem') + read('root-cert.pem'));
+      expect(read(cluster, 'root-cert.pem')).toBe(read('root-cert.pem'));
+      // the key matches the certificate
+      const { createPrivateKey, createPublicKey } = await import('node:crypto');
+      const pub = createPublicKey(createPrivateKey(read(cluster, 'ca-key.pem'))).export({ type: 'spki', format: 'pem' });
+      expect(pub).toBe(ca.publicKey.export({ type: 'spki', format: 'pem' }));
+    }
+    expect(new X509Certificate(read('cluster1', 'ca-cert.pem')).serialNumber).not.toBe(new X509Certificate(read('cluster2', 'ca-cert.pem')).serialNumber);
+  });
+
+  it('refuses to overwrite without --force (exit 4 naming the file)', async () => {
+    const before = read('cluster1', 'ca-cert.pem');
+    const r = await runCli(['certs', '--out', dir, '--key-size', '2048']);
+    expect(r.code).toBe(4);
+    expect(r.stderr).toContain(`${join(dir, 'cluster1', 'ca-cert.pem')} already exists`);
+    expect(r.stderr).toContain('--force');
+    expect(read('cluster1', 'ca-cert.pem')).toBe(before);
+  });
+
+  it('reuses the existing root for a new cluster, and --force replaces everything', async () => {
+    const root = read('root-cert.pem');
+    const add = await runCli(['certs', '--out', dir, '--key-size', '2048', '--cluster', 'cluster3']);
+    expect(add.code, add.stderr).toBe(0);
+    expect(add.stdout).toContain('reused the root CA');
+    expect(read('root-cert.pem')).toBe(root);
+    expect(new X509Certificate(read('cluster3', 'ca-cert.pem')).verify(new X509Certificate(root).publicKey)).toBe(true);
+    writeFileSync(join(dir, 'cluster1', 'ca-key.pem'), 'x', { mode: 0o644 });
+    const forced = await runCli(['certs', '--out', dir, '--key-size', '2048', '--force', '--cluster', 'cluster1']);
+    expect(forced.code, forced.stderr).toBe(0);
+    expect(read('root-cert.pem')).not.toBe(root);
+    expect(statSync(join(dir, 'cluster1', 'ca-key.pem')).mode & 0o777).toBe(0o600);
+  });
+
+  it('rejects a cluster name that is not a DNS label and an odd key size (exit 2)', async () => {
+    expect((await runCli(['certs', '--out', dir, '--cluster', 'Cluster_1'])).code).toBe(2);
+    expect((await runCli(['certs', '--out', dir, '--key-size', '1024'])).code).toBe(2);
+  });
+});

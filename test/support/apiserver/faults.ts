@@ -1,0 +1,42 @@
+/**
+ * Failure injection: answer the next N requests matching a predicate with an HTTP error (a
+ * v1.Status body, optionally Retry-After) or a connection reset — API calls and exec upgrades alike.
+ */
+export interface RequestInfo {
+  method: string;
+  /** Path without the query. */
+  path: string;
+  query: URLSearchParams;
+}
+
+export type FaultKind = { status: number; reason?: string; message?: string; retryAfterS?: number } | 'reset';
+
+interface Fault {
+  match: (r: RequestInfo) => boolean;
+  remaining: number;
+  kind: FaultKind;
+}
+
+export class FaultInjector {
+  private faults: Fault[] = [];
+  /** How many requests were failed on purpose. */
+  injected = 0;
+
+  /** Fail the next `times` requests that `match` (default: every request). */
+  inject(kind: FaultKind, opts: { times?: number; match?: (r: RequestInfo) => boolean } = {}): void {
+    this.faults.push({ kind, remaining: opts.times ?? 1, match: opts.match ?? (() => true) });
+  }
+
+  clear(): void {
+    this.faults = [];
+  }
+
+  /** The fault to apply to this request, if any (consumes one). */
+  take(r: RequestInfo): FaultKind | undefined {
+    const f = this.faults.find((x) => x.remaining > 0 && x.match(r));
+    if (f === undefined) return undefined;
+    f.remaining--;
+    this.injected++;
+    return f.kind;
+  }
+}
