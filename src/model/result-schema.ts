@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { READABLE_RESULT_SCHEMAS, RESULT_SCHEMA, type Result } from './result.js';
 import { parseWith } from './schemas/common.js';
-import { isRecord, type DocProblem } from './validate-problems.js';
+import { field, isRecord, type DocProblem, type PathSeg } from './validate-problems.js';
 
 /**
  * Runtime validation of a result document (product.md §3.3) against the `Result` type: every
@@ -167,21 +167,6 @@ export const resultSchema = z
       z.object({ name: z.string().min(1), atMs: nonNegative, action: z.string(), trial: count.optional() }),
     ),
     thresholds: z.array(z.object({ expr: z.string().min(1), value: z.number().nullable(), ok: z.boolean(), note: z.string().optional() })),
-  })
-  .superRefine((r, ctx) => {
-    if (r.summary.errors > r.summary.requests) {
-      ctx.addIssue({ code: 'custom', path: ['summary', 'errors'], message: `errors (${r.summary.errors}) exceed requests (${r.summary.requests})` });
-    }
-    const n = r.series.requests.length;
-    const sameLength = (path: Array<string | number>, len: number) => {
-      if (len !== n) ctx.addIssue({ code: 'custom', path, message: `has ${len} buckets but series.requests has ${n}` });
-    };
-    sameLength(['series', 'errors'], r.series.errors.length);
-    sameLength(['series', 'p99Ms'], r.series.p99Ms.length);
-    for (const [v, values] of Object.entries(r.series.byVersion)) sameLength(['series', 'byVersion', v], values.length);
-    for (const [v, s] of Object.entries(r.summary.distribution)) {
-      if (s.ci95[0] > s.ci95[1]) ctx.addIssue({ code: 'custom', path: ['summary', 'distribution', v, 'ci95'], message: 'interval bounds are reversed' });
-    }
   });
 
 type Exact<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
@@ -193,6 +178,47 @@ void schemaMatchesResultType;
 export type ResultValidation =
   | { ok: true; result: Result }
   | { ok: false; problems: DocProblem[]; hint?: string };
+
+function numbers(v: unknown): number[] | undefined {
+  return Array.isArray(v) ? v : undefined;
+}
+
+/**
+ * Consistency between fields (errors ≤ requests, every series as long as `series.requests`,
+ * intervals in order). Written over unvalidated data so they are reported together with the field
+ * problems, not only once every field is right.
+ */
+function crossChecks(data: Record<string, unknown>): DocProblem[] {
+  const out: DocProblem[] = [];
+  const summary = field(data, 'summary');
+  const requests = field(summary, 'requests');
+  const errors = field(summary, 'errors');
+  if (typeof requests === 'number' && typeof errors === 'number' && errors > requests) {
+    out.push({ path: ['summary', 'errors'], message: `errors (${errors}) exceed requests (${requests})` });
+  }
+  const series = field(data, 'series');
+  const n = numbers(field(series, 'requests'))?.length;
+  if (n !== undefined) {
+    const sameLength = (path: PathSeg[], values: unknown) => {
+      const len = numbers(values)?.length;
+      if (len !== undefined && len !== n) out.push({ path, message: `has ${len} buckets but series.requests has ${n}` });
+    };
+    sameLength(['series', 'errors'], field(series, 'errors'));
+    sameLength(['series', 'p99Ms'], field(series, 'p99Ms'));
+    const byVersion = field(series, 'byVersion');
+    if (isRecord(byVersion)) for (const [v, values] of Object.entries(byVersion)) sameLength(['series', 'byVersion', v], values);
+  }
+  const distribution = field(summary, 'distribution');
+  if (isRecord(distribution)) {
+    for (const [v, share] of Object.entries(distribution)) {
+      const ci = numbers(field(share, 'ci95'));
+      if (ci !== undefined && typeof ci[0] === 'number' && typeof ci[1] === 'number' && ci[0] > ci[1]) {
+        out.push({ path: ['summary', 'distribution', v, 'ci95'], message: 'interval bounds are reversed' });
+      }
+    }
+  }
+  return out;
+}
 
 function schemaNumber(schema: string): number | null {
   const m = /^meshbench\.dev\/result\/v(\d+)$/.exec(schema);
@@ -229,6 +255,7 @@ export function validateResult(data: unknown, toolVersion: string): ResultValida
     };
   }
   const { data: result, problems } = parseWith(resultSchema, data);
-  if (result === undefined) return { ok: false, problems };
+  const all = [...problems, ...crossChecks(data)];
+  if (result === undefined || all.length > 0) return { ok: false, problems: all };
   return { ok: true, result };
 }

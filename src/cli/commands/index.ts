@@ -1,8 +1,31 @@
 import type { Command } from 'commander';
 import type { CliRuntime } from '../deps.js';
+import { certsCommand } from './certs.js';
+import { cleanupCommand } from './cleanup.js';
+import { deployCommand } from './deploy.js';
+import { doctorCommand } from './doctor.js';
+import { validateCommand } from './validate.js';
+import { verifyModelCommand } from './verify-model.js';
+import { explainCommand } from './explain.js';
+import { importCommand } from './import.js';
+import { reportCommand } from './report.js';
+import { compareCommand } from './compare.js';
+import { listCommand } from './list.js';
 
 /**
  * Every registered command, in the order `--help` lists them. A command is registered only when
  * it works end to end (no placeholders).
  */
-export const commandFactories: Array<(rt: CliRuntime) => Command> = [];
+export const commandFactories: Array<(rt: CliRuntime) => Command> = [
+  validateCommand,
+  verifyModelCommand,
+  explainCommand,
+  deployCommand,
+  certsCommand,
+  doctorCommand,
+  cleanupCommand,
+  importCommand,
+  reportCommand,
+  compareCommand,
+  listCommand,
+];

@@ -1,0 +1,176 @@
+import { InvalidInputError, UsageError } from '../errors.js';
+import type { Distribution, LatencySummary, LocalityShares } from '../model/result.js';
+import { FAILOVER_FIGURES, type CompareSubject, type CompareView, type FailoverFigure, type SubjectComparison } from '../render/compare-view.js';
+import { sharePerBucket } from '../render/series.js';
+import { spectrumPoints, type SpectrumPoint } from '../render/spectrum.js';
+import { buildSubject, groupValue, type LoadedResult } from './compare-groups.js';
+import { compareSubject } from './compare-tests.js';
+import type { ResultStore } from './ports.js';
+import { DEFAULT_ALPHA } from './report.js';
+
+/** What to compare, and against what. */
+export interface CompareInput {
+  /** Result paths or ids. */
+  refs: readonly string[];
+  /** Group results by this label's value (`istio` falls back to the run's Istio version). */
+  by?: string;
+  /** Baseline: a result (path or id), or with `by` a label value. Default: the first result/group. */
+  baseline?: string;
+  /** Significance level of every test (default 0.05). */
+  alpha?: number;
+}
+
+function letter(i: number): string {
+  return i < 26 ? String.fromCharCode(65 + i) : `R${i + 1}`;
+}
+
+/**
+ * Loads the results, forms subjects (one per result, or one per label value), puts the baseline
+ * first and tests every other subject against it.
+ * @throws UsageError (exit 2) when fewer than two subjects remain or the baseline matches nothing;
+ *         InvalidInputError (exit 3) for a bad result file.
+ */
+export async function compareResults(input: CompareInput, ports: { store: ResultStore }): Promise<CompareView> {
+  const alpha = input.alpha ?? DEFAULT_ALPHA;
+  const loaded: LoadedResult[] = [];
+  for (const ref of input.refs) loaded.push({ result: await ports.store.load(ref), source: ref });
+
+  let groups: Array<{ key: string; members: LoadedResult[] }>;
+  let baselineIndex = 0;
+  if (input.by !== undefined) {
+    const by = input.by;
+    const byValue = new Map<string, LoadedResult[]>();
+    let baselineValue: string | undefined;
+    if (input.baseline !== undefined) {
+      const known = loaded.some((l) => groupValue(l.result, by) === input.baseline);
+      if (known) baselineValue = input.baseline;
+      else {
+        const extra = { result: await loadBaseline(ports.store, input.baseline, by, loaded), source: input.baseline };
+        baselineValue = groupValue(extra.result, by);
+        if (!loaded.some((l) => l.result.id === extra.result.id)) loaded.push(extra);
+      }
+    }
+    for (const l of loaded) {
+      const v = groupValue(l.result, by);
+      byValue.set(v, [...(byValue.get(v) ?? []), l]);
+    }
+    groups = [...byValue.entries()].map(([key, members]) => ({ key, members }));
+    if (baselineValue !== undefined) baselineIndex = groups.findIndex((g) => g.key === baselineValue);
+  } else {
+    if (input.baseline !== undefined) {
+      const base = await ports.store.load(input.baseline);
+      const at = loaded.findIndex((l) => l.result.id === base.id);
+      if (at >= 0) baselineIndex = at;
+      else {
+        loaded.unshift({ result: base, source: input.baseline });
+        baselineIndex = 0;
+      }
+    }
+    groups = loaded.map((l, i) => ({ key: letter(i), members: [l] }));
+  }
+  if (groups.length < 2) {
+    throw new UsageError(
+      input.by !== undefined
+        ? `every result has the same ${input.by} (${groups[0]?.key ?? 'none'}): nothing to compare`
+        : 'compare needs at least two results',
+      { hint: input.by !== undefined ? `add results with another ${input.by}, or compare without --by` : 'name two or more results (paths or ids; `meshbench list` shows them)' },
+    );
+  }
+  const ordered = [groups[baselineIndex]!, ...groups.filter((_, i) => i !== baselineIndex)];
+  const subjects = ordered.map((g) => buildSubject(g.key, g.members));
+  const baseline = subjects[0]!;
+  const comparisons = subjects.slice(1).map((s) => compareSubject(s, baseline, alpha));
+  return { alpha, by: input.by ?? null, subjects, comparisons, mainVersion: mainVersion(baseline), warnings: warningsOf(loaded) };
+}
+
+/** Loads `--baseline` as a result; when it names no result either, says which label values exist. */
+async function loadBaseline(store: ResultStore, ref: string, by: string, loaded: readonly LoadedResult[]) {
+  try {
+    return await store.load(ref);
+  } catch (err) {
+    if (err instanceof InvalidInputError && err.problems[0]?.message.startsWith('result not found')) {
+      const values = [...new Set(loaded.map((l) => groupValue(l.result, by)))];
+      throw new UsageError(`--baseline ${ref} is neither a value of ${by} among the results (${values.join(', ')}) nor a stored result`, {
+        hint: `pass one of ${values.join(', ')}, or a result path or id`,
+      });
+    }
+    throw err;
+  }
+}
+
+function mainVersion(s: CompareSubject): string | null {
+  let best: string | null = null;
+  for (const [v, n] of Object.entries(s.versions)) if (best === null || n > (s.versions[best] ?? 0)) best = v;
+  return best;
+}
+
+function warningsOf(loaded: readonly LoadedResult[]): string[] {
+  const out: string[] = [];
+  const scenarios = [...new Set(loaded.map((l) => l.result.scenario.name))];
+  if (scenarios.length > 1) out.push(`the results come from different scenarios (${scenarios.join(', ')}): differences may come from the scenarios, not the mesh`);
+  const models = [...new Set(loaded.map((l) => l.result.summary.load.model))];
+  if (models.length > 1) out.push('open-model and closed-model runs are mixed: closed-model latency and rates are not comparable with open-model ones');
+  return out;
+}
+
+/** Machine output of `compare --json`. */
+export interface CompareJson {
+  alpha: number;
+  by: string | null;
+  baseline: string;
+  mainVersion: string | null;
+  warnings: string[];
+  subjects: Array<{
+    key: string;
+    results: CompareSubject['results'];
+    trials: number;
+    requests: number;
+    errors: number;
+    errorRate: number;
+    versions: Record<string, number>;
+    locality: LocalityShares | null;
+    latencyMs: LatencySummary | null;
+    failover: { trials: number; hitless: number; notRecovered: number; notFailedBack: number; resolutionMs: number; figures: Record<FailoverFigure, Distribution | null> } | null;
+    charts: { bucketMs: number | null; mainVersionShare: Array<number | null>; latencySpectrum: SpectrumPoint[] };
+  }>;
+  comparisons: SubjectComparison[];
+}
+
+/** Builds the `--json` document of a comparison (histograms summarised, not encoded). */
+export function compareJson(view: CompareView): CompareJson {
+  return {
+    alpha: view.alpha,
+    by: view.by,
+    baseline: view.subjects[0]?.key ?? '',
+    mainVersion: view.mainVersion,
+    warnings: view.warnings,
+    subjects: view.subjects.map((s) => ({
+      key: s.key,
+      results: s.results,
+      trials: s.trials,
+      requests: s.requests,
+      errors: s.errors,
+      errorRate: s.errorRate,
+      versions: s.versions,
+      locality: s.locality,
+      latencyMs: s.latencyMs,
+      failover:
+        s.failover === null
+          ? null
+          : {
+              trials: s.failover.trials,
+              hitless: s.failover.hitless,
+              notRecovered: s.failover.notRecovered,
+              notFailedBack: s.failover.notFailedBack,
+              resolutionMs: s.failover.resolutionMs,
+              figures: Object.fromEntries(FAILOVER_FIGURES.map((f) => [f, s.failover!.figures[f].summary])) as Record<FailoverFigure, Distribution | null>,
+            },
+      charts: {
+        bucketMs: s.series?.bucketMs ?? null,
+        mainVersionShare: s.series !== null && view.mainVersion !== null ? (sharePerBucket(s.series)[view.mainVersion] ?? s.series.requests.map(() => 0)) : [],
+        latencySpectrum: s.latency !== null ? spectrumPoints(s.latency) : [],
+      },
+    })),
+    comparisons: view.comparisons,
+  };
+}

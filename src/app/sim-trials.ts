@@ -1,0 +1,100 @@
+/**
+ * Simulator trials: run the engine for a list of seeds and fold their samples into measures.
+ * Pure and synchronous, so the same function runs in-process and inside worker threads.
+ */
+import { createAccumulator, type AccumulatorOptions } from '../measure/accumulator.js';
+import { combineTrials } from '../measure/combine.js';
+import type { TrialMeasures } from '../measure/types.js';
+import { formatLocality } from '../model/locality.js';
+import type { Mesh } from '../model/mesh.js';
+import type { RunEvent } from '../model/sample.js';
+import type { Scenario } from '../model/scenario.js';
+import { simulate } from '../sim/engine/simulation.js';
+import { explainMesh } from '../sim/explain/explain.js';
+import { istioProfile } from '../sim/istio-profile.js';
+import { findWorkload } from '../sim/topology.js';
+
+/** Everything a trial needs; plain data so it can be posted to a worker. */
+export interface SimJob {
+  mesh: Mesh;
+  scenario: Scenario;
+  /** Istio profile version (`1.24`). */
+  istio: string;
+}
+
+/** Trials folded together (combineTrials), plus what the result keeps of the first trial. */
+export interface SimBatch {
+  measures: TrialMeasures;
+  /** Events of the lowest seed in the batch, tagged with its trial index. */
+  events: RunEvent[];
+  /** Seed the events belong to. */
+  eventsSeed: number;
+  requests: number;
+  eventsProcessed: number;
+}
+
+/** Accumulator options for a scenario on a mesh: client placement, predicted split, failover spec. */
+export function accumulatorOptionsFor(job: SimJob): AccumulatorOptions {
+  const { mesh, scenario } = job;
+  const profile = istioProfile(job.istio);
+  if (profile === undefined) throw new RangeError(`unsupported Istio version ${job.istio}`);
+  const client = findWorkload(mesh, scenario.client.cluster, scenario.client.workload);
+  if (client === undefined) throw new RangeError(`client ${scenario.client.cluster}/${scenario.client.workload} not in the mesh`);
+  const explained = explainMesh({
+    mesh,
+    ...(scenario.destinationRule ? { destinationRule: scenario.destinationRule } : {}),
+    profile,
+    clients: [scenario.client],
+    service: { service: scenario.request.service, namespace: scenario.request.namespace },
+  });
+  const load = scenario.load;
+  const opts: AccumulatorOptions = {
+    load:
+      load.kind === 'open'
+        ? { model: 'open', ratePerS: load.ratePerS, durationUs: load.durationUs }
+        : { model: 'closed', concurrency: load.concurrency, durationUs: load.durationUs },
+    client: { cluster: client.cluster.name, network: client.cluster.network, locality: formatLocality(client.workload.locality) },
+    clusterNetworks: Object.fromEntries(mesh.clusters.map((c) => [c.name, c.network])),
+    thresholds: scenario.thresholds,
+    failover: scenario.measure.failover ?? null,
+  };
+  const predicted = explained.entries[0]?.predictedShares;
+  if (predicted !== undefined && Object.keys(predicted).length > 0) opts.expectedShares = predicted;
+  const faulted = faultedVersion(mesh, scenario);
+  if (faulted !== undefined) opts.faultedVersion = faulted;
+  return opts;
+}
+
+/** The version of the deployment the failover's fault action targets, when there is one. */
+export function faultedVersion(mesh: Mesh, scenario: Scenario): string | undefined {
+  const name = scenario.measure.failover?.fault;
+  const entry = scenario.timeline.find((e) => e.name === name);
+  const a = entry?.action;
+  if (a === undefined || !('deployment' in a)) return undefined;
+  return findWorkload(mesh, a.cluster, a.deployment)?.workload.version;
+}
+
+/**
+ * Runs one trial per seed (seed i is trial `firstTrial + i`) and combines them.
+ * `onTrialDone` is called after every trial (progress).
+ */
+export function runSimTrials(job: SimJob, seeds: readonly number[], firstTrial: number, onTrialDone?: () => void): SimBatch {
+  const profile = istioProfile(job.istio);
+  if (profile === undefined) throw new RangeError(`unsupported Istio version ${job.istio}`);
+  if (seeds.length === 0) throw new RangeError('runSimTrials: no seeds');
+  const options = accumulatorOptionsFor(job);
+  const all: TrialMeasures[] = [];
+  let events: RunEvent[] = [];
+  let requests = 0;
+  let eventsProcessed = 0;
+  seeds.forEach((seed, i) => {
+    const acc = createAccumulator(options);
+    const out = simulate({ mesh: job.mesh, scenario: job.scenario, profile, seed }, acc);
+    all.push(acc.finish(out.events));
+    if (i === 0) events = seeds.length > 1 || firstTrial > 0 ? out.events.map((e) => ({ ...e, trial: firstTrial })) : out.events;
+    requests += out.requests;
+    eventsProcessed += out.eventsProcessed;
+    onTrialDone?.();
+  });
+  return { measures: combineTrials(all), events, eventsSeed: seeds[0] as number, requests, eventsProcessed };
+}

@@ -1,0 +1,217 @@
+import { build, decodeFromCompressedBase64, encodeIntoCompressedBase64, type Histogram as LibHistogram } from 'hdr-histogram-js';
+import {
+  HDR_COUNTS_LENGTH,
+  HDR_DIGITS,
+  HDR_HIGHEST_US,
+  HDR_LOWEST_US,
+  hdrHighestAt,
+  hdrIndexOf,
+  hdrMedianAt,
+  hdrValueFromIndex,
+  ulp,
+} from './hdr-layout.js';
+
+/** An HdrHistogram as compressed base64 (the V2 compressed encoding every HdrHistogram port reads). */
+export type EncodedHistogram = string;
+
+/** What hdr-histogram-js's JsHistogram offers beyond the `Histogram` interface (public methods of its class). */
+interface CountsView {
+  countsArrayLength: number;
+  subBucketHalfCount: number;
+  unitMagnitude: number;
+  getCountAtIndex(index: number): number;
+  setCountAtIndex(index: number, value: number): void;
+  valueFromIndex(index: number): number;
+  establishInternalTackingValues(lengthToCover?: number): void;
+  reset(): void;
+}
+
+/** One library histogram reused by every `encode` (created on first use, never at import time). */
+let encoder: (LibHistogram & CountsView) | undefined;
+
+function libEncoder(): LibHistogram & CountsView {
+  encoder ??= build({
+    useWebAssembly: false,
+    bitBucketSize: 64,
+    autoResize: false,
+    lowestDiscernibleValue: HDR_LOWEST_US,
+    highestTrackableValue: HDR_HIGHEST_US,
+    numberOfSignificantValueDigits: HDR_DIGITS,
+  }) as LibHistogram & CountsView;
+  return encoder;
+}
+
+/**
+ * A latency histogram in µs with the HdrHistogram layout of product.md §3.3 (1 µs … 1 h,
+ * 3 significant digits). Recording is a few integer operations on a Float64Array (see
+ * `hdr-layout.ts` for why not the library's `recordValue`); encoding and decoding go through
+ * hdr-histogram-js built with `useWebAssembly: false`, so nothing is initialised at import time.
+ *
+ * Values outside [0, 1 h] are clamped to the nearest bound and counted in `clamped`.
+ * Fractions of a µs are truncated, as HdrHistogram does.
+ */
+export class Histogram {
+  readonly counts = new Float64Array(HDR_COUNTS_LENGTH);
+  totalCount = 0;
+  /** Values that were below 0 or above 1 h and were clamped. */
+  clamped = 0;
+
+  /** Records one value (µs). The hot path: one index computation and two increments. */
+  record(valueUs: number): void {
+    let v = valueUs;
+    if (!(v >= 0 && v <= HDR_HIGHEST_US)) v = this.clamp(v);
+    this.counts[hdrIndexOf(v)]! += 1;
+    this.totalCount += 1;
+  }
+
+  /** Lowest non-empty index (−1 when empty); reads scan the counts instead of tracking it per record. */
+  private get lowIndex(): number {
+    if (this.totalCount === 0) return -1;
+    const c = this.counts;
+    for (let i = 0; i < c.length; i++) if (c[i] !== 0) return i;
+    return -1;
+  }
+
+  /** Highest non-empty index (−1 when empty). */
+  private get highIndex(): number {
+    if (this.totalCount === 0) return -1;
+    const c = this.counts;
+    for (let i = c.length - 1; i >= 0; i--) if (c[i] !== 0) return i;
+    return -1;
+  }
+
+  /** Adds one value already turned into a counts index by `latencyIndex` (the hot path of the accumulator). */
+  recordIndex(index: number): void {
+    this.counts[index]! += 1;
+    this.totalCount += 1;
+  }
+
+  /** Records `count` occurrences of a value (µs). */
+  recordCount(valueUs: number, count: number): void {
+    if (count <= 0) return;
+    let v = valueUs;
+    if (!(v >= 0 && v <= HDR_HIGHEST_US)) {
+      v = this.clamp(v);
+      this.clamped += count - 1;
+    }
+    this.counts[hdrIndexOf(v)]! += count;
+    this.totalCount += count;
+  }
+
+  private clamp(v: number): number {
+    this.clamped += 1;
+    return v > HDR_HIGHEST_US ? HDR_HIGHEST_US : 0;
+  }
+
+  /** Adds every count of `other` (lossless: same layout). */
+  add(other: Histogram): void {
+    if (other.totalCount === 0) return;
+    const src = other.counts;
+    const dst = this.counts;
+    for (let i = 0; i < src.length; i++) dst[i]! += src[i]!;
+    this.totalCount += other.totalCount;
+    this.clamped += other.clamped;
+  }
+
+  /**
+   * Value (µs) at a percentile in [0, 100], with HdrHistogram's semantics
+   * (mirrors hdr-histogram-js `JsHistogram.getValueAtPercentile`): the highest value equivalent to
+   * the first recorded value at or above the requested rank. 0 for an empty histogram.
+   */
+  percentile(p: number): number {
+    if (this.totalCount === 0) return 0;
+    const requested = Math.min(p, 100);
+    const fp = (requested / 100) * this.totalCount;
+    const rank = fp > 0 ? Math.max(Math.ceil(fp - ulp(fp)), 1) : 1;
+    let seen = 0;
+    const c = this.counts;
+    for (let i = 0; i < c.length; i++) {
+      seen += c[i]!;
+      if (seen >= rank) return p === 0 ? hdrValueFromIndex(i) : hdrHighestAt(i);
+    }
+    return hdrHighestAt(this.highIndex);
+  }
+
+  /** Highest recorded value (µs), as the highest value equivalent to the top non-empty bucket. */
+  get max(): number {
+    return this.totalCount === 0 ? 0 : hdrHighestAt(this.highIndex);
+  }
+
+  /** Lowest recorded value (µs), as the lowest value of the bottom non-empty bucket. */
+  get min(): number {
+    return this.totalCount === 0 ? 0 : hdrValueFromIndex(this.lowIndex);
+  }
+
+  /** Mean (µs) over bucket medians (mirrors `JsHistogram.mean`). 0 for an empty histogram. */
+  get mean(): number {
+    if (this.totalCount === 0) return 0;
+    let sum = 0;
+    const counts = this.counts;
+    for (let i = 0; i < counts.length; i++) {
+      const c = counts[i]!;
+      if (c !== 0) sum += hdrMedianAt(i) * c;
+    }
+    return sum / this.totalCount;
+  }
+
+  /** Calls `fn(lowestValueUs, count)` for every non-empty bucket, in increasing value order. */
+  forEachBucket(fn: (valueUs: number, count: number, highestUs: number) => void): void {
+    if (this.totalCount === 0) return;
+    const counts = this.counts;
+    for (let i = 0; i < counts.length; i++) {
+      const c = counts[i]!;
+      if (c !== 0) fn(hdrValueFromIndex(i), c, hdrHighestAt(i));
+    }
+  }
+
+  /**
+   * HdrHistogram V2 compressed base64 of the counts. The counts are copied index by index into a
+   * library histogram of the same layout (no per-value re-recording).
+   */
+  encode(): EncodedHistogram {
+    const lib = libEncoder();
+    lib.reset();
+    const counts = this.counts;
+    for (let i = 0; i < counts.length; i++) if (counts[i] !== 0) lib.setCountAtIndex(i, counts[i]!);
+    lib.establishInternalTackingValues();
+    return encodeIntoCompressedBase64(lib);
+  }
+
+  /**
+   * Decodes an HdrHistogram compressed base64 string. Histograms written with another layout
+   * are re-recorded value by value (each bucket at its lowest value).
+   * @throws Error when the text is not an HdrHistogram encoding (callers wrap it with the file name).
+   */
+  static decode(encoded: EncodedHistogram): Histogram {
+    const h = new Histogram();
+    if (encoded === '') return h;
+    const lib = decodeFromCompressedBase64(encoded, 64, false) as unknown as CountsView;
+    const sameLayout = lib.subBucketHalfCount === 1024 && lib.unitMagnitude === 0 && lib.countsArrayLength <= HDR_COUNTS_LENGTH;
+    for (let i = 0; i < lib.countsArrayLength; i++) {
+      const c = lib.getCountAtIndex(i);
+      if (c <= 0) continue;
+      if (sameLayout) {
+        h.counts[i]! += c;
+        h.totalCount += c;
+      } else {
+        h.recordCount(lib.valueFromIndex(i), c);
+      }
+    }
+    return h;
+  }
+}
+
+/**
+ * Counts index of a latency (µs) for `Histogram.recordIndex`: values outside 0 … 1 h are clamped
+ * (the accumulator computes the index once per request and uses it for several histograms).
+ */
+export function latencyIndex(valueUs: number): number {
+  return hdrIndexOf(valueUs >= 0 ? (valueUs <= HDR_HIGHEST_US ? valueUs : HDR_HIGHEST_US) : 0);
+}
+
+/** Decodes and adds several encoded histograms into one (lossless merge). */
+export function mergeEncoded(encoded: readonly EncodedHistogram[]): Histogram {
+  const out = new Histogram();
+  for (const e of encoded) out.add(Histogram.decode(e));
+  return out;
+}

@@ -1,0 +1,153 @@
+import { HDR_COUNTS_LENGTH, hdrValueFromIndex } from './hdr-layout.js';
+import { SKETCH_BINS, sketchBinOf, toSparse } from './sketch.js';
+import { sortedNames } from './counts-builder.js';
+import type { SeriesAggregate } from './types.js';
+
+/** A series has at most this many points; beyond it the buckets double in size. */
+export const MAX_SERIES_POINTS = 600;
+
+/** Bucket sizes (s) chosen for a known run duration. */
+const NICE_BUCKETS_S = [1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600];
+
+/**
+ * Bucket size for a run: 1 s, or the smallest "nice" size (2 s, 5 s, 10 s, …) that keeps the
+ * series at ≤ 600 points. Unknown duration: 1 s (the series then doubles its buckets as needed).
+ */
+export function chooseBucketUs(durationUs: number | undefined): number {
+  if (durationUs === undefined || !(durationUs > 0)) return 1_000_000;
+  for (const s of NICE_BUCKETS_S) if (Math.ceil(durationUs / (s * 1e6)) <= MAX_SERIES_POINTS) return s * 1_000_000;
+  return Math.ceil(durationUs / MAX_SERIES_POINTS / 1e6) * 1_000_000;
+}
+
+/**
+ * Builds the per-bucket series over scheduled time: requests, failures, successes per version and a
+ * latency sketch per bucket (for p99). When a request falls beyond `MAX_SERIES_POINTS` buckets
+ * (an import of unknown length), every bucket doubles in size, merging neighbours exactly.
+ */
+export class SeriesBuilder {
+  private requests: Float64Array = new Float64Array(64);
+  private errors: Float64Array = new Float64Array(64);
+  private byVersion: Float64Array[] = [];
+  private sketches: Array<Float64Array | undefined> = [];
+  private points = 0;
+
+  constructor(public bucketUs: number) {}
+
+  /** Bucket and sketch of the previous request: completions arrive roughly in scheduled order. */
+  private lastBucket = -1;
+  private lastSketch: Float64Array = new Float64Array(0);
+
+  /** Adds one request. */
+  add(scheduledUs: number, latencyUs: number, ok: boolean, version: number): void {
+    this.addBinned(scheduledUs, sketchBinOf(latencyUs), ok, version);
+  }
+
+  /** Adds one request whose latency is an HDR counts index (`latencyIndex`). */
+  addIndexed(scheduledUs: number, latencyIdx: number, ok: boolean, version: number): void {
+    this.addBinned(scheduledUs, hdrToSketchBin()[latencyIdx]!, ok, version);
+  }
+
+  private addBinned(scheduledUs: number, bin: number, ok: boolean, version: number): void {
+    let b = Math.floor(scheduledUs / this.bucketUs);
+    if (b < 0) b = 0;
+    else if (b >= MAX_SERIES_POINTS) b = this.coarsenFor(scheduledUs);
+    if (b >= this.requests.length) this.grow(b + 1);
+    if (b >= this.points) this.points = b + 1;
+    this.requests[b]! += 1;
+    if (!ok) this.errors[b]! += 1;
+    else if (version >= 0) {
+      let col = this.byVersion[version];
+      if (col === undefined) {
+        col = new Float64Array(this.requests.length);
+        this.byVersion[version] = col;
+      }
+      col[b]! += 1;
+    }
+    if (b !== this.lastBucket) {
+      let sk = this.sketches[b];
+      if (sk === undefined) {
+        sk = new Float64Array(SKETCH_BINS);
+        this.sketches[b] = sk;
+      }
+      this.lastBucket = b;
+      this.lastSketch = sk;
+    }
+    this.lastSketch[bin]! += 1;
+  }
+
+  private coarsenFor(scheduledUs: number): number {
+    let b = Math.floor(scheduledUs / this.bucketUs);
+    while (b >= MAX_SERIES_POINTS) {
+      this.coarsen();
+      b = Math.floor(scheduledUs / this.bucketUs);
+    }
+    return b;
+  }
+
+  private grow(min: number): void {
+    let size = this.requests.length;
+    while (size < min) size *= 2;
+    this.requests = resize(this.requests, size);
+    this.errors = resize(this.errors, size);
+    this.byVersion = this.byVersion.map((c) => (c === undefined ? c : resize(c, size)));
+  }
+
+  /** Doubles the bucket size, adding pairs of buckets together. */
+  private coarsen(): void {
+    const half = (a: Float64Array): Float64Array => {
+      const out = new Float64Array(a.length);
+      for (let i = 0; i < a.length; i++) out[i >> 1]! += a[i]!;
+      return out;
+    };
+    this.requests = half(this.requests);
+    this.errors = half(this.errors);
+    this.byVersion = this.byVersion.map((c) => (c === undefined ? c : half(c)));
+    const sketches: Array<Float64Array | undefined> = [];
+    for (let i = 0; i < this.sketches.length; i++) {
+      const s = this.sketches[i];
+      if (s === undefined) continue;
+      const into = sketches[i >> 1];
+      if (into === undefined) sketches[i >> 1] = s;
+      else for (let k = 0; k < SKETCH_BINS; k++) into[k]! += s[k]!;
+    }
+    this.sketches = sketches;
+    this.points = Math.ceil(this.points / 2);
+    this.bucketUs *= 2;
+    this.lastBucket = -1;
+  }
+
+  /** Plain data; `points` = buckets up to the last one with a request (at least `minPoints`). */
+  toData(versions: readonly string[], minPoints = 0): SeriesAggregate {
+    const points = Math.max(this.points, Math.min(minPoints, MAX_SERIES_POINTS));
+    if (points > this.requests.length) this.grow(points);
+    const take = (a: Float64Array | undefined): number[] => (a === undefined ? new Array<number>(points).fill(0) : Array.from(a.subarray(0, points)));
+    const byVersion: Record<string, number[]> = {};
+    for (const [i, name] of sortedNames(versions)) byVersion[name] = take(this.byVersion[i]);
+    const latency = [];
+    for (let b = 0; b < points; b++) {
+      const s = this.sketches[b];
+      latency.push(s === undefined ? [] : toSparse(s));
+    }
+    return { bucketUs: this.bucketUs, requests: take(this.requests), errors: take(this.errors), byVersion, latency };
+  }
+}
+
+/**
+ * Sketch bin of every HDR counts index. HDR ranges are powers of two aligned on their size and at
+ * most 1/1024 of their value wide, so each lies inside one sketch bin (1/32 wide): exact.
+ */
+let hdrBins: Uint16Array | undefined;
+
+function hdrToSketchBin(): Uint16Array {
+  if (hdrBins === undefined) {
+    hdrBins = new Uint16Array(HDR_COUNTS_LENGTH);
+    for (let i = 0; i < HDR_COUNTS_LENGTH; i++) hdrBins[i] = sketchBinOf(hdrValueFromIndex(i));
+  }
+  return hdrBins;
+}
+
+function resize(a: Float64Array, size: number): Float64Array {
+  const out = new Float64Array(size);
+  out.set(a.subarray(0, Math.min(a.length, size)));
+  return out;
+}

@@ -1,0 +1,186 @@
+import type { LoadSummary } from '../model/result.js';
+import { isSuccess, type RunEvent } from '../model/sample.js';
+import type { AccumulatorOptions } from './accumulator-options.js';
+import type { Columns } from './columns.js';
+import { CountsBuilder, type NameTables } from './counts-builder.js';
+import { latencyIndex } from './histogram.js';
+import { trialFailover } from './trial-failover.js';
+import type { SeriesBuilder } from './series-builder.js';
+import type { DistributionTestCounts, PhaseAggregate, RequestAggregate, TrialMeasures, WindowAggregate } from './types.js';
+
+/** What the accumulator hands over at `finish`. */
+export interface TrialState {
+  opts: AccumulatorOptions;
+  names: NameTables;
+  /** Streaming counts (keepSamples false); unused when there are columns. */
+  overall: CountsBuilder;
+  series: SeriesBuilder;
+  columns: Columns | null;
+  hasClient: boolean;
+  maxEndUs: number;
+  minScheduledUs: number;
+  maxScheduledUs: number;
+}
+
+interface PhaseSpec {
+  name: string;
+  fromUs: number;
+  toUs: number | null;
+}
+
+/** First occurrence of each event name, in µs. */
+function eventTimes(events: readonly RunEvent[]): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const e of events) if (!out.has(e.name)) out.set(e.name, Math.round(e.atMs * 1000));
+  return out;
+}
+
+/** Phases of product.md §4 from the failover events: before/during/after, or one phase `all`. */
+function phaseSpecs(st: TrialState, times: Map<string, number>): PhaseSpec[] {
+  const spec = st.opts.failover;
+  const faultUs = spec ? times.get(spec.fault) : undefined;
+  if (st.columns === null || !spec || faultUs === undefined) return [{ name: 'all', fromUs: 0, toUs: null }];
+  const restoreUs = spec.restore !== undefined ? times.get(spec.restore) : undefined;
+  if (restoreUs !== undefined && restoreUs > faultUs) {
+    return [
+      { name: 'before', fromUs: 0, toUs: faultUs },
+      { name: 'during', fromUs: faultUs, toUs: restoreUs },
+      { name: 'after', fromUs: restoreUs, toUs: null },
+    ];
+  }
+  return [
+    { name: 'before', fromUs: 0, toUs: faultUs },
+    { name: 'during', fromUs: faultUs, toUs: null },
+  ];
+}
+
+interface WindowCounter {
+  from: string;
+  to: string;
+  fromUs: number;
+  toUs: number;
+  builder: CountsBuilder | null;
+}
+
+function windowCounters(st: TrialState, times: Map<string, number>): WindowCounter[] {
+  const seen = new Set<string>();
+  const out: WindowCounter[] = [];
+  for (const t of st.opts.thresholds ?? []) {
+    if (t.during === undefined) continue;
+    const key = `${t.during.from}..${t.during.to}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const fromUs = times.get(t.during.from);
+    const toUs = times.get(t.during.to);
+    const measurable = st.columns !== null && fromUs !== undefined && toUs !== undefined;
+    out.push({ from: t.during.from, to: t.during.to, fromUs: fromUs ?? 0, toUs: toUs ?? 0, builder: measurable ? new CountsBuilder() : null });
+  }
+  return out;
+}
+
+/**
+ * The one pass over the rows: each request goes to its phase's counts (phases partition the run,
+ * so the whole-run counts are their sum), to the series and to any `during` window holding it.
+ */
+function countRows(st: TrialState, cols: Columns, phases: readonly PhaseSpec[], windows: readonly WindowCounter[]): CountsBuilder[] {
+  const builders = phases.map(() => new CountsBuilder());
+  const bounds = phases.slice(1).map((p) => p.fromUs);
+  const active = windows.filter((w) => w.builder !== null);
+  const series = st.series;
+  const { scheduledUs, startUs, endUs, status, version, cluster, flags } = cols;
+  for (let i = 0; i < cols.n; i++) {
+    const s = scheduledUs[i]!;
+    const idx = latencyIndex(endUs[i]! - s);
+    const code = status[i]!;
+    const v = version[i]!;
+    let p = 0;
+    while (p < bounds.length && s >= bounds[p]!) p++;
+    builders[p]!.addIndexed(idx, code, v, cluster[i]!, flags[i]!, startUs[i]! - s);
+    series.addIndexed(s, idx, isSuccess(code), v);
+    for (let w = 0; w < active.length; w++) {
+      const win = active[w]!;
+      if (s >= win.fromUs && s < win.toUs) win.builder!.addIndexed(idx, code, v, cluster[i]!, flags[i]!, startUs[i]! - s);
+    }
+  }
+  return builders;
+}
+
+/** Successes per version among rows scheduled before `toUs`. */
+function versionsBefore(st: TrialState, cols: Columns, toUs: number): Record<string, number> {
+  const b = new CountsBuilder();
+  for (let i = 0; i < cols.n; i++) if (cols.scheduledUs[i]! < toUs && cols.version[i]! >= 0) b.add(0, cols.status[i]!, cols.version[i]!, -1, 0, 0);
+  return b.versionCounts(st.names);
+}
+
+function sortedCopy(r: Readonly<Record<string, number>>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const k of Object.keys(r).sort()) out[k] = r[k]!;
+  return out;
+}
+
+/** Chi-square inputs: the phase before the first timeline event when there is one, else the whole run. */
+function distributionTest(st: TrialState, overall: RequestAggregate, before: () => Record<string, number> | null): DistributionTestCounts | null {
+  const expected = st.opts.expectedShares;
+  if (expected === undefined || Object.keys(expected).length === 0) return null;
+  const observedBefore = before();
+  if (observedBefore !== null && Object.keys(observedBefore).length > 0) return { phase: 'before', expected: sortedCopy(expected), observed: observedBefore };
+  return { phase: 'all', expected: sortedCopy(expected), observed: sortedCopy(overall.versions) };
+}
+
+function loadSummary(st: TrialState, requests: number, runEndUs: number): { load: LoadSummary; resolutionUs: number } {
+  const l = st.opts.load;
+  const observedGapUs = requests > 1 ? (st.maxScheduledUs - st.minScheduledUs) / (requests - 1) : 0;
+  const resolutionUs = l.ratePerS !== undefined && l.ratePerS > 0 ? 1e6 / l.ratePerS : observedGapUs;
+  const load: LoadSummary = { model: l.model, durationMs: runEndUs / 1000, resolutionMs: resolutionUs / 1000 };
+  if (l.ratePerS !== undefined) load.ratePerS = l.ratePerS;
+  if (l.concurrency !== undefined) load.concurrency = l.concurrency;
+  return { load, resolutionUs };
+}
+
+/** Turns a finished trial into plain `TrialMeasures`. */
+export function finishTrial(st: TrialState, events: readonly RunEvent[]): TrialMeasures {
+  const times = eventTimes(events);
+  const runEndUs = st.opts.load.durationUs ?? st.maxEndUs;
+  const specs = phaseSpecs(st, times);
+  const windows = windowCounters(st, times);
+  const cols = st.columns;
+  let overallBuilder = st.overall;
+  let phaseBuilders: CountsBuilder[] = [];
+  if (cols !== null) {
+    phaseBuilders = countRows(st, cols, specs, windows);
+    if (phaseBuilders.length === 1) overallBuilder = phaseBuilders[0]!;
+    else {
+      overallBuilder = new CountsBuilder();
+      for (const b of phaseBuilders) overallBuilder.addAll(b);
+    }
+  }
+  const overall = overallBuilder.toData(st.names, st.hasClient);
+  // One phase `all` is the whole run: reuse its counts instead of encoding them twice.
+  const phases: PhaseAggregate[] =
+    specs.length === 1
+      ? [{ ...specs[0]!, counts: { ...overall, latencyByVersion: {} } }]
+      : specs.map((p, i) => ({ ...p, counts: phaseBuilders[i]!.toData(st.names, st.hasClient, false) }));
+  const windowData: WindowAggregate[] = windows.map((w) => ({ from: w.from, to: w.to, counts: w.builder === null ? null : w.builder.toData(st.names, st.hasClient) }));
+
+  let firstEventUs = Infinity;
+  for (const e of events) firstEventUs = Math.min(firstEventUs, Math.round(e.atMs * 1000));
+  // The phase before the fault is the phase before the first event when the fault comes first.
+  const beforeFirstEvent = (): Record<string, number> | null => {
+    if (cols === null || firstEventUs === Infinity) return null;
+    if (specs[0]!.name === 'before' && specs[0]!.toUs === firstEventUs) return phaseBuilders[0]!.versionCounts(st.names);
+    return versionsBefore(st, cols, firstEventUs);
+  };
+  const minPoints = st.opts.load.durationUs !== undefined ? Math.ceil(st.opts.load.durationUs / st.series.bucketUs) : 0;
+  const { load, resolutionUs } = loadSummary(st, overall.requests, runEndUs);
+  const beforeFault = specs[0]!.name === 'before' ? phaseBuilders[0]!.versionCounts(st.names) : {};
+  return {
+    trials: 1,
+    load,
+    overall,
+    phases,
+    windows: windowData,
+    distributionTest: distributionTest(st, overall, beforeFirstEvent),
+    series: st.series.toData(st.names.versions, minPoints),
+    failover: trialFailover(st.opts, st.names.versions, cols, times, beforeFault, runEndUs, resolutionUs),
+  };
+}

@@ -1,0 +1,163 @@
+import type { Distribution, LatencySummary } from '../model/result.js';
+import { FAILOVER_FIGURES, type CompareSubject, type CompareView, type FailoverFigure, type Verdict } from './compare-view.js';
+import { describeLabels } from './describe.js';
+import { formatCount, formatDeltaCount, formatDeltaMs, formatDeltaPp, formatDuration, formatMs, formatNumber, formatP, formatPercent } from './format.js';
+import type { Style } from './style.js';
+import { paragraph, renderTable, section, type Column } from './table.js';
+
+/** The tables of `meshbench compare`: one row per subject, a Δ row under each non-baseline subject. */
+
+/** `same (p=0.41)`, `worse (p<0.001)` (red), `better (p=0.003)` (green), `differs (…)` (yellow), or why there is no test. */
+export function formatVerdict(v: Verdict, style: Style): string {
+  if (v.kind === 'baseline') return style.paint('baseline', 'dim');
+  if (v.kind === 'no-test') return style.paint(v.note ?? 'no test', 'dim');
+  const text = `${v.kind} (${formatP(v.pValue ?? 1)})`;
+  if (v.kind === 'worse') return style.paint(text, 'red');
+  if (v.kind === 'better') return style.paint(text, 'green');
+  if (v.kind === 'differs') return style.paint(text, 'yellow');
+  return text;
+}
+
+const BASELINE: Verdict = { kind: 'baseline', test: null, pValue: null };
+
+function deltaLabel(style: Style): string {
+  return style.paint('  Δ', 'dim');
+}
+
+/** Header: what is compared, the baseline, alpha; then one line per subject. */
+export function compareHeader(view: CompareView, style: Style): string {
+  const n = view.subjects.reduce((a, s) => a + s.results.length, 0);
+  const base = view.subjects[0]!;
+  const what = view.by !== null ? `${n} results in ${view.subjects.length} groups by ${view.by}` : `${n} results`;
+  const title = `${style.paint('Compare', 'bold')} · ${what} · baseline ${base.key} · α = ${view.alpha} per test`;
+  const rows = view.subjects.map((s) => {
+    const ids = s.results.map((r) => r.id).join(', ');
+    const targets = [...new Set(s.results.map((r) => r.target))].join(', ');
+    const labels = view.by === null ? describeLabels(s.results[0]!.labels) : `${s.results.length} result${s.results.length === 1 ? '' : 's'}`;
+    return [s.key, formatCount(s.trials), labels, targets, ids];
+  });
+  const table = renderTable(
+    { columns: [{ header: view.by ?? 'key' }, { header: 'trials', align: 'right' }, { header: view.by === null ? 'labels' : 'results', shrink: true }, { header: 'target', shrink: true, optional: true }, { header: 'ids', shrink: true }], rows },
+    style,
+  );
+  const warnings = view.warnings.map((w) => paragraph(`${style.paint('warning:', 'yellow')} ${w}`, style, { indent: 0 }));
+  return [paragraph(title, style, { indent: 0 }), table, ...warnings].join('\n');
+}
+
+function verdictFor(view: CompareView, i: number, pick: (c: CompareView['comparisons'][number]) => Verdict): Verdict {
+  return i === 0 ? BASELINE : pick(view.comparisons[i - 1]!);
+}
+
+/** Requests, failures and error rate with the χ² verdict. */
+export function errorsTable(view: CompareView, style: Style): string {
+  const base = view.subjects[0]!;
+  const rows: string[][] = [];
+  view.subjects.forEach((s, i) => {
+    rows.push([s.key, formatCount(s.requests), formatCount(s.errors), formatPercent(s.errorRate), formatVerdict(verdictFor(view, i, (c) => c.errors), style)]);
+    if (i > 0) rows.push([deltaLabel(style), '', formatDeltaCount(s.errors - base.errors), formatDeltaPp(s.errorRate - base.errorRate), '']);
+  });
+  const columns: Column[] = [{ header: 'subject' }, { header: 'requests', align: 'right' }, { header: 'failed', align: 'right' }, { header: 'error rate', align: 'right' }, { header: 'χ² failed vs ok' }];
+  return section('Requests and errors', renderTable({ columns, rows }, style), style);
+}
+
+/** Share per version with the χ² verdict on the split. */
+export function distributionTable(view: CompareView, style: Style): string | null {
+  const versions = [...new Set(view.subjects.flatMap((s) => Object.keys(s.versions)))].sort();
+  if (versions.length === 0) return null;
+  const share = (s: CompareSubject, v: string) => {
+    const n = Object.values(s.versions).reduce((a, b) => a + b, 0);
+    return n === 0 ? 0 : (s.versions[v] ?? 0) / n;
+  };
+  const base = view.subjects[0]!;
+  const rows: string[][] = [];
+  view.subjects.forEach((s, i) => {
+    rows.push([s.key, ...versions.map((v) => formatPercent(share(s, v))), formatVerdict(verdictFor(view, i, (c) => c.distribution), style)]);
+    if (i > 0) rows.push([deltaLabel(style), ...versions.map((v) => formatDeltaPp(share(s, v) - share(base, v))), '']);
+  });
+  const columns: Column[] = [{ header: 'subject' }, ...versions.map((v) => ({ header: v, align: 'right' as const })), { header: 'χ² on the split' }];
+  return section('Distribution (share of successful responses)', renderTable({ columns, rows }, style), style);
+}
+
+/** Locality shares (no counts are stored per locality, so no test). */
+export function localityTable(view: CompareView, style: Style): string | null {
+  if (view.subjects.every((s) => s.locality === null)) return null;
+  const base = view.subjects[0]!.locality;
+  const keys = ['sameLocality', 'sameCluster', 'sameNetwork'] as const;
+  const rows: string[][] = [];
+  view.subjects.forEach((s, i) => {
+    const l = s.locality;
+    rows.push([s.key, ...keys.map((k) => (l === null ? 'n/a' : formatPercent(l[k])))]);
+    if (i > 0 && l !== null && base !== null) rows.push([deltaLabel(style), ...keys.map((k) => formatDeltaPp(l[k] - base[k]))]);
+  });
+  const columns: Column[] = [{ header: 'subject' }, { header: 'same locality', align: 'right' }, { header: 'same cluster', align: 'right' }, { header: 'same network', align: 'right' }];
+  return section('Locality (successful responses; shares only, no test)', renderTable({ columns, rows }, style), style);
+}
+
+const LATENCY_KEYS: Array<[keyof LatencySummary, string]> = [['p50', 'p50'], ['p90', 'p90'], ['p99', 'p99'], ['p999', 'p99.9'], ['max', 'max']];
+
+/** Latency percentiles with the Mann-Whitney verdict and its effect size. */
+export function latencyTable(view: CompareView, style: Style): string {
+  const base = view.subjects[0]!.latencyMs;
+  const rows: string[][] = [];
+  view.subjects.forEach((s, i) => {
+    const l = s.latencyMs;
+    const v = verdictFor(view, i, (c) => c.latency);
+    const ps = v.probabilityOfSuperiority !== undefined ? v.probabilityOfSuperiority.toFixed(2) : '-';
+    rows.push([s.key, ...LATENCY_KEYS.map(([k]) => (l === null ? 'n/a' : formatMs(l[k]))), ps, formatVerdict(v, style)]);
+    if (i > 0 && l !== null && base !== null) rows.push([deltaLabel(style), ...LATENCY_KEYS.map(([k]) => formatDeltaMs(l[k] - base[k])), '', '']);
+  });
+  // Narrow terminals lose P(slower), max, p99.9 and p90 (in that order) before anything is cut.
+  const columns: Column[] = [
+    { header: 'subject', shrink: true },
+    ...LATENCY_KEYS.map(([k, h]) => ({ header: h, align: 'right' as const, optional: k !== 'p50' && k !== 'p99' })),
+    { header: 'P(slower)', align: 'right', optional: true },
+    { header: 'Mann-Whitney U' },
+  ];
+  const body = `${renderTable({ columns, rows }, style)}\n${paragraph('P(slower): chance that a request of the subject is slower than one of the baseline (0.5 = no shift)', style, { color: 'dim' })}`;
+  return section('Latency (from the scheduled send time)', body, style);
+}
+
+const FIGURE_NAMES: Record<FailoverFigure, string> = {
+  recovery: 'recovery',
+  firstFailoverSuccess: 'first success',
+  errorsDuringFailover: 'errors',
+  failback: 'failback',
+};
+
+function figureValue(figure: FailoverFigure, v: number): string {
+  return figure === 'errorsDuringFailover' ? (Number.isInteger(v) ? formatCount(v) : formatNumber(v)) : formatMs(v);
+}
+
+function figureDelta(figure: FailoverFigure, d: number): string {
+  return figure === 'errorsDuringFailover' ? formatDeltaCount(d) : formatDeltaMs(d);
+}
+
+/** Failover figures over trials per subject, with Mann-Whitney verdicts when both sides have ≥ 2 trials. */
+export function failoverTable(view: CompareView, style: Style): string | null {
+  if (view.subjects.every((s) => s.failover === null)) return null;
+  const stats: Array<keyof Distribution> = ['p50', 'p90', 'p99', 'max'];
+  const rows: string[][] = [];
+  for (const figure of FAILOVER_FIGURES) {
+    const base = view.subjects[0]!.failover?.figures[figure].summary ?? null;
+    view.subjects.forEach((s, i) => {
+      const d = s.failover?.figures[figure].summary ?? null;
+      const v = verdictFor(view, i, (c) => c.failover?.[figure] ?? { kind: 'no-test', test: null, pValue: null, note: 'not measured' });
+      const name = i === 0 ? FIGURE_NAMES[figure] : '';
+      rows.push([name, s.key, d === null ? '-' : formatCount(d.n), ...stats.map((k) => (d === null ? '-' : figureValue(figure, d[k]))), formatVerdict(v, style)]);
+      if (i > 0 && d !== null && base !== null) rows.push(['', deltaLabel(style), '', ...stats.map((k) => figureDelta(figure, d[k] - base[k])), '']);
+    });
+  }
+  const columns: Column[] = [
+    { header: 'figure', shrink: true },
+    { header: 'subject', shrink: true },
+    { header: 'n', align: 'right' },
+    ...stats.map((k) => ({ header: k, align: 'right' as const, optional: k === 'p90' || k === 'max' })),
+    { header: 'Mann-Whitney U' },
+  ];
+  const counts = view.subjects
+    .filter((s) => s.failover !== null)
+    .map((s) => `${s.key}: hitless ${s.failover!.hitless}/${s.failover!.trials}, not recovered ${s.failover!.notRecovered}, resolution ${formatDuration(s.failover!.resolutionMs)}`)
+    .join(' · ');
+  const legend = paragraph('first success: first success served outside the faulted workload; errors: failed requests between fault and restore', style, { color: 'dim' });
+  return section('Failover (over trials)', `${renderTable({ columns, rows }, style)}\n${paragraph(counts, style)}\n${legend}`, style);
+}

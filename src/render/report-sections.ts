@@ -1,0 +1,161 @@
+import type { Distribution, LatencySummary, PhaseSummary, Result } from '../model/result.js';
+import { describeLabels, describeLoad, describeTarget, formatThresholdValue, statusLabel } from './describe.js';
+import { formatCount, formatDuration, formatMs, formatNumber, formatP, formatPercent, formatTimestamp } from './format.js';
+import type { Style } from './style.js';
+import { keyValues, paragraph, renderTable, section, truncate, type Column } from './table.js';
+
+/** The text sections of a report (tables and one-line summaries); charts are in report-charts.ts. */
+
+/** Title line and the facts of the run. */
+export function headerSection(result: Result, source: string, style: Style): string {
+  const title = truncate(`${style.paint(result.scenario.name, 'bold')} · ${result.id}`, style.width);
+  const rows: Array<[string, string]> = [];
+  rows.push(['target', describeTarget(result.target, result.trials, { mesh: true })]);
+  rows.push(['labels', describeLabels(result.labels)]);
+  const trials = `${formatCount(result.trials)} trial${result.trials === 1 ? '' : 's'}`;
+  rows.push(['run', `${formatTimestamp(result.startedAt)} · ${trials} · meshbench ${result.tool.version}`]);
+  rows.push(['load', describeLoad(result.summary.load)]);
+  if (source !== result.id && source !== `${result.id}.json`) rows.push(['file', source]);
+  const about = result.scenario.description !== undefined ? `${paragraph(result.scenario.description, style, { color: 'dim' })}\n` : '';
+  const closed =
+    result.summary.load.model === 'closed'
+      ? `\n${paragraph('note: closed model (a curl loop): each request waits for the previous one, so latency and rates are not comparable with open-model runs', style, { color: 'yellow' })}`
+      : '';
+  return `${title}\n${about}${keyValues(rows, style)}${closed}`;
+}
+
+/** Requests, failures, status codes and late starts. */
+export function requestsSection(result: Result, style: Style): string {
+  const s = result.summary;
+  const errors = s.errors > 0 ? style.paint(`${formatCount(s.errors)} (${formatPercent(s.errorRate)})`, 'red') : '0';
+  const late = s.lateStarts.count > 0 ? `${formatCount(s.lateStarts.count)} (worst ${formatMs(s.lateStarts.maxMs)})` : '0';
+  const codes = Object.entries(s.statusCodes)
+    .sort(([a], [b]) => statusOrder(a) - statusOrder(b))
+    .map(([code, n]) => `${statusLabel(code)} ×${formatCount(n)}`)
+    .join(' · ');
+  const rows: Array<[string, string]> = [
+    ['requests', formatCount(s.requests)],
+    ['failed', errors],
+    ['status codes', codes === '' ? '-' : codes],
+    ['late starts', late],
+  ];
+  return section('Requests', keyValues(rows, style), style);
+}
+
+/** Connection errors (`0`) after the HTTP codes. */
+function statusOrder(code: string): number {
+  return code === '0' ? 1000 : Number(code);
+}
+
+/** Responses per version with Wilson intervals, the predicted split and the chi-square verdict. */
+export function distributionSection(result: Result, alpha: number, style: Style): string {
+  const s = result.summary;
+  const versions = Object.keys(s.distribution).sort();
+  if (versions.length === 0) return section('Distribution', '  no successful response carried a version', style);
+  const test = s.distributionTest;
+  const expectedOverall = test !== undefined && test.phase === 'all' ? test.expected : undefined;
+  const expectedOf = (v: string) => s.distribution[v]?.expectedShare ?? expectedOverall?.[v];
+  const hasExpected = versions.some((v) => expectedOf(v) !== undefined);
+  const rows = versions.map((v) => {
+    const d = s.distribution[v]!;
+    const expected = expectedOf(v);
+    const cells = [v, formatCount(d.count), formatPercent(d.share), `${formatPercent(d.ci95[0])} – ${formatPercent(d.ci95[1])}`];
+    return hasExpected ? [...cells, expected === undefined ? '-' : formatPercent(expected)] : cells;
+  });
+  const columns: Column[] = [{ header: 'version', shrink: true }, { header: 'responses', align: 'right' }, { header: 'share', align: 'right' }, { header: '95% CI', align: 'right' }];
+  if (hasExpected) columns.push({ header: 'predicted', align: 'right', optional: true });
+  const table = renderTable({ columns, rows }, style);
+  const lines = [table];
+  if (test !== undefined) {
+    const keys = [...new Set([...Object.keys(test.expected), ...versions])].sort();
+    if (test.phase !== 'all') {
+      const phase = s.phases.find((p) => p.name === test.phase);
+      const observed = phase !== undefined ? keys.map((v) => `${v} ${formatPercent(phase.distribution[v]?.share ?? 0)}`).join(' · ') : 'n/a';
+      lines.push(paragraph(`tested on phase "${test.phase}": observed ${observed}; predicted ${keys.map((v) => `${v} ${formatPercent(test.expected[v] ?? 0)}`).join(' · ')}`, style));
+    }
+    const consistent = test.pValue >= alpha;
+    const verdict = consistent ? style.paint('consistent with the predicted split', 'green') : style.paint('differs from the predicted split', 'red');
+    const chi = Number.isFinite(test.chiSquare) ? formatNumber(test.chiSquare) : '∞ (a version predicted to get nothing answered)';
+    lines.push(paragraph(`χ² = ${chi}, df ${test.df}, ${formatP(test.pValue)}: ${verdict} (α = ${alpha})`, style));
+  }
+  return section('Distribution (successful responses per version)', lines.join('\n'), style);
+}
+
+/** Locality shares of successful responses. */
+export function localitySection(result: Result, style: Style): string {
+  const l = result.summary.locality;
+  if (l === null) return section('Locality', '  not measured (responses carry no cluster or locality)', style);
+  const byCluster = Object.entries(l.byCluster)
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([c, x]) => `${c} ${formatPercent(x)}`)
+    .join(' · ');
+  const rows: Array<[string, string]> = [
+    ['same locality', formatPercent(l.sameLocality)],
+    ['same cluster', formatPercent(l.sameCluster)],
+    ['same network', formatPercent(l.sameNetwork)],
+    ['by cluster', byCluster],
+  ];
+  const body = keyValues(rows, style);
+  return section('Locality (successful responses, relative to the client)', body, style);
+}
+
+function phaseLabel(p: PhaseSummary): string {
+  return `${p.name} ${p.fromMs === 0 ? '0s' : formatDuration(p.fromMs)}–${p.toMs === null ? 'end' : formatDuration(p.toMs)}`;
+}
+
+function latencyRow(label: string, l: LatencySummary): string[] {
+  return [label, formatCount(l.count), formatMs(l.p50), formatMs(l.p90), formatMs(l.p99), formatMs(l.p999), formatMs(l.max), formatMs(l.mean)];
+}
+
+/** Latency percentiles overall, per version and per phase. */
+export function latencySection(result: Result, style: Style): string {
+  const s = result.summary;
+  const rows = [latencyRow('all', s.latencyMs)];
+  for (const v of Object.keys(s.latencyByVersionMs).sort()) rows.push(latencyRow(`version ${v}`, s.latencyByVersionMs[v]!));
+  if (s.phases.length > 1) for (const p of s.phases) rows.push(latencyRow(`phase ${phaseLabel(p)}`, p.latencyMs));
+  const columns = [
+    { header: 'requests', shrink: true },
+    { header: 'count', align: 'right' as const },
+    ...['p50', 'p90', 'p99', 'p99.9', 'max'].map((h) => ({ header: h, align: 'right' as const })),
+    { header: 'mean', align: 'right' as const, optional: true },
+  ];
+  return section('Latency (from the scheduled send time)', renderTable({ columns, rows }, style), style);
+}
+
+function figureCells(d: Distribution | null, multi: boolean, unit: 'ms' | 'count', missing: string): string[] {
+  const f = (v: number) => (unit === 'ms' ? formatMs(v) : Number.isInteger(v) ? formatCount(v) : formatNumber(v));
+  if (d === null) return multi ? [missing, '', '', '', ''] : [missing];
+  return multi ? [formatCount(d.n), f(d.p50), f(d.p90), f(d.p99), f(d.max)] : [f(d.p50)];
+}
+
+/** Failover figures (one value, or p50/p90/p99/max over trials) with their resolution. */
+export function failoverSection(result: Result, style: Style): string | null {
+  const f = result.summary.failover;
+  if (f === undefined) return null;
+  const multi = f.trials > 1;
+  const res = `±${formatDuration(f.resolutionMs)}`;
+  const rows = [
+    ['recovery', ...figureCells(f.recoveryMs, multi, 'ms', 'not recovered'), res],
+    ['first failover success', ...figureCells(f.firstFailoverSuccessMs, multi, 'ms', 'none'), res],
+    ['errors during failover', ...figureCells(f.errorsDuringFailover, multi, 'count', '-'), 'exact'],
+    ['failback', ...figureCells(f.failbackMs, multi, 'ms', f.restore === undefined ? 'no restore' : 'not failed back'), res],
+  ];
+  const valueColumns = multi ? ['trials', 'p50', 'p90', 'p99', 'max'] : ['value'];
+  const table = renderTable({ columns: [{ header: 'figure', shrink: true }, ...valueColumns.map((h) => ({ header: h, align: 'right' as const })), { header: 'resolution', align: 'right' }], rows }, style);
+  const of = `of ${formatCount(f.trials)} trial${f.trials === 1 ? '' : 's'}`;
+  const counts = paragraph(`hitless ${formatCount(f.hitless)} ${of} · not recovered ${formatCount(f.notRecovered)} · not failed back ${formatCount(f.notFailedBack)}`, style);
+  const title = `Failover (${f.fault} → ${f.restore ?? 'end of run'}${multi ? `, over ${formatCount(f.trials)} trials` : ''})`;
+  return section(title, `${table}\n${counts}`, style);
+}
+
+/** Thresholds with ok/FAIL (✓/✗ with colour) and the observed value. */
+export function thresholdsSection(result: Result, style: Style): string | null {
+  if (result.thresholds.length === 0) return null;
+  const mark = (ok: boolean) => (style.color ? (ok ? style.paint('✓ ok', 'green') : style.paint('✗ FAIL', 'red')) : ok ? 'ok' : 'FAIL');
+  const hasNotes = result.thresholds.some((t) => t.note !== undefined && t.note !== '');
+  const rows = result.thresholds.map((t) => [mark(t.ok), t.expr, formatThresholdValue(t.expr, t.value), ...(hasNotes ? [t.note ?? ''] : [])]);
+  const passed = result.thresholds.filter((t) => t.ok).length;
+  const columns = [{ header: '' }, { header: 'threshold', shrink: true }, { header: 'observed', align: 'right' as const }, ...(hasNotes ? [{ header: 'note', optional: true }] : [])];
+  const table = renderTable({ columns, rows }, style);
+  return section('Thresholds', `${table}\n${paragraph(`${passed} of ${result.thresholds.length} passed`, style)}`, style);
+}
