@@ -66,7 +66,9 @@ function mergeFailover(members: readonly ResultHistograms[]): SubjectFailover | 
     const key = FIGURE_KEY[figure];
     const histogram = mergeHistograms(withFailover.map((m) => m.get(key.histogram)));
     const single = withFailover.length === 1 ? (withFailover[0]!.result.summary.failover![key.summary] ?? null) : null;
-    figures[figure] = { histogram, summary: histogram !== null ? distributionOf(histogram, key.scale) : single };
+    // One result: its summary holds the exact figures (an HDR histogram rounds counts such as 3000
+    // to their bucket's highest equivalent value, 3001). Several: merged histograms.
+    figures[figure] = { histogram, summary: single ?? (histogram !== null ? distributionOf(histogram, key.scale) : null) };
   }
   return {
     trials: sum((m) => m.result.summary.failover!.trials),

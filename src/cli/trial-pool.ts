@@ -17,7 +17,8 @@ export function workerTrialPool(opts: { workers?: number; signal?: AbortSignal }
     async run(job, seeds, onTrialDone) {
       const perTrial = job.scenario.load.kind === 'open' ? (job.scenario.load.ratePerS * job.scenario.load.durationUs) / 1e6 : 50_000;
       const workers = Math.min(opts.workers ?? availableParallelism(), seeds.length);
-      if (workers <= 1 || perTrial * seeds.length < MIN_REQUESTS_FOR_WORKERS) return inProcessPool.run(job, seeds, onTrialDone);
+      const worthIt = opts.workers !== undefined || perTrial * seeds.length >= MIN_REQUESTS_FOR_WORKERS;
+      if (workers <= 1 || !worthIt) return inProcessPool.run(job, seeds, onTrialDone);
       const chunks: number[][] = [];
       const size = Math.ceil(seeds.length / workers);
       for (let i = 0; i < seeds.length; i += size) chunks.push(seeds.slice(i, i + size));

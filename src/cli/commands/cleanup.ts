@@ -26,7 +26,7 @@ export function cleanupCommand(rt: CliRuntime): Command {
       const [{ cleanup }, { createRng }, { lineProgress }, { nodeSpawner }] = await Promise.all([
         import('../../kube/cleanup.js'),
         import('../../sim/rng.js'),
-        import('../../kube/progress.js'),
+        import('../progress.js'),
         import('../../kube/istioctl.js'),
       ]);
       const rng = createRng(rt.randomSeed());

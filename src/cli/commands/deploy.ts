@@ -67,7 +67,7 @@ export function deployCommand(rt: CliRuntime): Command {
         import('../../kube/deploy/deploy.js'),
         import('../../fs/package-root.js'),
         import('../../sim/rng.js'),
-        import('../../kube/progress.js'),
+        import('../progress.js'),
         import('../../kube/istioctl.js'),
       ]);
       const rng = createRng(rt.randomSeed());

@@ -27,7 +27,7 @@ export function doctorCommand(rt: CliRuntime): Command {
         import('../../kube/doctor/doctor.js'),
         import('../../kube/doctor/format.js'),
         import('../../sim/rng.js'),
-        import('../../kube/progress.js'),
+        import('../progress.js'),
       ]);
       const rng = createRng(rt.randomSeed());
       const progress = lineProgress((s) => rt.stderr.write(s), { isTTY: rt.stderr.isTTY, clock: rt.clock });

@@ -1,4 +1,5 @@
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
+import { hex6, parseLabel } from '../parsers.js';
 import type { CliRuntime } from '../deps.js';
 import { styleFor } from '../output.js';
 
@@ -7,19 +8,6 @@ interface ImportCommandOptions {
   out: string;
   json?: boolean;
   name?: string;
-}
-
-/** commander parser for a repeatable `--label key=value`, collected into a record (last one wins). */
-export function parseLabel(value: string, previous: Record<string, string> = {}): Record<string, string> {
-  const eq = value.indexOf('=');
-  const key = eq < 0 ? '' : value.slice(0, eq).trim();
-  if (eq < 0 || key === '') throw new InvalidArgumentError(`expected key=value, got '${value}'`);
-  return { ...previous, [key]: value.slice(eq + 1) };
-}
-
-/** Six hex digits for the result id from the edge's random source. */
-function hex6(seed: number): string {
-  return ((seed >>> 0) & 0xffffff).toString(16).padStart(6, '0');
 }
 
 /**
@@ -49,7 +37,7 @@ export function importCommand(rt: CliRuntime): Command {
           import('../../fs/import-source.js'),
           import('../../fs/result-store.js'),
           import('../../model/result-id.js'),
-          import('../../kube/progress.js'),
+          import('../progress.js'),
           import('../../fs/result-file.js'),
           import('../../version.js'),
         ]);

@@ -1,6 +1,8 @@
 import type { Command } from 'commander';
 import type { CliRuntime } from '../deps.js';
 import { certsCommand } from './certs.js';
+import { runCommand } from './run.js';
+import { demoCommand } from './demo.js';
 import { cleanupCommand } from './cleanup.js';
 import { deployCommand } from './deploy.js';
 import { doctorCommand } from './doctor.js';
@@ -17,6 +19,8 @@ import { listCommand } from './list.js';
  * it works end to end (no placeholders).
  */
 export const commandFactories: Array<(rt: CliRuntime) => Command> = [
+  demoCommand,
+  runCommand,
   validateCommand,
   verifyModelCommand,
   explainCommand,

@@ -113,6 +113,8 @@ class Simulation {
   private readonly arrival: SimEvent = { kind: EV_ARRIVAL };
   private arrivalIndex = 0;
   private readonly periodUs: number;
+  /** Open model: offset of the arrival grid, drawn per seed (a fault never lines up with requests by design). */
+  private readonly phaseUs: number;
   private outstanding = 0;
   private requests = 0;
   private nowUs = 0;
@@ -132,6 +134,7 @@ class Simulation {
     const sc = this.scenario;
     this.loadEndUs = sc.load.durationUs;
     this.periodUs = sc.load.kind === 'open' ? 1e6 / sc.load.ratePerS : 0;
+    this.phaseUs = Math.floor(this.rng.fork('load/phase').next() * this.periodUs);
     const at = (atUs: number, fn: (nowUs: number) => void) => this.queue.push(atUs, new CallEvent(fn));
     this.world = new World(this.mesh, this.rng.fork('world'), { at }, (pod, ready, t) => this.propagate(pod, ready, t));
     this.observer = new Observer();
@@ -211,7 +214,7 @@ class Simulation {
   private scheduleLoad(): void {
     const load = this.scenario.load;
     if (load.kind === 'open') {
-      if (this.loadEndUs > 0) this.queue.push(0, this.arrival);
+      if (this.phaseUs < this.loadEndUs) this.queue.push(this.phaseUs, this.arrival);
       return;
     }
     for (let i = 0; i < load.concurrency; i++) this.queue.push(0, new Vu());
@@ -219,13 +222,13 @@ class Simulation {
 
   private loadDone(): boolean {
     const load = this.scenario.load;
-    return load.kind === 'open' ? Math.round(this.arrivalIndex * this.periodUs) >= this.loadEndUs : true;
+    return load.kind === 'open' ? this.phaseUs + Math.round(this.arrivalIndex * this.periodUs) >= this.loadEndUs : true;
   }
 
-  /** Open model: requests at exact multiples of 1/rate (k6 constant-arrival-rate). */
+  /** Open model: requests at exact multiples of 1/rate from the phase (k6 constant-arrival-rate). */
   private onArrival(t: number): void {
     this.arrivalIndex++;
-    const next = Math.round(this.arrivalIndex * this.periodUs);
+    const next = this.phaseUs + Math.round(this.arrivalIndex * this.periodUs);
     if (next < this.loadEndUs) this.queue.push(next, this.arrival);
     this.startRequest(t, t, undefined);
   }

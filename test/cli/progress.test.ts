@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { lineProgress } from '../../src/kube/progress.js';
+import { lineProgress } from '../../src/cli/progress.js';
 import { FakeClock } from '../fakes/fake-clock.js';
 
 describe('lineProgress', () => {

@@ -1,0 +1,136 @@
+import { Command, Option } from 'commander';
+import { InterruptedError, ExitCode } from '../../errors.js';
+import type { CliRuntime } from '../deps.js';
+import { styleFor } from '../output.js';
+import { collect, parseIstioVersion, parseLabel, parsePositiveInt, parseSeed } from '../parsers.js';
+import { DEFAULT_ISTIO_VERSION } from '../../sim/istio-profile.js';
+
+interface RunOptions {
+  target: 'sim' | 'kube';
+  mesh?: string;
+  istio: string;
+  repeat: number;
+  seed?: number;
+  label: Record<string, string>;
+  out: string;
+  json?: boolean;
+  workers?: number;
+  context: string[];
+  kubeconfig?: string;
+  load: 'k6' | 'curl';
+  k6Image?: string;
+  journal?: string;
+  parallelism?: number;
+}
+
+/**
+ * `meshbench run <scenario...>`: run scenario files (or built-in names) on the simulated mesh or on
+ * real clusters, save one result per scenario, print its report; exit 10 when a threshold failed
+ * (after the result is saved).
+ */
+export function runCommand(rt: CliRuntime): Command {
+  return new Command('run')
+    .description('run scenarios on the simulated mesh (default) or on real clusters, and save the results')
+    .argument('<scenario...>', 'scenario files, or built-in names: distribution, locality, failover, outlier-503, gateway-down')
+    .addOption(new Option('--target <target>', 'where to run').choices(['sim', 'kube']).default('sim'))
+    .option('--mesh <file>', 'sim: mesh topology (default: the built-in two-cluster mesh)')
+    .option('--istio <version>', 'sim: Istio behaviour profile, 1.6 … 1.31', parseIstioVersion, DEFAULT_ISTIO_VERSION)
+    .option('--repeat <n>', 'run n trials (sim: seeds seed … seed+n−1; kube: n fault/restore cycles)', parsePositiveInt, 1)
+    .option('--seed <n>', 'sim: RNG seed (printed and stored when omitted)', parseSeed)
+    .option('--label <key=value>', 'stored with the result (repeatable)', parseLabel, {})
+    .option('--out <dir>', 'results directory', 'results')
+    .option('--json', 'print the result document on stdout (progress goes to stderr)')
+    .option('--workers <n>', 'sim: worker threads for --repeat (default: one per core)', parsePositiveInt)
+    .option('--context <name>', 'kube: kubeconfig context, repeatable, in cluster order (cluster1, cluster2)', collect, [])
+    .option('--kubeconfig <file>', 'kube: kubeconfig file (default: $KUBECONFIG or ~/.kube/config)')
+    .addOption(new Option('--load <generator>', 'kube: load generator').choices(['k6', 'curl']).default('k6'))
+    .option('--k6-image <image>', 'kube: k6 container image', 'grafana/k6:1.4.2')
+    .option('--journal <file>', 'kube: journal of cluster changes (default: .meshbench-journal.json)')
+    .option('--parallelism <n>', 'kube: run k6 through the k6-operator TestRun with n runners', parsePositiveInt)
+    .addHelpText(
+      'after',
+      '\nExamples:\n' +
+        '  meshbench run failover --seed 7                     the seed exercise 7 on the simulator\n' +
+        '  meshbench run outlier-503 --istio 1.18              the same DestinationRule under an older Istio\n' +
+        '  meshbench run failover --repeat 200                 failover figures as distributions over 200 trials\n' +
+        '  meshbench run my-scenario.yaml --mesh my-mesh.yaml --label team=payments\n' +
+        '  meshbench run failover --target kube --context c1 --context c2 --load curl\n' +
+        '\nExit codes: 0 ok, 2 usage, 3 invalid scenario/mesh/DestinationRule, 4 environment,\n' +
+        '            10 a threshold failed (the result is saved), 130 interrupted.',
+    )
+    .action(async (refs: string[], opts: RunOptions, cmd: Command) => {
+      const style = styleFor(rt, cmd.optsWithGlobals());
+      const [{ loadMesh, loadScenario }, { createFileResultStore }, { resultIdFactory }, { lineProgress }, { serializeResult }] = await Promise.all([
+        import('../../fs/documents.js'),
+        import('../../fs/result-store.js'),
+        import('../result-ids.js'),
+        import('../progress.js'),
+        import('../../fs/result-file.js'),
+      ]);
+      const store = createFileResultStore(opts.out, { cwd: rt.cwd });
+      const progress = lineProgress((s) => rt.stderr.write(s), { isTTY: rt.stderr.isTTY, clock: rt.clock });
+      const newId = resultIdFactory(rt);
+      const jsonOut: string[] = [];
+      let failed = false;
+      if (opts.target === 'kube') {
+        const { runOnClusters } = await import('./run-kube.js');
+        for (const ref of refs) {
+          const r = await runOnClusters(rt, ref, opts, { progress, newId });
+          const path = await store.save(r);
+          failed ||= r.thresholds.some((t) => !t.ok);
+          await printResult(rt, r, path, opts, style, jsonOut, serializeResult);
+        }
+      } else {
+        const [{ runSimulation }, { workerTrialPool }] = await Promise.all([import('../../app/run-sim.js'), import('../trial-pool.js')]);
+        const mesh = await loadMesh(opts.mesh, rt.cwd);
+        // Validate every scenario before running any, so a typo in the second file costs nothing.
+        const loaded = [];
+        for (const ref of refs) loaded.push(await loadScenario(ref, rt.cwd, mesh));
+        const seed = opts.seed ?? rt.randomSeed();
+        if (opts.seed === undefined) rt.stderr.write(`seed ${seed} (replay with --seed ${seed})\n`);
+        for (const l of loaded) {
+          const outcome = await runSimulation(
+            { mesh, scenario: l.scenario, raw: l.raw, sha256: l.sha256, istio: opts.istio, seed, trials: opts.repeat, labels: opts.label },
+            {
+              clock: rt.clock,
+              progress,
+              pool: workerTrialPool({ ...(opts.workers !== undefined ? { workers: opts.workers } : {}), signal: rt.signal }),
+              newId,
+            },
+          );
+          if (rt.signal.aborted) throw new InterruptedError('interrupted; no result was saved for the unfinished run');
+          const path = await store.save(outcome.result);
+          failed ||= outcome.result.thresholds.some((t) => !t.ok);
+          await printResult(rt, outcome.result, path, opts, style, jsonOut, serializeResult);
+          const secs = outcome.elapsedMs / 1000;
+          if (secs > 0) {
+            rt.stderr.write(
+              `simulated ${outcome.requests.toLocaleString('en-US')} requests in ${secs.toFixed(2)} s` +
+                ` (${Math.round(outcome.requests / secs).toLocaleString('en-US')} req/s)\n`,
+            );
+          }
+        }
+      }
+      if (opts.json === true) rt.stdout.write(jsonOut.length === 1 ? (jsonOut[0] as string) : `[\n${jsonOut.join(',\n')}]\n`);
+      if (failed) rt.setExitCode(ExitCode.ThresholdsFailed);
+    });
+}
+
+async function printResult(
+  rt: CliRuntime,
+  result: import('../../model/result.js').Result,
+  path: string,
+  opts: RunOptions,
+  style: import('../../render/style.js').Style,
+  jsonOut: string[],
+  serialize: (r: import('../../model/result.js').Result) => string,
+): Promise<void> {
+  if (opts.json === true) {
+    rt.stderr.write(`saved ${path}\n`);
+    jsonOut.push(serialize(result).trimEnd());
+    return;
+  }
+  const [{ buildReportView }, { renderReport }] = await Promise.all([import('../../app/report.js'), import('../../render/report.js')]);
+  rt.stdout.write(renderReport(buildReportView(result, path), style));
+  rt.stdout.write(`\nsaved ${path}\n`);
+}
