@@ -41,13 +41,22 @@ export function startAttempt(world: World, mesh: Mesh, client: Locality, host: R
   a.pod = undefined;
   a.startUs = nowUs;
   if (host.kind === 'direct') {
-    const pod = world.podsById.get(host.target);
-    const rttUs = 2 * hopDelayUs(mesh, client, pod?.endpoint.locality ?? host.locality);
-    serve(pod, a, nowUs, rttUs);
+    let pod = host.targetRef as SimPod | undefined;
+    if (pod === undefined) {
+      pod = world.podsById.get(host.target);
+      host.targetRef = pod;
+    }
+    if (host.hopUs < 0) host.hopUs = hopDelayUs(mesh, client, pod?.endpoint.locality ?? host.locality);
+    serve(pod, a, nowUs, 2 * host.hopUs);
     return;
   }
-  const gw = world.gatewaysById.get(host.target);
-  const toGatewayUs = gw === undefined ? 0 : hopDelayUs(mesh, client, gw.locality);
+  let gw = host.targetRef as SimGateway | undefined;
+  if (gw === undefined) {
+    gw = world.gatewaysById.get(host.target);
+    host.targetRef = gw;
+  }
+  if (host.hopUs < 0) host.hopUs = gw === undefined ? 0 : hopDelayUs(mesh, client, gw.locality);
+  const toGatewayUs = host.hopUs;
   if (gw === undefined || !gw.up) {
     fail(a, OUTCOME_CONNECT_FAILURE, 503, nowUs + 2 * toGatewayUs);
     return;
@@ -57,7 +66,8 @@ export function startAttempt(world: World, mesh: Mesh, client: Locality, host: R
     fail(a, OUTCOME_CONNECT_FAILURE, 503, nowUs + 2 * toGatewayUs);
     return;
   }
-  serve(pod, a, nowUs, 2 * (toGatewayUs + hopDelayUs(mesh, gw.locality, pod.endpoint.locality)));
+  if (pod.gatewayHopUs < 0) pod.gatewayHopUs = hopDelayUs(mesh, gw.locality, pod.endpoint.locality);
+  serve(pod, a, nowUs, 2 * (toGatewayUs + pod.gatewayHopUs));
 }
 
 function serve(pod: SimPod | undefined, a: AttemptState, nowUs: number, rttUs: number): void {

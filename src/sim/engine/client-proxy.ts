@@ -26,6 +26,12 @@ export class RtHost {
   monitor: HostMonitor | undefined;
   /** Stamp of the last EDS that listed the host. */
   seenInAssignment = 0;
+  /**
+   * Data-path cache filled by the engine on first use: the pod or gateway object behind the host
+   * and the one-way delay from the client to it (the client never moves).
+   */
+  targetRef: unknown = undefined;
+  hopUs = -1;
 
   constructor(ep: LbEndpoint, locality: Locality) {
     this.key = `${ep.address}:${ep.port}`;

@@ -3,15 +3,38 @@ import type { Rng } from '../rng.js';
 /** z of the 99th percentile of the standard normal distribution. */
 const Z99 = 2.3263478740408408;
 
+// Coefficients of P. J. Acklam's rational approximation of the normal quantile function
+// (relative error < 1.15e-9), a published algorithm: one uniform draw per normal deviate.
+const A = [-3.969683028665376e1, 2.209460984245205e2, -2.759285104469687e2, 1.38357751867269e2, -3.066479806614716e1, 2.506628277459239];
+const B = [-5.447609879822406e1, 1.615858368580409e2, -1.556989798598866e2, 6.680131188771972e1, -1.328068155288572e1];
+const C = [-7.784894002430293e-3, -3.223964580411365e-1, -2.400758277161838, -2.549732539343734, 4.374664141464968, 2.938163982698783];
+const D = [7.784695709041462e-3, 3.224671290700398e-1, 2.445134137142996, 3.754408661907416];
+const P_LOW = 0.02425;
+const P_HIGH = 1 - P_LOW;
+
+/** Standard normal quantile Φ⁻¹(p) for p in (0, 1). */
+export function normalQuantile(p: number): number {
+  if (p < P_LOW) {
+    const q = Math.sqrt(-2 * Math.log(p));
+    return (((((C[0]! * q + C[1]!) * q + C[2]!) * q + C[3]!) * q + C[4]!) * q + C[5]!) / ((((D[0]! * q + D[1]!) * q + D[2]!) * q + D[3]!) * q + 1);
+  }
+  if (p > P_HIGH) {
+    const q = Math.sqrt(-2 * Math.log(1 - p));
+    return -(((((C[0]! * q + C[1]!) * q + C[2]!) * q + C[3]!) * q + C[4]!) * q + C[5]!) / ((((D[0]! * q + D[1]!) * q + D[2]!) * q + D[3]!) * q + 1);
+  }
+  const q = p - 0.5;
+  const r = q * q;
+  return ((((((A[0]! * r + A[1]!) * r + A[2]!) * r + A[3]!) * r + A[4]!) * r + A[5]!) * q) / (((((B[0]! * r + B[1]!) * r + B[2]!) * r + B[3]!) * r + B[4]!) * r + 1);
+}
+
 /**
  * Service time drawn from a log-normal distribution through two points, p50 and p99
- * (mesh file `latency: {p50, p99}`): μ = ln p50, σ = (ln p99 − ln p50) / z99.
- * Normal deviates come from the Box–Muller transform on the caller's seeded stream.
+ * (mesh file `latency: {p50, p99}`): μ = ln p50, σ = (ln p99 − ln p50) / z99, sampled by
+ * inverse transform from one uniform draw of the caller's seeded stream.
  */
 export class LogNormalServiceTime {
   private readonly mu: number;
   private readonly sigma: number;
-  private spare = NaN;
 
   constructor(p50Us: number, p99Us: number) {
     this.mu = Math.log(Math.max(1, p50Us));
@@ -20,18 +43,8 @@ export class LogNormalServiceTime {
 
   /** One draw in integer µs (≥ 1). */
   sampleUs(rng: Rng): number {
-    let z: number;
-    if (!Number.isNaN(this.spare)) {
-      z = this.spare;
-      this.spare = NaN;
-    } else {
-      let u = rng.next();
-      while (u === 0) u = rng.next();
-      const v = rng.next();
-      const r = Math.sqrt(-2 * Math.log(u));
-      z = r * Math.cos(2 * Math.PI * v);
-      this.spare = r * Math.sin(2 * Math.PI * v);
-    }
-    return Math.max(1, Math.round(Math.exp(this.mu + this.sigma * z)));
+    let u = rng.next();
+    if (u === 0) u = 2 ** -33;
+    return Math.max(1, Math.round(Math.exp(this.mu + this.sigma * normalQuantile(u))));
   }
 }

@@ -19,6 +19,11 @@ export interface SimPod {
   readonly ordinal: number;
   /** `region/zone/subzone`, precomputed for samples. */
   readonly localityLabel: string;
+  /** Version label and cluster name, precomputed for samples. */
+  readonly version: string | undefined;
+  readonly clusterName: string;
+  /** One-way delay between this pod and its cluster's east-west gateway (−1 = not computed yet). */
+  gatewayHopUs: number;
   phase: PodPhase;
   /** The app accepts requests (false once SIGTERM arrived). */
   appAccepting: boolean;
@@ -215,6 +220,9 @@ export class World {
       deployment: d,
       ordinal,
       localityLabel: formatLocality(endpoint.locality),
+      version: d.workload.version,
+      clusterName: d.cluster.spec.name,
+      gatewayHopUs: -1,
       phase: 'starting',
       appAccepting: false,
       sidecarUp: false,
