@@ -5,12 +5,25 @@ import { FakeClock } from '../fakes/fake-clock.js';
 describe('lineProgress', () => {
   it('redraws one live line on a terminal and clears it before a note', () => {
     let out = '';
-    const p = lineProgress((s) => (out += s), { isTTY: true, clock: new FakeClock() });
+    const clock = new FakeClock();
+    const p = lineProgress((s) => (out += s), { isTTY: true, clock });
     p.update('a');
+    clock.advance(100);
     p.update('b');
     p.note('done a');
     p.done();
     expect(out).toBe('\r\u001b[2Ka\r\u001b[2Kb\r\u001b[2Kdone a\n');
+  });
+
+  it('redraws a terminal line at most ten times a second', () => {
+    let out = '';
+    const clock = new FakeClock();
+    const p = lineProgress((s) => (out += s), { isTTY: true, clock });
+    for (let i = 0; i < 50; i++) {
+      p.update(`trial ${i}`);
+      clock.advance(10);
+    }
+    expect(out.split('\r').length - 1).toBe(5);
   });
 
   it('prints a changed status at most every few seconds on a pipe; notes always', () => {
