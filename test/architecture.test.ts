@@ -92,6 +92,24 @@ describe('architecture', () => {
     }
   }
 
+  it('--help never loads the Kubernetes client: no static import path from bin.ts reaches it', () => {
+    const staticImports = (text: string) =>
+      [...text.matchAll(/(?:^|\n)\s*import\s+(?!type\b)[^'"]*?from\s*['"]([^'"]+)['"]|(?:^|\n)\s*import\s*['"]([^'"]+)['"]/g)].map((m) => (m[1] ?? m[2]) as string);
+    const seen = new Set<string>();
+    const offenders: string[] = [];
+    const visit = (abs: string) => {
+      if (seen.has(abs)) return;
+      seen.add(abs);
+      for (const spec of staticImports(readFileSync(abs, 'utf8'))) {
+        if (spec.startsWith('@kubernetes/client-node')) offenders.push(relative(src, abs));
+        if (spec.startsWith('.')) visit(resolve(dirname(abs), spec).replace(/\.js$/, '.ts'));
+      }
+    };
+    visit(join(src, 'cli', 'bin.ts'));
+    expect(seen.size).toBeGreaterThan(5);
+    expect(offenders).toEqual([]);
+  });
+
   it('the rules themselves catch a violation', () => {
     expect(importsOf("import { readFileSync } from 'node:fs';\nimport x from './y.js';")).toEqual(['node:fs', './y.js']);
     expect(FORBIDDEN_IN_PURE.some(([re]) => re.test(stripComments('const t = Date.now();')))).toBe(true);
