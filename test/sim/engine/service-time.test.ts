@@ -20,3 +20,17 @@ describe('service time', () => {
     expect(draws[0]).toBeGreaterThanOrEqual(1);
   });
 });
+
+describe('service time table', () => {
+  it('interpolated draws stay within 0.1% of the exact inverse CDF', () => {
+    const st = new LogNormalServiceTime(3000, 20000);
+    const mu = Math.log(3000);
+    const sigma = (Math.log(20000) - mu) / 2.3263478740408408;
+    for (let k = 1; k < 1000; k++) {
+      const p = k / 1000;
+      const exact = Math.exp(mu + sigma * normalQuantile(p));
+      const drawn = st.sampleUs({ next: () => p, int: () => 0, u32: () => 0, fork: () => { throw new Error('no'); } });
+      expect(Math.abs(drawn - exact) / exact).toBeLessThan(0.001 + 1 / exact);
+    }
+  });
+});
