@@ -6,7 +6,7 @@
 import type { Mesh } from '../model/mesh.js';
 import type { Result } from '../model/result.js';
 import type { Scenario } from '../model/scenario.js';
-import type { CompareView } from '../render/compare-view.js';
+import type { DemoView } from '../render/demo.js';
 import { compareResults } from './compare.js';
 import type { Clock, Progress, ResultStore } from './ports.js';
 import { inProcessPool, runSimulation } from './run-sim.js';
@@ -33,18 +33,8 @@ export interface DemoInput {
   failoverTrials: number;
 }
 
-export interface DemoOutcome {
-  distribution: Result;
-  locality: Result;
-  failover: Result;
-  /** outlier-503 under the older and the newer profile. */
-  outlierOlder: Result;
-  outlierNewer: Result;
-  /** The newer profile compared against the older one (baseline). */
-  comparison: CompareView;
-  requests: number;
-  elapsedMs: number;
-}
+/** What the story renders, minus what the caller already knows (mesh, seed, versions). */
+export type DemoOutcome = Omit<DemoView, 'mesh' | 'seed' | 'istio' | 'olderIstio'>;
 
 export async function runDemo(input: DemoInput, ports: { clock: Clock; progress: Progress; newId(scenario: string, date: Date): string }): Promise<DemoOutcome> {
   const t0 = ports.clock.now();

@@ -20,8 +20,10 @@ export interface DemoView {
   distribution: Result;
   locality: Result;
   failover: Result;
+  /** outlier-503 under the older and the newer profile. */
   outlierOlder: Result;
   outlierNewer: Result;
+  /** The newer profile compared against the older one (baseline). */
   comparison: CompareView;
   requests: number;
   elapsedMs: number;
