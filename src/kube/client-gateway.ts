@@ -173,6 +173,11 @@ class ClientGateway implements ClusterGateway {
     );
   }
 
+  async serverVersion(): Promise<string> {
+    const v = await this.call('reading the server version', () => this.kc.makeApiClient(k8s.VersionApi).getCode());
+    return v.gitVersion;
+  }
+
   exec(req: ExecRequest): Promise<ExecResult> {
     return execCapture(this.kc, req, { context: this.context, server: this.server, action: 'exec' });
   }

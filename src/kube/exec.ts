@@ -5,6 +5,7 @@
  * `ws` error events, translated like API errors.
  */
 import { Writable } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
 import * as k8s from '@kubernetes/client-node';
 import { ExecError } from './errors.js';
 import type { ExecRequest, ExecResult } from './gateway.js';
@@ -18,10 +19,23 @@ export function exitCodeOfStatus(status: k8s.V1Status): number {
   return cause !== undefined && Number.isInteger(n) ? n : -1;
 }
 
-function sink(into: Buffer[]): Writable {
+function sink(into: Buffer[], live?: (text: string) => void): Writable {
+  // A multi-byte character may straddle two frames: decode with a stateful decoder.
+  const decoder = live !== undefined ? new StringDecoder('utf8') : undefined;
   return new Writable({
     write(chunk: Buffer | string, _enc, cb) {
-      into.push(Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk));
+      const buf = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk);
+      if (live !== undefined && decoder !== undefined) {
+        const text = decoder.write(buf);
+        if (text !== '') live(text);
+      } else {
+        into.push(buf);
+      }
+      cb();
+    },
+    final(cb) {
+      const rest = decoder?.end();
+      if (live !== undefined && rest !== undefined && rest !== '') live(rest);
       cb();
     },
   });
@@ -69,7 +83,7 @@ export function execCapture(kc: k8s.KubeConfig, req: ExecRequest, site: CallSite
     }
     req.signal?.addEventListener('abort', onAbort, { once: true });
     new k8s.Exec(kc)
-      .exec(req.namespace, req.pod, req.container, [...req.argv], sink(out), sink(err), null, false, (status) =>
+      .exec(req.namespace, req.pod, req.container, [...req.argv], sink(out, req.onStdout), sink(err), null, false, (status) =>
         finish(() => {
           const exitCode = exitCodeOfStatus(status);
           let stderr = Buffer.concat(err).toString('utf8');

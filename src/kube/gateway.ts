@@ -58,6 +58,11 @@ export interface ExecRequest {
   /** Upper bound for the whole exec; the remote process is not killed by closing the socket. */
   timeoutMs: number;
   signal?: AbortSignal;
+  /**
+   * Receives stdout as it arrives (live output of a long command). When set, stdout is not also
+   * collected: `ExecResult.stdout` is then empty, so a long stream does not pile up in memory.
+   */
+  onStdout?: (text: string) => void;
 }
 
 export interface ExecResult {
@@ -108,6 +113,11 @@ export interface ClusterGateway {
   logs(req: LogRequest): Promise<string>;
   /** Streams new log lines until the pod's log ends or `signal` aborts; resolves then. */
   followLogs(req: FollowLogRequest): Promise<void>;
+  /**
+   * The API server's version (`GET /version`, its `gitVersion`, e.g. `v1.31.2`). Optional so other
+   * implementations stay valid; callers fall back to the nodes' kubelet versions without it.
+   */
+  serverVersion?(): Promise<string>;
 }
 
 /** `namespace/name` or `name`, for messages. */

@@ -139,6 +139,7 @@ const target = z.discriminatedUnion('kind', [
     load: z.enum(['k6', 'curl']),
     istio: sortedRecord(z.string()),
     kubernetes: sortedRecord(z.string()),
+    precision: z.object({ timestampsMs: nonNegative, alignmentMs: nonNegative }).optional(),
   }),
   z.object({ kind: z.literal('import'), format: z.enum(['k6', 'fortio']), files: z.array(z.string()), skippedLines: count }),
 ]);

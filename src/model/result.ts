@@ -34,8 +34,18 @@ export type ResultTarget =
       /** Istio version per cluster (istiod image tag). */
       istio: Record<string, string>;
       kubernetes: Record<string, string>;
+      /** How precise the times are (added in 0.1; older kube results have none). */
+      precision?: KubePrecision;
     }
   | { kind: 'import'; format: 'k6' | 'fortio'; files: string[]; skippedLines: number };
+
+/** Time precision of a kube run: what a latency or an event time can be trusted to. */
+export interface KubePrecision {
+  /** Resolution of the request timestamps (curl loop: ms from the pod's clock; k6: µs). */
+  timestampsMs: number;
+  /** How far event times (driver clock) may be off the request times (pod clock): half the clock-sync round trip. */
+  alignmentMs: number;
+}
 
 /**
  * Histogram key conventions: `latency` (all requests), `latency.<version>`,

@@ -13,6 +13,7 @@ import { importCommand } from './import.js';
 import { reportCommand } from './report.js';
 import { compareCommand } from './compare.js';
 import { listCommand } from './list.js';
+import { restoreCommand } from './restore.js';
 
 /**
  * Every registered command, in the order `--help` lists them. A command is registered only when
@@ -28,6 +29,7 @@ export const commandFactories: Array<(rt: CliRuntime) => Command> = [
   certsCommand,
   doctorCommand,
   cleanupCommand,
+  restoreCommand,
   importCommand,
   reportCommand,
   compareCommand,

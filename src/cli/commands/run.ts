@@ -45,8 +45,8 @@ export function runCommand(rt: CliRuntime): Command {
     .option('--kubeconfig <file>', 'kube: kubeconfig file (default: $KUBECONFIG or ~/.kube/config)')
     .addOption(new Option('--load <generator>', 'kube: load generator').choices(['k6', 'curl']).default('k6'))
     .option('--k6-image <image>', 'kube: k6 container image', 'grafana/k6:1.4.2')
-    .option('--journal <file>', 'kube: journal of cluster changes (default: .meshbench-journal.json)')
-    .option('--parallelism <n>', 'kube: run k6 through the k6-operator TestRun with n runners', parsePositiveInt)
+    .option('--journal <file>', 'kube: journal of cluster changes, replayed by `meshbench restore` (default: .meshbench-journal.jsonl)')
+    .option('--parallelism <n>', 'kube: run k6 through the k6-operator (TestRun) with n runners', parsePositiveInt)
     .addHelpText(
       'after',
       '\nExamples:\n' +
@@ -55,6 +55,7 @@ export function runCommand(rt: CliRuntime): Command {
         '  meshbench run failover --repeat 200                 failover figures as distributions over 200 trials\n' +
         '  meshbench run my-scenario.yaml --mesh my-mesh.yaml --label team=payments\n' +
         '  meshbench run failover --target kube --context c1 --context c2 --load curl\n' +
+        '  meshbench restore                                   undo what an interrupted kube run left\n' +
         '\nExit codes: 0 ok, 2 usage, 3 invalid scenario/mesh/DestinationRule, 4 environment,\n' +
         '            10 a threshold failed (the result is saved), 130 interrupted.',
     )
@@ -74,6 +75,9 @@ export function runCommand(rt: CliRuntime): Command {
       let failed = false;
       if (opts.target === 'kube') {
         const { runOnClusters } = await import('./run-kube.js');
+        // Validate every scenario before touching a cluster, so a typo in the second file costs nothing.
+        const mesh = await loadMesh(opts.mesh, rt.cwd);
+        for (const ref of refs) await loadScenario(ref, rt.cwd, mesh);
         for (const ref of refs) {
           const r = await runOnClusters(rt, ref, opts, { progress, newId });
           const path = await store.save(r);

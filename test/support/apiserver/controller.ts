@@ -76,6 +76,8 @@ export class Controller {
   private nodeSeq = 0;
   private busy = false;
   private readonly services: ServiceControllers;
+  /** More controllers (Jobs, the k6-operator, ...) run at the end of every round, with the tick. */
+  readonly extraControllers: Array<(tick: number) => void> = [];
 
   constructor(
     private readonly store: ObjectStore,
@@ -108,6 +110,7 @@ export class Controller {
       this.reconcilePods();
       for (const d of this.store.list(DEPLOYMENTS)) this.updateDeploymentStatus(d);
       this.services.reconcile(this.tick);
+      for (const c of this.extraControllers) c(this.tick);
     } finally {
       this.busy = false;
     }

@@ -7,6 +7,7 @@ import { EventEmitter } from 'node:events';
 export class LogSource {
   private readonly lines = new Map<string, string[]>();
   private readonly ended = new Set<string>();
+  private readonly followed = new Set<string>();
   private readonly events = new EventEmitter();
 
   private key(ns: string, pod: string, container: string): string {
@@ -39,11 +40,22 @@ export class LogSource {
     return this.ended.has(this.key(ns, pod, container));
   }
 
+  /** Calls `fn` once the log of that container is first followed (at once if it already was). */
+  whenFollowed(ns: string, pod: string, container: string, fn: () => void): void {
+    const k = this.key(ns, pod, container);
+    if (this.followed.has(k)) fn();
+    else this.events.once(`${k}#follow`, fn);
+  }
+
   /** Subscribe to new lines and the end; returns the unsubscribe function. */
   follow(ns: string, pod: string, container: string, onLine: (l: string) => void, onEnd: () => void): () => void {
     const k = this.key(ns, pod, container);
     this.events.on(k, onLine);
     this.events.once(`${k}#end`, onEnd);
+    if (!this.followed.has(k)) {
+      this.followed.add(k);
+      this.events.emit(`${k}#follow`);
+    }
     return () => {
       this.events.off(k, onLine);
       this.events.off(`${k}#end`, onEnd);

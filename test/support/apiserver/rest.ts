@@ -13,6 +13,10 @@ import { StatusError } from './store.js';
 
 export async function routeRequest(server: ApiServer, req: IncomingMessage, res: ServerResponse, url: URL, body: string): Promise<void> {
   const p = url.pathname.replace(/\/+$/, '');
+  if (p === '/version') {
+    const [major = '1', minor = '0'] = server.kubernetesVersion.replace(/^v/, '').split('.');
+    return server.send(res, 200, { major, minor, gitVersion: server.kubernetesVersion, platform: 'linux/amd64' });
+  }
   if (p === '/api') return server.send(res, 200, { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [] });
   if (p === '/apis') return server.send(res, 200, groupList((r, v) => server.served(r, v)));
   const m = /^\/(?:api\/(v1)|apis\/([^/]+)\/([^/]+))(?:\/(.*))?$/.exec(p);

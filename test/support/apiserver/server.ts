@@ -29,6 +29,8 @@ export interface ApiServerOptions extends Partial<Omit<ControllerOptions, 'caPem
   nodes?: EmulatedNode[];
   /** apiVersion/kind pairs (`networking.istio.io/v1`) the discovery leaves out. */
   unservedVersions?: string[];
+  /** What `GET /version` reports as gitVersion (default v1.31.0). */
+  kubernetesVersion?: string;
 }
 
 export interface RequestRecord {
@@ -69,6 +71,8 @@ export class ApiServer {
   /** The admin bearer token of this emulator (tests grep output for it). */
   readonly token = `emu-admin-${randomBytes(16).toString('hex')}`;
   readonly name: string;
+  /** `GET /version`'s gitVersion. */
+  readonly kubernetesVersion: string;
   mesh: EmulatedMesh | undefined;
   url = '';
   private readonly tokens = new Set<string>();
@@ -85,6 +89,7 @@ export class ApiServer {
     opts: ApiServerOptions,
   ) {
     this.name = opts.name ?? 'cluster';
+    this.kubernetesVersion = opts.kubernetesVersion ?? 'v1.31.0';
     this.tokens.add(this.token);
     this.unserved = new Set(opts.unservedVersions ?? []);
     this.controller = new Controller(

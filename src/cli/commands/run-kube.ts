@@ -1,0 +1,118 @@
+/**
+ * The `--target kube` half of `meshbench run`: loads the mesh, the scenario, the DestinationRule
+ * manifests it names (applied as written) and the k6 script, opens the journal, and hands
+ * everything to the kube driver (`src/kube/run/run.ts`). Lazily imported: `--help` and sim runs
+ * never load @kubernetes/client-node.
+ */
+import { readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import type { Progress } from '../../app/ports.js';
+import { UsageError } from '../../errors.js';
+import { loadMesh, loadScenario } from '../../fs/documents.js';
+import { readDocumentRef, readRelativeRef } from '../../fs/document-files.js';
+import { openJournal } from '../../fs/journal.js';
+import { packageRoot } from '../../fs/package-root.js';
+import type { KubeObject } from '../../kube/gateway.js';
+import { parseManifest } from '../../kube/manifests.js';
+import { typedJournal } from '../../kube/run/journal.js';
+import { runOnKube } from '../../kube/run/run.js';
+import type { Result } from '../../model/result.js';
+import { createRng } from '../../sim/rng.js';
+import type { CliRuntime } from '../deps.js';
+import { hex6 } from '../parsers.js';
+import { requireContexts } from './deploy.js';
+
+/** The journal `run --target kube` and `restore` use unless `--journal` says otherwise. */
+export const DEFAULT_JOURNAL = '.meshbench-journal.jsonl';
+
+/** The kube options of `meshbench run`. */
+export interface KubeRunCliOptions {
+  mesh?: string;
+  repeat: number;
+  label: Record<string, string>;
+  context: string[];
+  kubeconfig?: string;
+  load: 'k6' | 'curl';
+  k6Image?: string;
+  journal?: string;
+  parallelism?: number;
+}
+
+/** DestinationRule references of a scenario document: `spec.destinationRule` and each `applyDestinationRule`. */
+function ruleRefs(raw: unknown): string[] {
+  const spec = (raw as { spec?: { destinationRule?: unknown; timeline?: unknown } } | null)?.spec;
+  const refs: string[] = [];
+  if (typeof spec?.destinationRule === 'string') refs.push(spec.destinationRule);
+  if (Array.isArray(spec?.timeline)) {
+    for (const e of spec.timeline) {
+      const r = (e as { applyDestinationRule?: unknown } | null)?.applyDestinationRule;
+      if (typeof r === 'string') refs.push(r);
+    }
+  }
+  return [...new Set(refs)];
+}
+
+/**
+ * The manifests behind the scenario's DestinationRules, keyed as the resolved rules name their
+ * source (the same display path the loader gave them) and name.
+ */
+async function ruleManifests(ref: string, cwd: string, raw: unknown): Promise<Map<string, KubeObject>> {
+  const out = new Map<string, KubeObject>();
+  const refs = ruleRefs(raw);
+  if (refs.length === 0) return out;
+  const scenarioFile = await readDocumentRef(ref, cwd, 'scenario');
+  if (!scenarioFile.ok) return out;
+  for (const r of refs) {
+    const read = await readRelativeRef(r, scenarioFile.file, cwd);
+    if (!read.ok) continue; // the loader already reported it
+    for (const o of parseManifest(read.file.text, read.file.display)) {
+      if (o.kind === 'DestinationRule') out.set(`${read.file.display}\u0000${o.metadata.name}`, o);
+    }
+  }
+  return out;
+}
+
+/** Runs one scenario on the clusters and returns its result (saving is the caller's). */
+export async function runOnClusters(rt: CliRuntime, ref: string, opts: KubeRunCliOptions, ports: { progress: Progress; newId(scenario: string, date: Date): string }): Promise<Result> {
+  const contexts = requireContexts(opts.context, 1);
+  if (opts.parallelism !== undefined && opts.load !== 'k6') throw new UsageError('--parallelism runs k6 through the k6-operator; it needs --load k6');
+  const mesh = await loadMesh(opts.mesh, rt.cwd);
+  const loaded = await loadScenario(ref, rt.cwd, mesh);
+  const manifests = await ruleManifests(ref, rt.cwd, loaded.raw);
+  const k6Script = opts.load === 'k6' ? await readFile(join(packageRoot(), 'scenarios', 'k6', 'meshbench.ts'), 'utf8') : '';
+  const journal = typedJournal(openJournal(opts.journal ?? DEFAULT_JOURNAL, rt.cwd));
+  const rng = createRng(rt.randomSeed());
+  return runOnKube(
+    {
+      scenario: loaded.scenario,
+      sha256: loaded.sha256,
+      mesh,
+      contexts,
+      ...(opts.kubeconfig !== undefined ? { kubeconfig: resolve(rt.cwd, opts.kubeconfig) } : {}),
+      env: rt.env,
+      cwd: rt.cwd,
+      load: opts.load,
+      k6Image: opts.k6Image ?? 'grafana/k6:1.4.2',
+      k6Script,
+      ...(opts.parallelism !== undefined ? { parallelism: opts.parallelism } : {}),
+      trials: opts.repeat,
+      labels: opts.label,
+      runId: hex6(rt.randomSeed()),
+      ruleManifest: (source, name) => {
+        const m = manifests.get(`${source}\u0000${name}`);
+        if (m === undefined) throw new RangeError(`no manifest for DestinationRule ${name} from ${source}`);
+        return m;
+      },
+    },
+    {
+      clock: rt.clock,
+      jitter: () => rng.next(),
+      progress: ports.progress,
+      signal: rt.signal,
+      journal,
+      newId: ports.newId,
+      ...(rt.onSecondInterrupt !== undefined ? { onSecondInterrupt: rt.onSecondInterrupt } : {}),
+      writeErr: (t) => rt.stderr.write(t),
+    },
+  );
+}

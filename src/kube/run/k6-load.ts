@@ -1,0 +1,175 @@
+/**
+ * k6 in the cluster: the ConfigMap and the Job (or TestRun) are journaled and applied, the runner
+ * pods are found as they appear, and each one's log is followed. k6 writes its JSON points to
+ * stdout (`--out json=/dev/stdout`), which is the pod log; its own messages share that log and are
+ * told apart by their first character. Points go through the k6 importer's line parser (one per
+ * runner: its request/version correlation is per VU), so live runs and `meshbench import` read k6
+ * the same way. The run origin is the first point of the first runner (k6's test start, on the
+ * cluster's clock); each runner's times are shifted onto it.
+ */
+import { EnvironmentError } from '../../errors.js';
+import { createK6Parser, type K6Parser } from '../../ingest/k6-ndjson.js';
+import { parseRfc3339 } from '../../ingest/rfc3339.js';
+import type { Sample } from '../../model/sample.js';
+import type { KubeObject } from '../gateway.js';
+import type { ChangeRecorder } from './changes.js';
+import type { RunCluster } from './clusters.js';
+import { K6_CONTAINER, type K6Plan } from './k6-objects.js';
+import type { LoadHandle, SampleSink } from './load.js';
+
+/** The client cluster, the planned objects, where samples and notes go. */
+export interface K6LoadOptions {
+  client: RunCluster;
+  namespace: string;
+  plan: K6Plan;
+  recorder: ChangeRecorder;
+  onSample: SampleSink;
+  /** Progress notes (k6's own warnings and errors). */
+  note: (line: string) => void;
+}
+
+const POINT = '{"metric":"';
+const WAITING_FATAL = new Set(['ErrImagePull', 'ImagePullBackOff', 'InvalidImageName', 'CreateContainerConfigError', 'CreateContainerError']);
+
+/** Epoch µs of a Point line's `data.time`, or undefined for any other line. */
+export function pointEpochUs(line: string): number | undefined {
+  if (!line.startsWith(POINT) || !line.includes('"type":"Point"')) return undefined;
+  try {
+    const time = (JSON.parse(line) as { data?: { time?: unknown } }).data?.time;
+    const t = typeof time === 'string' ? parseRfc3339(time) : null;
+    return t === null ? undefined : t.epochS * 1e6 + t.nanos / 1000;
+  } catch {
+    return undefined;
+  }
+}
+
+interface Runner {
+  pod: string;
+  parser: K6Parser;
+  originUs?: number;
+  ended: boolean;
+  /** k6's own (non-JSON) lines, the last few, for a failure message. */
+  text: string[];
+}
+
+/** Applies the k6 objects (journaled) and returns a handle that streams the runners' output. */
+export async function startK6Load(o: K6LoadOptions): Promise<LoadHandle> {
+  const gw = o.client.gateway;
+  await o.recorder.apply(o.client, o.plan.configMap, 'create');
+  await o.recorder.apply(o.client, o.plan.runner, 'create');
+  const runners = new Map<string, Runner>();
+  const follows = new AbortController();
+  const notes: string[] = [];
+  let runOriginUs: number | undefined;
+  let seen = 0;
+  let failure: Error | undefined;
+  let completed = false;
+  let stopped = false;
+  const kind = o.plan.runner.kind;
+  const name = o.plan.runner.metadata.name;
+
+  const startRunner = (pod: string): void => {
+    const r: Runner = { pod, ended: false, text: [], parser: createK6Parser(() => undefined) };
+    r.parser = createK6Parser((s: Sample) => {
+      if (r.originUs === undefined || runOriginUs === undefined) return;
+      // Parser times are µs from this runner's first point; move them onto the run origin.
+      const shift = Math.round(r.originUs - runOriginUs);
+      s.scheduledUs += shift;
+      s.startUs += shift;
+      s.endUs += shift;
+      o.onSample(s);
+    });
+    let lineNo = 0;
+    runners.set(pod, r);
+    gw.followLogs({
+      namespace: o.namespace,
+      pod,
+      container: K6_CONTAINER,
+      signal: follows.signal,
+      onLine: (line) => {
+        if (line.startsWith('{')) {
+          if (r.originUs === undefined) {
+            r.originUs = pointEpochUs(line);
+            if (r.originUs !== undefined) runOriginUs ??= r.originUs;
+          }
+          if (line.startsWith('{"metric":"http_req_duration","type":"Point"')) seen++;
+          r.parser.line(line, ++lineNo);
+          return;
+        }
+        if (line.trim() === '') return;
+        r.text.push(line);
+        if (r.text.length > 20) r.text.shift();
+        if (/level=(error|warning)/.test(line) && notes.length < 10) {
+          notes.push(`k6 (${pod}): ${line}`);
+          o.note(`k6 (${pod}): ${line}`);
+        }
+      },
+    }).then(
+      () => {
+        r.ended = true;
+        const stats = r.parser.end();
+        if (stats.droppedIterations > 0) notes.push(`k6 (${pod}): ${stats.droppedIterations} iteration(s) dropped (not enough VUs for the arrival rate)`);
+        if (stats.malformed > 0) notes.push(`k6 (${pod}): ${stats.malformed} JSON line(s) not understood`);
+      },
+      (err: unknown) => {
+        r.ended = true;
+        if (!stopped) failure ??= err instanceof Error ? err : new Error(String(err));
+      },
+    );
+  };
+
+  const podProblem = (pod: KubeObject): string | undefined => {
+    const st = (pod['status'] ?? {}) as { containerStatuses?: Array<{ name: string; state?: { waiting?: { reason?: string; message?: string } } }> };
+    const waiting = st.containerStatuses?.find((c) => c.name === K6_CONTAINER)?.state?.waiting;
+    return waiting?.reason !== undefined && WAITING_FATAL.has(waiting.reason) ? `${waiting.reason}${waiting.message ? `: ${waiting.message}` : ''}` : undefined;
+  };
+
+  const checkDone = async (): Promise<void> => {
+    const obj = await gw.get({ apiVersion: o.plan.runner.apiVersion, kind, namespace: o.namespace, name });
+    const status = (obj?.['status'] ?? {}) as { succeeded?: number; failed?: number; stage?: string };
+    const last = [...runners.values()].flatMap((r) => r.text.slice(-5));
+    if ((status.failed ?? 0) > 0 || status.stage === 'error') {
+      failure ??= new EnvironmentError(`the k6 ${kind} ${o.namespace}/${name} failed${last.length > 0 ? `; its last lines:\n  ${last.join('\n  ')}` : ''}`, {
+        code: 'KUBE_LOAD',
+        hint: `kubectl --context ${o.client.context} -n ${o.namespace} logs -l ${o.plan.podSelector} -c ${K6_CONTAINER}`,
+      });
+    } else if ((status.succeeded ?? 0) > 0 || status.stage === 'finished') {
+      completed = true;
+    }
+  };
+
+  return {
+    description: `k6 ${kind} ${o.namespace}/${name}${o.plan.pods > 1 ? ` (${o.plan.pods} runners)` : ''}`,
+    originEpochMs: () => (runOriginUs === undefined ? undefined : runOriginUs / 1000),
+    async poll() {
+      if (failure !== undefined) throw failure;
+      if (runners.size < o.plan.pods) {
+        const pods = await gw.list('v1', 'Pod', { namespace: o.namespace, labelSelector: o.plan.podSelector });
+        for (const p of pods.sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : 1))) {
+          if (runners.has(p.metadata.name)) continue;
+          const problem = podProblem(p);
+          if (problem !== undefined) {
+            throw new EnvironmentError(`the k6 pod ${o.namespace}/${p.metadata.name} cannot start: ${problem}`, {
+              code: 'KUBE_LOAD',
+              hint: 'Check the image (--k6-image) and that the cluster can pull it.',
+            });
+          }
+          const phase = (p['status'] as { phase?: string } | undefined)?.phase;
+          if (phase === 'Running' || phase === 'Succeeded' || phase === 'Failed') startRunner(p.metadata.name);
+        }
+      }
+      if (!completed && runners.size >= o.plan.pods && [...runners.values()].every((r) => r.ended)) await checkDone();
+      if (failure !== undefined) throw failure;
+    },
+    finished: () => completed && runners.size >= o.plan.pods && [...runners.values()].every((r) => r.ended),
+    notes: () => notes,
+    requestsSeen: () => seen,
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      follows.abort(new Error('load stopped'));
+      // The journal's create record deletes it again on restore; deleting now stops k6 at once.
+      await gw.delete({ apiVersion: o.plan.runner.apiVersion, kind, namespace: o.namespace, name }).catch(() => notes.push(`could not delete the k6 ${kind} ${name} yet; restore deletes it`));
+    },
+  };
+}

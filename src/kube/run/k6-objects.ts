@@ -1,0 +1,132 @@
+/**
+ * The Kubernetes objects of a k6 run, built from the scenario (pure): a ConfigMap holding the
+ * script (`scenarios/k6/meshbench.ts`, run by k6 as TypeScript), and either a Job (one runner) or a
+ * k6-operator `TestRun` (`--parallelism N`: N runners, each running its execution segment).
+ *
+ * The runners must end although Istio injects a sidecar. Where Kubernetes has native sidecars
+ * (≥ 1.29) the pod is annotated `sidecar.istio.io/nativeSidecar: "true"`: istio-proxy then runs as
+ * an init container with restartPolicy Always, starts before k6 and is stopped by the kubelet once
+ * k6 exits, so the Job completes with no help from the script. On older clusters the script's
+ * `teardown()` POSTs to pilot-agent's `/quitquitquit` (env `MESHBENCH_QUIT_SIDECAR=true`), and
+ * `holdApplicationUntilProxyStarts` keeps k6 from sending before the proxy is up.
+ */
+import type { Scenario } from '../../model/scenario.js';
+import { MANAGED_BY_LABEL, MANAGED_BY_VALUE, type KubeObject } from '../gateway.js';
+
+/** Container name of k6 in its pod (the k6-operator uses the same). */
+export const K6_CONTAINER = 'k6';
+/** Key of the script in the ConfigMap, and its file name under /scripts. */
+export const K6_SCRIPT_FILE = 'meshbench.ts';
+/** Label carrying the run id on every object a run creates. */
+export const RUN_LABEL = 'meshbench.dev/run';
+
+/** What to create for one trial's k6 run. */
+export interface K6Plan {
+  configMap: KubeObject;
+  /** The Job or the TestRun. */
+  runner: KubeObject;
+  /** Label selector of the runner pods. */
+  podSelector: string;
+  /** How many runner pods to follow. */
+  pods: number;
+}
+
+/** Inputs of `k6Plan`. */
+export interface K6PlanInput {
+  scenario: Scenario;
+  url: string;
+  namespace: string;
+  /** Object name (DNS-1123 label, ≤ 52 characters so Kubernetes' pod suffixes fit). */
+  name: string;
+  runId: string;
+  image: string;
+  script: string;
+  /** undefined: one Job; N: a TestRun with N runners. */
+  parallelism?: number;
+  /** Kubernetes ≥ 1.29: native sidecar; else the script quits the sidecar itself. */
+  nativeSidecar: boolean;
+}
+
+/** `60s` → k6's `60000ms` (k6 durations accept ms). */
+function k6Duration(us: number): string {
+  return `${Math.max(1, Math.round(us / 1000))}ms`;
+}
+
+/** The script's environment: every scenario value goes in as data, never as script text. */
+export function k6Env(s: Scenario, url: string, quitSidecar: boolean): Array<{ name: string; value: string }> {
+  const load = s.load;
+  const timeoutMs = Math.round(s.request.timeoutUs / 1000);
+  const env: Record<string, string> = {
+    MESHBENCH_URL: url,
+    MESHBENCH_DURATION: k6Duration(load.durationUs),
+    MESHBENCH_TIMEOUT: `${Math.max(1, timeoutMs)}ms`,
+    MESHBENCH_QUIT_SIDECAR: quitSidecar ? 'true' : 'false',
+  };
+  if (load.kind === 'open') {
+    // Enough VUs that the arrival rate holds even when requests take the whole timeout.
+    const pre = Math.min(1000, Math.max(10, Math.ceil(load.ratePerS / 10)));
+    env['MESHBENCH_EXECUTOR'] = 'constant-arrival-rate';
+    env['MESHBENCH_RATE'] = String(load.ratePerS);
+    env['MESHBENCH_PREALLOCATED_VUS'] = String(pre);
+    env['MESHBENCH_MAX_VUS'] = String(Math.min(5000, Math.max(pre, Math.ceil((load.ratePerS * timeoutMs) / 1000))));
+  } else {
+    env['MESHBENCH_EXECUTOR'] = 'constant-vus';
+    env['MESHBENCH_VUS'] = String(load.concurrency);
+    env['MESHBENCH_THINK_TIME_S'] = String(load.thinkTimeUs / 1e6);
+  }
+  return Object.keys(env)
+    .sort()
+    .map((name) => ({ name, value: env[name] as string }));
+}
+
+/** k6 arguments: JSON points on stdout, which the driver streams from the pod log. */
+export const K6_ARGS = ['run', '--no-summary', '--quiet', '--out', 'json=/dev/stdout', `/scripts/${K6_SCRIPT_FILE}`];
+
+/** The objects for one trial's k6 run. */
+export function k6Plan(i: K6PlanInput): K6Plan {
+  const labels = { [MANAGED_BY_LABEL]: MANAGED_BY_VALUE, [RUN_LABEL]: i.runId, app: 'meshbench-k6' };
+  const annotations: Record<string, string> = i.nativeSidecar
+    ? { 'sidecar.istio.io/nativeSidecar': 'true' }
+    : { 'proxy.istio.io/config': '{"holdApplicationUntilProxyStarts": true}' };
+  const env = k6Env(i.scenario, i.url, !i.nativeSidecar);
+  const configMap: KubeObject = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: i.name, namespace: i.namespace, labels }, data: { [K6_SCRIPT_FILE]: i.script } };
+  const deadlineS = Math.ceil((i.scenario.load.durationUs + i.scenario.request.timeoutUs) / 1e6) + 600;
+  if (i.parallelism === undefined) {
+    const runner: KubeObject = {
+      apiVersion: 'batch/v1',
+      kind: 'Job',
+      metadata: { name: i.name, namespace: i.namespace, labels },
+      spec: {
+        backoffLimit: 0,
+        // Bounded even if meshbench dies and nobody restores: the pod is killed after this.
+        activeDeadlineSeconds: deadlineS,
+        ttlSecondsAfterFinished: 3600,
+        template: {
+          metadata: { labels, annotations },
+          spec: {
+            restartPolicy: 'Never',
+            containers: [{ name: K6_CONTAINER, image: i.image, args: K6_ARGS, env, volumeMounts: [{ name: 'script', mountPath: '/scripts', readOnly: true }] }],
+            volumes: [{ name: 'script', configMap: { name: i.name } }],
+          },
+        },
+      },
+    };
+    return { configMap, runner, podSelector: `job-name=${i.name}`, pods: 1 };
+  }
+  const noSidecar = { labels: { 'sidecar.istio.io/inject': 'false' } };
+  const runner: KubeObject = {
+    apiVersion: 'k6.io/v1alpha1',
+    kind: 'TestRun',
+    metadata: { name: i.name, namespace: i.namespace, labels },
+    spec: {
+      parallelism: i.parallelism,
+      script: { configMap: { name: i.name, file: K6_SCRIPT_FILE } },
+      arguments: K6_ARGS.slice(1, -1).join(' '),
+      runner: { image: i.image, env, metadata: { labels, annotations } },
+      // The initializer and starter pods only talk to the runners: no sidecar to keep them alive.
+      initializer: { metadata: noSidecar },
+      starter: { metadata: noSidecar },
+    },
+  };
+  return { configMap, runner, podSelector: `k6_cr=${i.name},runner=true`, pods: i.parallelism };
+}

@@ -1,0 +1,226 @@
+/**
+ * `meshbench run --target kube`: the scenario on real clusters, producing the same kind of result
+ * as the simulator. Order matters for safety:
+ *
+ * 1. Refuse what cannot run (simulator-only actions, bad names) and a leftover journal — before
+ *    connecting to anything.
+ * 2. Preflight (read-only): the doctor checks a run needs, versions, the clock sync.
+ * 3. Every change from here on is journaled (durably) before it is made: the DestinationRule, the
+ *    k6 objects, each timeline action.
+ * 4. Whatever happens — success, a failed API call, Ctrl-C — the `finally` puts back everything
+ *    the journal lists, with gateways that do not listen to the interrupt; only a complete restore
+ *    clears the journal. What a crash or kill -9 leaves, `meshbench restore` replays.
+ */
+import type { Clock, Progress } from '../../app/ports.js';
+import { buildResult } from '../../app/build-result.js';
+import { EnvironmentError, InterruptedError, ToolError } from '../../errors.js';
+import { mergeTrials } from '../../measure/merge.js';
+import { evaluateThresholds } from '../../measure/thresholds.js';
+import type { TrialMeasures } from '../../measure/types.js';
+import type { Mesh } from '../../model/mesh.js';
+import type { Result } from '../../model/result.js';
+import type { RunEvent } from '../../model/sample.js';
+import type { Scenario } from '../../model/scenario.js';
+import { TOOL_VERSION } from '../../version.js';
+import type { KubeObject } from '../gateway.js';
+import type { ActionContext } from './actions.js';
+import { ChangeRecorder } from './changes.js';
+import { syncDestinationRule } from './destination-rule.js';
+import { proxyClusterName, proxySnapshot, type ProxyTarget } from './endpoint-watch.js';
+import { JOURNAL_VERSION, type ChangeJournal } from './journal.js';
+import { majorMinor } from './observed-mesh.js';
+import { DESTINATION_RULE_VERSIONS, checkRequestNames, refuseSimOnlyActions } from './preflight.js';
+import { prepareRun } from './prepare.js';
+import { applyRestore, describeStep, restoreIncompleteError, restorePlan, type RestoreStep } from './restore.js';
+import { restoreCommand } from './restore-journal.js';
+import { settle } from './settle.js';
+import { loadStarter } from './start-load.js';
+import { DEFAULT_TRIAL_TIMING, runTrial, type TrialTiming } from './trial.js';
+
+/** One scenario to run on the clusters, with everything the CLI loaded for it. */
+export interface KubeRunRequest {
+  scenario: Scenario;
+  sha256: string;
+  mesh: Mesh;
+  contexts: string[];
+  /** `--kubeconfig`, absolute. */
+  kubeconfig?: string;
+  env: Record<string, string | undefined>;
+  cwd: string;
+  load: 'k6' | 'curl';
+  k6Image: string;
+  /** Text of scenarios/k6/meshbench.ts (k6 mode). */
+  k6Script: string;
+  parallelism?: number;
+  trials: number;
+  labels: Record<string, string>;
+  /** Lowercase hex id of this run (names the k6 objects and the stop file). */
+  runId: string;
+  /** The manifest of a DestinationRule the scenario names, by its source and name. */
+  ruleManifest: (source: string, name: string) => KubeObject;
+}
+
+/** The outside world of a kube run. */
+export interface KubeRunDeps {
+  clock: Clock;
+  jitter: () => number;
+  progress: Progress;
+  /** Aborted on Ctrl-C / SIGTERM: the run stops, restores, and throws InterruptedError. */
+  signal: AbortSignal;
+  journal: ChangeJournal;
+  newId(scenario: string, date: Date): string;
+  /** Registers what a second Ctrl-C prints (what is left and the restore command). */
+  onSecondInterrupt?: (handler: () => void) => void;
+  /** Where the second-interrupt message goes (stderr). */
+  writeErr: (text: string) => void;
+  timing?: Partial<TrialTiming>;
+}
+
+/**
+ * The curl loop is a closed model: an open-model scenario runs as one loop sending back to back
+ * (what the seed's `while true; do curl …; done` does), and the result says so.
+ */
+function effectiveScenario(s: Scenario, load: 'k6' | 'curl'): Scenario {
+  if (load !== 'curl' || s.load.kind !== 'open') return s;
+  return { ...s, load: { kind: 'closed', concurrency: 1, durationUs: s.load.durationUs, thinkTimeUs: 0 } };
+}
+
+/**
+ * Runs the scenario `trials` times on the clusters and returns its result (saving is the caller's).
+ * @throws InvalidInputError (exit 3) for simulator-only actions or bad names; EnvironmentError
+ *         (exit 4) for a failed preflight, a leftover journal, an API failure (after restoring) or
+ *         an incomplete restore (journal kept); InterruptedError (exit 130) after restoring on Ctrl-C.
+ */
+export async function runOnKube(req: KubeRunRequest, deps: KubeRunDeps): Promise<Result> {
+  const s = effectiveScenario(req.scenario, req.load);
+  if (s !== req.scenario && req.scenario.load.kind === 'open') {
+    deps.progress.note(`--load curl is a closed model: ${s.name}'s ${req.scenario.load.ratePerS} req/s arrival rate runs as one curl loop sending back to back (--load k6 keeps the rate)`);
+  }
+  refuseSimOnlyActions(s);
+  checkRequestNames(s);
+  if (!/^[a-z0-9]([a-z0-9-]{0,20}[a-z0-9])?$/.test(req.runId)) throw new RangeError(`run id ${JSON.stringify(req.runId)} is not a short DNS-1123 label`);
+  const command = restoreCommand(deps.journal.path, req.kubeconfig);
+  if (deps.journal.exists()) {
+    throw new EnvironmentError(`the journal ${deps.journal.path} holds changes of a run that was never restored; nothing was changed`, {
+      code: 'KUBE_JOURNAL',
+      hint: `Put the clusters back first: ${command}`,
+    });
+  }
+  const p = await prepareRun(s, req, deps);
+  const { clusters, gatewayFor, facts, client, clientNamespace, sync, directory, accumulator, clientIstio } = p;
+  const startedAt = deps.clock.wallNow();
+
+  const recorder = new ChangeRecorder(deps.journal);
+  let remaining: readonly RestoreStep[] | undefined;
+  deps.onSecondInterrupt?.(() => {
+    const left = remaining ?? restorePlan(recorder.changes);
+    deps.writeErr(
+      `\ninterrupted again while restoring; ${left.length === 0 ? 'nothing was left to restore' : `still to restore:\n${left.map((x) => `  - ${describeStep(x)}`).join('\n')}`}\n` +
+        (left.length === 0 ? '' : `finish with: ${command}\n`),
+    );
+  });
+  deps.journal.append({
+    op: 'run',
+    v: JOURNAL_VERSION,
+    runId: req.runId,
+    scenario: s.name,
+    contexts: req.contexts,
+    ...(req.kubeconfig !== undefined ? { kubeconfig: req.kubeconfig } : {}),
+    startedAt: startedAt.toISOString(),
+  });
+
+  const measures: TrialMeasures[] = [];
+  const events: RunEvent[] = [];
+  let failure: unknown;
+  try {
+    const ruleApi = facts.destinationRuleApi ?? DESTINATION_RULE_VERSIONS[0]!;
+    if (facts.destinationRuleApi !== undefined) {
+      const initial = s.destinationRule !== undefined ? req.ruleManifest(s.destinationRule.source, s.destinationRule.name) : undefined;
+      const change = await syncDestinationRule(client, s, initial, ruleApi, recorder);
+      if (change !== 'unchanged') deps.progress.note(`${client.name}: ${change === 'applied' ? `applied DestinationRule ${initial?.metadata.name}` : 'deleted the DestinationRule(s) for the service (the scenario has none)'} — undone after the run`);
+    }
+    const actions: ActionContext = { clusters, scenario: s, recorder, ruleManifest: req.ruleManifest, ruleApi, gatewayReplicas: new Map() };
+    const timing = { ...DEFAULT_TRIAL_TIMING, ...deps.timing };
+    const proxy: ProxyTarget = { gateway: client.gateway, namespace: clientNamespace, pod: facts.clientPod, cluster: proxyClusterName(s.request.service, s.request.namespace, s.request.port) };
+    const baseline = req.trials > 1 ? await proxySnapshot(proxy, deps.signal) : undefined;
+    for (let trial = 0; trial < req.trials; trial++) {
+      const before = recorder.changes.length;
+      const outcome = await runTrial(
+        {
+          scenario: s,
+          accumulator,
+          directory,
+          sync,
+          actions,
+          proxy,
+          label: req.trials > 1 ? `trial ${trial + 1}/${req.trials}` : '',
+          timing,
+          startLoad: loadStarter({ req, scenario: s, prepared: p, recorder, trial, note: (l) => deps.progress.note(l) }),
+        },
+        { clock: deps.clock, progress: deps.progress, signal: deps.signal },
+      );
+      measures.push(outcome.measures);
+      events.push(...(req.trials > 1 ? outcome.events.map((e) => ({ ...e, trial })) : outcome.events));
+      for (const n of outcome.notes) deps.progress.note(n);
+      if (trial + 1 < req.trials) {
+        const note = await settle(restorePlan(recorder.changes.slice(before)), proxy, baseline, { clock: deps.clock, progress: deps.progress, signal: deps.signal, gatewayFor }, 120_000);
+        if (note !== undefined) deps.progress.note(note);
+      }
+    }
+  } catch (err) {
+    failure = err;
+  } finally {
+    remaining = restorePlan(recorder.changes);
+    const out = await applyRestore(remaining, {
+      gatewayFor,
+      progress: deps.progress,
+      clock: deps.clock,
+      rolloutTimeoutMs: deps.signal.aborted ? 0 : 120_000,
+      onRemaining: (left) => {
+        remaining = left;
+      },
+    });
+    if (out.failed.length > 0) {
+      const original = failure instanceof ToolError ? `\n(the run itself stopped because: ${failure.message})` : '';
+      const e = restoreIncompleteError(out.failed, command, failure);
+      failure = new EnvironmentError(`${e.message}${original}`, { code: 'KUBE_RESTORE', ...(e.hint !== undefined ? { hint: e.hint } : {}), cause: failure });
+    } else {
+      deps.journal.clear();
+      for (const n of out.notReady) deps.progress.note(`restored ${n}, but its pods were not ready yet`);
+    }
+  }
+  if (failure !== undefined) {
+    if (deps.signal.aborted && !(failure instanceof EnvironmentError && failure.code === 'KUBE_RESTORE')) {
+      throw new InterruptedError('interrupted; every cluster change was undone and no result was saved');
+    }
+    throw failure;
+  }
+
+  const merged = mergeTrials(measures);
+  const finishedAt = deps.clock.wallNow();
+  const istioLabel = majorMinor(clientIstio);
+  return buildResult({
+    id: deps.newId(s.name, startedAt),
+    scenario: { name: s.name, ...(s.description !== undefined ? { description: s.description } : {}), sha256: req.sha256, spec: s },
+    target: {
+      kind: 'kube',
+      contexts: req.contexts,
+      load: req.load,
+      istio: facts.istio,
+      kubernetes: facts.kubernetes,
+      precision: {
+        // curl: the pod's date +%s%N a fork away from the request, curl's time_total in µs;
+        // k6: its own timings (ms with µs decimals). Alignment: half the best clock-sync round trip.
+        timestampsMs: req.load === 'curl' ? 1 : 0.001,
+        alignmentMs: Math.round(sync.uncertaintyMs * 1000) / 1000,
+      },
+    },
+    labels: { ...(istioLabel !== undefined ? { istio: istioLabel } : {}), ...req.labels },
+    startedAt: startedAt.toISOString(),
+    finishedAt: finishedAt.toISOString(),
+    merged,
+    events,
+    thresholds: evaluateThresholds(s.thresholds, merged),
+    toolVersion: TOOL_VERSION,
+  });
+}

@@ -1,0 +1,220 @@
+/**
+ * One trial on real clusters: start the load, wait for its origin, then one loop — the only thing
+ * that waits on the Clock — performs each timeline action when it is due, polls the client proxy
+ * after an action, refreshes the pod directory and reports progress, until the load has finished.
+ * Samples arrive meanwhile from the load's streams and go into the trial's accumulator.
+ *
+ * Times: samples carry the pods' times relative to the run origin; an action's event is the
+ * driver's time when the API accepted it, moved onto the same axis with the clock sync.
+ */
+import type { Clock, Progress } from '../../app/ports.js';
+import { EnvironmentError, ToolError } from '../../errors.js';
+import { createAccumulator, type AccumulatorOptions } from '../../measure/accumulator.js';
+import type { TrialMeasures } from '../../measure/types.js';
+import { isSuccess, type RunEvent, type Sample } from '../../model/sample.js';
+import { describeAction, type Scenario } from '../../model/scenario.js';
+import { performAction, type ActionContext } from './actions.js';
+import type { ClockSync } from './clock-sync.js';
+import { proxySnapshot, type ProxyTarget, type Watch } from './endpoint-watch.js';
+import type { LoadHandle, SampleSink } from './load.js';
+import type { PodDirectory } from './topology.js';
+
+/** Poll intervals and limits of the trial loop (ms). */
+export interface TrialTiming {
+  /** Longest sleep of the loop (load checks, progress). */
+  pollMs: number;
+  /**
+   * Sleep while waiting for the load's first output: short, so the timeline is anchored to the
+   * origin as soon as it is known (the load is checked only every `pollMs`).
+   */
+  originPollMs: number;
+  /** Client-proxy poll interval after an action. */
+  watchPollMs: number;
+  /** How long after an action the proxy is watched. */
+  watchWindowMs: number;
+  topologyEveryMs: number;
+  /** How long the load may take to produce its first output. */
+  startTimeoutMs: number;
+}
+
+/** The intervals a real run uses. */
+export const DEFAULT_TRIAL_TIMING: TrialTiming = { pollMs: 250, originPollMs: 50, watchPollMs: 200, watchWindowMs: 30_000, topologyEveryMs: 5_000, startTimeoutMs: 300_000 };
+
+/** Everything one trial needs. */
+export interface TrialSetup {
+  scenario: Scenario;
+  accumulator: AccumulatorOptions;
+  directory: PodDirectory;
+  sync: ClockSync;
+  actions: ActionContext;
+  /** The client proxy to watch after actions (undefined: no watching). */
+  proxy?: ProxyTarget;
+  startLoad: (onSample: SampleSink) => Promise<LoadHandle>;
+  /** `trial 2/5` or '' for one trial. */
+  label: string;
+  timing: TrialTiming;
+}
+
+/** The clock, progress and interrupt of a trial. */
+export interface TrialDeps {
+  clock: Clock;
+  progress: Progress;
+  signal: AbortSignal;
+}
+
+/** One trial's measures, events and notes. */
+export interface TrialOutcome {
+  measures: TrialMeasures;
+  events: RunEvent[];
+  requests: number;
+  notes: string[];
+}
+
+function seconds(ms: number): string {
+  return `${(ms / 1000).toFixed(1)} s`;
+}
+
+async function bestEffort(what: () => Promise<unknown>, notes: string[], label: string): Promise<void> {
+  try {
+    await what();
+  } catch (err) {
+    if (!(err instanceof ToolError)) throw err;
+    if (notes.length < 20) notes.push(`${label}: ${(err as Error).message.split('\n')[0] ?? ''}`);
+  }
+}
+
+/** Runs one trial; the caller restores what it changed. */
+export async function runTrial(t: TrialSetup, deps: TrialDeps): Promise<TrialOutcome> {
+  const { clock, progress, signal } = deps;
+  const acc = createAccumulator(t.accumulator);
+  const pending: Sample[] = [];
+  const notes: string[] = [];
+  const counts = { requests: 0, errors: 0, versions: new Map<string, number>() };
+  const onSample: SampleSink = (s) => {
+    const copy: Sample = { ...s };
+    // A runner that started a hair before the run origin: its first requests start at 0.
+    if (copy.scheduledUs < 0) copy.scheduledUs = 0;
+    if (copy.startUs < copy.scheduledUs) copy.startUs = copy.scheduledUs;
+    if (copy.endUs < copy.startUs) copy.endUs = copy.startUs;
+    counts.requests++;
+    if (!isSuccess(copy.status)) counts.errors++;
+    else if (copy.version !== undefined) counts.versions.set(copy.version, (counts.versions.get(copy.version) ?? 0) + 1);
+    if (copy.instance !== undefined) {
+      const place = t.directory.lookup(copy.instance);
+      if (place === undefined) {
+        pending.push(copy); // a pod not seen yet: attributed after the next refresh
+        return;
+      }
+      copy.cluster = place.cluster;
+      copy.locality = place.locality;
+    }
+    acc.record(copy);
+  };
+  const timeline = t.scenario.timeline;
+  const durationMs = t.scenario.load.durationUs / 1000;
+  const load = await t.startLoad(onSample);
+  const prefix = `${t.scenario.name}${t.label ? ` ${t.label}` : ''}`;
+  const events: RunEvent[] = [];
+  try {
+    const waitFrom = clock.now();
+    let polledAt = -Infinity;
+    while (load.originEpochMs() === undefined) {
+      if (clock.now() - polledAt >= t.timing.pollMs) {
+        polledAt = clock.now();
+        await load.poll();
+      }
+      if (load.finished()) throw new EnvironmentError(`${load.description} finished without producing any request`, { code: 'KUBE_LOAD' });
+      if (clock.now() - waitFrom > t.timing.startTimeoutMs) {
+        throw new EnvironmentError(`${load.description} produced no output within ${seconds(t.timing.startTimeoutMs)}`, { code: 'KUBE_LOAD', hint: 'Look at the load pod: kubectl describe pod / logs.' });
+      }
+      progress.update(`${prefix}: waiting for ${load.description} to start`);
+      await clock.sleep(t.timing.originPollMs, signal);
+    }
+    const originDriverMs = (load.originEpochMs() as number) - t.sync.offsetMs;
+    const runMs = (driverMs: number) => Math.max(0, Math.round((driverMs - originDriverMs) * 1000) / 1000);
+    const graceEndMs = originDriverMs + durationMs + t.scenario.request.timeoutUs / 1000 + 60_000;
+    const watches: Watch[] = [];
+    let next = 0;
+    let nextWatchMs = Infinity;
+    let nextTopologyMs = clock.now() + t.timing.topologyEveryMs;
+    for (;;) {
+      signal.throwIfAborted();
+      await load.poll();
+      let now = clock.now();
+      while (next < timeline.length && now >= originDriverMs + (timeline[next]?.atUs ?? 0) / 1000) {
+        const entry = timeline[next]!;
+        const name = entry.name ?? entry.action.kind;
+        const before = t.proxy !== undefined ? await proxySnapshot(t.proxy, signal) : undefined;
+        await performAction(entry.action, t.actions);
+        const at = clock.now();
+        events.push({ name, atMs: runMs(at), action: describeAction(entry.action) });
+        progress.note(`${prefix}: ${seconds(runMs(at))} ${name}: ${describeAction(entry.action)}`);
+        if (before !== undefined) {
+          watches.push({ name, before, actionAtMs: at, untilMs: at + t.timing.watchWindowMs });
+          nextWatchMs = Math.min(nextWatchMs, at + t.timing.watchPollMs);
+        }
+        await bestEffort(() => t.directory.refresh(), notes, 'listing pods');
+        next++;
+        now = clock.now();
+      }
+      if (watches.length > 0 && now >= nextWatchMs && t.proxy !== undefined) {
+        const snap = await proxySnapshot(t.proxy, signal);
+        const seenAt = clock.now();
+        for (const w of [...watches]) {
+          if (snap !== undefined && snap.key !== w.before.key) {
+            events.push({
+              name: `${w.name}:proxy`,
+              atMs: runMs(seenAt),
+              action: `client proxy ${t.proxy.pod}: ${w.before.healthy}/${w.before.total} → ${snap.healthy}/${snap.total} healthy ${t.scenario.request.service} endpoints (polled every ${t.timing.watchPollMs} ms)`,
+            });
+            watches.splice(watches.indexOf(w), 1);
+          } else if (seenAt > w.untilMs) {
+            notes.push(`the client proxy showed no change within ${seconds(t.timing.watchWindowMs)} of ${w.name}`);
+            watches.splice(watches.indexOf(w), 1);
+          }
+        }
+        nextWatchMs = watches.length > 0 ? seenAt + t.timing.watchPollMs : Infinity;
+        now = seenAt;
+      }
+      if (now >= nextTopologyMs) {
+        await bestEffort(() => t.directory.refresh(), notes, 'listing pods');
+        nextTopologyMs = clock.now() + t.timing.topologyEveryMs;
+      }
+      const shares = [...counts.versions].map(([v, n]) => `${v} ${Math.round((100 * n) / Math.max(1, counts.requests - counts.errors))}%`).join(' ');
+      const requests = Math.max(counts.requests, load.requestsSeen());
+      progress.update(`${prefix}: ${seconds(Math.min(runMs(now), durationMs))} / ${seconds(durationMs)}, ${requests} requests, ${counts.errors} errors${shares ? `, ${shares}` : ''}`);
+      if (load.finished()) {
+        if (next < timeline.length) {
+          throw new EnvironmentError(`${load.description} ended at ${seconds(runMs(now))}, before the timeline's ${timeline[next]?.name ?? timeline[next]?.action.kind} (at ${seconds((timeline[next]?.atUs ?? 0) / 1000)})`, { code: 'KUBE_LOAD' });
+        }
+        break;
+      }
+      if (now >= graceEndMs) {
+        notes.push(`${load.description} was still running ${seconds(now - originDriverMs - durationMs)} after the end of the run; stopped`);
+        await load.stop();
+        break;
+      }
+      const actionDue = next < timeline.length ? originDriverMs + (timeline[next]?.atUs ?? 0) / 1000 : Infinity;
+      const wake = Math.min(actionDue, nextWatchMs, nextTopologyMs, now + t.timing.pollMs);
+      await clock.sleep(Math.max(1, Math.ceil(wake - now)), signal);
+    }
+  } catch (err) {
+    await load.stop();
+    throw err;
+  } finally {
+    progress.done();
+  }
+  await bestEffort(() => t.directory.refresh(), notes, 'listing pods');
+  for (const s of pending) {
+    const place = s.instance !== undefined ? t.directory.lookup(s.instance) : undefined;
+    if (place !== undefined) {
+      s.cluster = place.cluster;
+      s.locality = place.locality;
+    }
+    acc.record(s);
+  }
+  const unattributed = pending.filter((s) => s.cluster === undefined).length;
+  if (unattributed > 0) notes.push(`${unattributed} response(s) named pods meshbench never saw; they count without cluster and locality`);
+  notes.push(...load.notes());
+  return { measures: acc.finish(events), events, requests: counts.requests, notes };
+}

@@ -1,0 +1,81 @@
+/**
+ * The curl loop: its lines parse into samples with the pod's times (µs from the first loop's
+ * start), failures are status 0 or the HTTP code; the scenario's values travel as arguments of a
+ * fixed script. The script itself runs here under the real `timeout` and `sh` with a stand-in curl:
+ * hostile values are never executed, the stop file and the time bound end it.
+ */
+import { spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { CURL_LOOP_SCRIPT, curlLoopArgv, parseCurlLine, parseCurlStart, secondsArg } from '../../../src/kube/run/curl-load.js';
+
+const ORIGIN = 1795470300000000000n;
+
+describe('curl loop lines', () => {
+  it('parse into samples relative to the origin', () => {
+    expect(parseCurlStart('MB0 0 1795470300000000000')).toBe(ORIGIN);
+    expect(parseCurlLine('MB1 0 7 1795470300002500000 0 200 0.002345 Hello version: v1, instance: helloworld-v1-abc', ORIGIN)).toEqual({
+      scheduledUs: 2500,
+      startUs: 2500,
+      endUs: 4845,
+      status: 200,
+      version: 'v1',
+      instance: 'helloworld-v1-abc',
+    });
+    expect(parseCurlLine('MB1 0 8 1795470300010000000 0 503 0.001000 no healthy upstream', ORIGIN)).toEqual({ scheduledUs: 10000, startUs: 10000, endUs: 11000, status: 503 });
+    // curl timed out (exit 28): a connection error/timeout is status 0 whatever it printed
+    expect(parseCurlLine('MB1 1 0 1795470300020000000 28 000 2.001234 ', ORIGIN)?.status).toBe(0);
+    expect(parseCurlLine('Hello version: v1, instance: x', ORIGIN)).toBeUndefined();
+    expect(parseCurlLine('MB1 0 9 notanumber 0 200 0.1 x', ORIGIN)).toBeUndefined();
+  });
+
+  it('carries every scenario value as its own argument; the script text never changes', () => {
+    const url = 'http://helloworld.sample:5000/$(touch /tmp/pwned);`id`';
+    const argv = curlLoopArgv({ url, durationNs: 5n, timeoutS: secondsArg(2500), thinkS: secondsArg(0), loopId: 3, stopFile: '/tmp/meshbench-stop-ab', boundS: 40 });
+    expect(argv.slice(0, 6)).toEqual(['timeout', '40', 'sh', '-c', CURL_LOOP_SCRIPT, 'meshbench-load']);
+    expect(argv.slice(6)).toEqual([url, '5', '2.5', '0', '3', '/tmp/meshbench-stop-ab']);
+    expect(CURL_LOOP_SCRIPT).not.toContain('helloworld');
+  });
+});
+
+const shell = existsSync('/bin/sh') && spawnSync('timeout', ['1', 'true']).status === 0;
+
+describe.runIf(shell)('the loop script under sh, with a stand-in curl', () => {
+  const bin = mkdtempSync(join(tmpdir(), 'meshbench-fakecurl-'));
+  // Prints helloworld's body, then curl's -w text with the codes filled in.
+  writeFileSync(
+    join(bin, 'curl'),
+    '#!/bin/sh\nw=""\nwhile [ $# -gt 0 ]; do case "$1" in -w) w=$2; shift 2;; -m|-o) shift 2;; *) shift;; esac; done\n' +
+      "printf 'Hello version: v1, instance: pod-1\\n'\nout=$(printf '%s' \"$w\" | sed 's/%{http_code}/200/; s/%{time_total}/0.002000/')\nprintf \"$out\"\n",
+  );
+  chmodSync(join(bin, 'curl'), 0o755);
+  const runLoop = (args: Parameters<typeof curlLoopArgv>[0]) => {
+    const argv = curlLoopArgv(args);
+    return spawnSync(argv[0] as string, argv.slice(1), { env: { PATH: `${bin}:/usr/bin:/bin` }, encoding: 'utf8', timeout: 10_000 });
+  };
+
+  it('prints MB0 then one parseable MB1 line per request, and never runs what the URL says', () => {
+    const marker = join(bin, 'pwned');
+    const r = runLoop({ url: `http://x/$(touch ${marker})`, durationNs: 30_000_000n, timeoutS: '2', thinkS: '0', loopId: 2, stopFile: join(bin, 'no-stop'), boundS: 5 });
+    expect(r.status).toBe(0);
+    const lines = r.stdout.trim().split('\n');
+    const origin = parseCurlStart(lines[0] as string);
+    expect(origin).toBeDefined();
+    const samples = lines.slice(1).map((l) => parseCurlLine(l, origin as bigint));
+    expect(samples.length).toBeGreaterThan(0);
+    expect(samples.every((s) => s?.status === 200 && s.version === 'v1' && s.endUs - s.startUs === 2000)).toBe(true);
+    expect(existsSync(marker)).toBe(false);
+  });
+
+  it('ends at once on the stop file, and at its time bound otherwise (exit 124)', () => {
+    const stop = join(bin, 'stop');
+    writeFileSync(stop, '');
+    const stopped = runLoop({ url: 'http://x/', durationNs: 60_000_000_000n, timeoutS: '2', thinkS: '0', loopId: 0, stopFile: stop, boundS: 5 });
+    expect(stopped.status).toBe(0);
+    expect(stopped.stdout.trim().split('\n')).toHaveLength(1);
+    const bounded = runLoop({ url: 'http://x/', durationNs: 60_000_000_000n, timeoutS: '2', thinkS: '0', loopId: 0, stopFile: join(bin, 'nothing'), boundS: 0.2 });
+    expect(bounded.status).toBe(124);
+  });
+});

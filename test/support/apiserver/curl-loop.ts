@@ -1,0 +1,96 @@
+/**
+ * The client pod's side of `--load curl`, emulated: exec handlers for `timeout … sh -c <loop>`
+ * (checked to be meshbench's fixed script with the values as positional arguments), `date +%s%N`
+ * and `touch <stop file>`, and the client proxy's `pilot-agent request GET clusters` as the proxy
+ * knows it. The loop answers each request from `MeshTraffic` at the request's own time and prints it
+ * once the traffic clock has passed its end, in the loop's `MB1 …` line format.
+ */
+import { CURL_LOOP_NAME, CURL_LOOP_SCRIPT } from '../../../src/kube/run/curl-load.js';
+import type { TrafficClock } from '../traffic-clock.js';
+import type { ApiServer } from './server.js';
+import type { MeshTraffic } from './traffic.js';
+
+/** Time from one request's end to the next one's start in a loop (date, fork, exec). */
+export const LOOP_GAP_MS = 0.5;
+
+/** Epoch ns of a traffic-clock time. */
+export function epochNs(clock: TrafficClock, nowMs: number): bigint {
+  return BigInt(Math.round(clock.epochMsAt(nowMs) * 1000)) * 1000n;
+}
+
+export interface CurlLoopEmulation {
+  /** Loops started, and argv of each (for assertions). */
+  readonly started: string[][];
+  /** Stop files created with `touch`. */
+  readonly stopFiles: Set<string>;
+}
+
+/** Registers the handlers on the client's emulator. */
+export function emulateCurlLoop(server: ApiServer, traffic: MeshTraffic, clock: TrafficClock): CurlLoopEmulation {
+  const emu: CurlLoopEmulation = { started: [], stopFiles: new Set() };
+  server.exec.register('date', ({ argv, stdout, stderr }) => {
+    if (argv[1] !== '+%s%N') {
+      stderr('emulator: only date +%s%N is emulated\n');
+      return 1;
+    }
+    stdout(`${epochNs(clock, clock.now())}\n`);
+    return 0;
+  });
+  server.exec.register('touch', ({ argv }) => {
+    for (const f of argv.slice(1)) emu.stopFiles.add(f);
+    return 0;
+  });
+  server.exec.register('pilot-agent', ({ container, argv, stdout, stderr }) => {
+    if (container !== 'istio-proxy' || argv.join(' ') !== 'pilot-agent request GET clusters') {
+      stderr('emulator: only pilot-agent request GET clusters in istio-proxy is emulated\n');
+      return 1;
+    }
+    stdout(traffic.proxyClustersText(clock.now()));
+    return 0;
+  });
+  server.exec.register('timeout', ({ argv, stdout, stderr, signal }) => {
+    const [, bound, sh, dashC, script, name, url, dur, tmo, think, id, stop] = argv;
+    if (sh !== 'sh' || dashC !== '-c' || script !== CURL_LOOP_SCRIPT || name !== CURL_LOOP_NAME || stop === undefined || !/^\d+$/.test(bound ?? '')) {
+      stderr('emulator: timeout is only emulated for meshbench\'s curl loop\n');
+      return 125;
+    }
+    emu.started.push([...argv]);
+    if (url !== `http://${traffic.model.service}.${traffic.model.namespace}:${traffic.model.port}/hello` || !/^\d+(\.\d+)?$/.test(tmo ?? '')) {
+      stdout(`MB1 ${id} 0 ${epochNs(clock, clock.now())} 6 000 0.000000 \n`); // curl: could not resolve host
+      return 0;
+    }
+    const thinkMs = Number(think) * 1000;
+    let t = clock.now();
+    const endNs = epochNs(clock, t) + BigInt(dur as string);
+    stdout(`MB0 ${id} ${epochNs(clock, t)}\n`);
+    let seq = 0;
+    return new Promise<number>((resolve) => {
+      let inflight: { start: number; out: ReturnType<MeshTraffic['outcome']> } | undefined;
+      let off: () => void = () => undefined;
+      const finish = (code: number) => {
+        off();
+        resolve(code);
+      };
+      const step = () => {
+        for (;;) {
+          if (signal.aborted) return finish(137);
+          if (inflight === undefined) {
+            if (t >= clock.now()) return; // its outcome depends on states not recorded yet
+            if (emu.stopFiles.has(stop) || epochNs(clock, t) >= endNs) return finish(0);
+            inflight = { start: t, out: traffic.outcome(t, seq) };
+          }
+          const done = inflight.start + inflight.out.latencyMs;
+          if (done > clock.now()) return;
+          const o = inflight.out;
+          stdout(`MB1 ${id} ${seq} ${epochNs(clock, inflight.start)} 0 ${o.status} ${(o.latencyMs / 1000).toFixed(6)} ${o.body}\n`);
+          seq++;
+          t = done + LOOP_GAP_MS + thinkMs;
+          inflight = undefined;
+        }
+      };
+      off = clock.onAdvance(step);
+      step();
+    });
+  });
+  return emu;
+}
