@@ -32,7 +32,7 @@ const ALLOWED: Record<string, { layers: string[]; packages: RegExp }> = {
   ingest: { layers: ['ingest', 'model', 'measure', 'errors'], packages: /^$/ },
   app: { layers: ['app', 'model', 'sim', 'measure', 'render', 'ingest', 'errors', 'version'], packages: /^$/ },
   fs: { layers: ['fs', 'model', 'measure', 'app', 'errors', 'version', 'ingest'], packages: /^(node:.*|yaml)$/ },
-  kube: { layers: ['kube', 'model', 'app', 'errors', 'version', 'render', 'sim', 'measure', 'ingest'], packages: /^(node:.*|@kubernetes\/client-node|@peculiar\/x509|yaml)$/ },
+  kube: { layers: ['kube', 'model', 'app', 'errors', 'version', 'render', 'sim', 'measure', 'ingest'], packages: /^(node:.*|@kubernetes\/client-node|@peculiar\/x509|reflect-metadata|yaml)$/ },
 };
 
 const FORBIDDEN_IN_PURE: Array<[RegExp, string]> = [

@@ -107,6 +107,7 @@ const summary = z.object({
       chiSquare: chiSquareValue,
       df: count,
       pValue: share,
+      unexpected: z.array(z.string()).optional(),
     })
     .optional(),
   locality: z
