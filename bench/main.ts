@@ -36,9 +36,10 @@ const emit = (row: BenchRow) => {
 
 if (want('sim.throughput')) emit(benchSimThroughput(base, 5));
 if (want('sim.scale')) emit(benchSimScale(base, 3));
+if (want('ingest.k6')) for (const row of await benchIngestK6(3, 1_050_000_000)) emit(row);
 if (want('sim.trials') || want('report.render')) {
-  const trials = await benchSimTrials(base, 3, 1000);
-  if (want('sim.trials')) emit(trials.row);
+  const trials = await benchSimTrials(base, 1000);
+  if (want('sim.trials')) for (const row of trials.rows) emit(row);
   if (want('report.render')) {
     const result = buildResult({
       id: '20260101-000000-failover-000000',
@@ -55,7 +56,6 @@ if (want('sim.trials') || want('report.render')) {
     emit(await benchReportRender(result, 5));
   }
 }
-if (want('ingest.k6')) for (const row of await benchIngestK6(3, 1_050_000_000)) emit(row);
 
 if (!json) {
   const header = ['benchmark', 'value', 'baseline', 'ratio', 'target', 'verdict'];

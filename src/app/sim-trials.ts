@@ -14,6 +14,8 @@ import { explainMesh } from '../sim/explain/explain.js';
 import { istioProfile } from '../sim/istio-profile.js';
 import { findWorkload } from '../sim/topology.js';
 
+const COMBINE_EVERY = 32;
+
 /** Everything a trial needs; plain data so it can be posted to a worker. */
 export interface SimJob {
   mesh: Mesh;
@@ -83,18 +85,26 @@ export function runSimTrials(job: SimJob, seeds: readonly number[], firstTrial: 
   if (profile === undefined) throw new RangeError(`unsupported Istio version ${job.istio}`);
   if (seeds.length === 0) throw new RangeError('runSimTrials: no seeds');
   const options = accumulatorOptionsFor(job);
-  const all: TrialMeasures[] = [];
+  // Fold trials into a running total every COMBINE_EVERY trials so memory stays flat over
+  // thousands of trials (combineTrials is associative: the grouping does not change the result).
+  let combined: TrialMeasures | undefined;
+  let pending: TrialMeasures[] = [];
   let events: RunEvent[] = [];
   let requests = 0;
   let eventsProcessed = 0;
   seeds.forEach((seed, i) => {
     const acc = createAccumulator(options);
     const out = simulate({ mesh: job.mesh, scenario: job.scenario, profile, seed }, acc);
-    all.push(acc.finish(out.events));
+    pending.push(acc.finish(out.events));
+    if (pending.length === COMBINE_EVERY) {
+      combined = combineTrials(combined === undefined ? pending : [combined, ...pending]);
+      pending = [];
+    }
     if (i === 0) events = seeds.length > 1 || firstTrial > 0 ? out.events.map((e) => ({ ...e, trial: firstTrial })) : out.events;
     requests += out.requests;
     eventsProcessed += out.eventsProcessed;
     onTrialDone?.();
   });
-  return { measures: combineTrials(all), events, eventsSeed: seeds[0] as number, requests, eventsProcessed };
+  const rest = combined === undefined ? pending : [combined, ...pending];
+  return { measures: combineTrials(rest), events, eventsSeed: seeds[0] as number, requests, eventsProcessed };
 }

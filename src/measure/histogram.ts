@@ -26,6 +26,9 @@ interface CountsView {
   reset(): void;
 }
 
+/** Initial counts length: 8 HDR buckets of 1024 sub-buckets, values up to 2048 × 2^7 µs ≈ 262 ms. */
+const INITIAL_COUNTS_LENGTH = 8 * 1024;
+
 /** One library histogram reused by every `encode` (created on first use, never at import time). */
 let encoder: (LibHistogram & CountsView) | undefined;
 
@@ -51,7 +54,12 @@ function libEncoder(): LibHistogram & CountsView {
  * Fractions of a µs are truncated, as HdrHistogram does.
  */
 export class Histogram {
-  readonly counts = new Float64Array(HDR_COUNTS_LENGTH);
+  /**
+   * Counts by HDR index. Starts covering values up to ~262 ms (8 × 1024 indices) and grows to the
+   * full 1 h layout on the first larger value: most histograms never need the other 140 KB, and
+   * every scan (percentiles, merge, encode) stays short.
+   */
+  counts: Float64Array = new Float64Array(INITIAL_COUNTS_LENGTH);
   totalCount = 0;
   /** Values that were below 0 or above 1 h and were clamped. */
   clamped = 0;
@@ -60,8 +68,14 @@ export class Histogram {
   record(valueUs: number): void {
     let v = valueUs;
     if (!(v >= 0 && v <= HDR_HIGHEST_US)) v = this.clamp(v);
-    this.counts[hdrIndexOf(v)]! += 1;
-    this.totalCount += 1;
+    this.recordIndex(hdrIndexOf(v));
+  }
+
+  /** Makes the counts cover `index` (growing straight to the full layout). */
+  private cover(index: number): void {
+    const bigger = new Float64Array(Math.max(HDR_COUNTS_LENGTH, index + 1));
+    bigger.set(this.counts);
+    this.counts = bigger;
   }
 
   /** Lowest non-empty index (−1 when empty); reads scan the counts instead of tracking it per record. */
@@ -82,6 +96,7 @@ export class Histogram {
 
   /** Adds one value already turned into a counts index by `latencyIndex` (the hot path of the accumulator). */
   recordIndex(index: number): void {
+    if (index >= this.counts.length) this.cover(index);
     this.counts[index]! += 1;
     this.totalCount += 1;
   }
@@ -94,7 +109,9 @@ export class Histogram {
       v = this.clamp(v);
       this.clamped += count - 1;
     }
-    this.counts[hdrIndexOf(v)]! += count;
+    const i = hdrIndexOf(v);
+    if (i >= this.counts.length) this.cover(i);
+    this.counts[i]! += count;
     this.totalCount += count;
   }
 
@@ -107,6 +124,7 @@ export class Histogram {
   add(other: Histogram): void {
     if (other.totalCount === 0) return;
     const src = other.counts;
+    if (src.length > this.counts.length) this.cover(src.length - 1);
     const dst = this.counts;
     for (let i = 0; i < src.length; i++) dst[i]! += src[i]!;
     this.totalCount += other.totalCount;
@@ -191,6 +209,7 @@ export class Histogram {
       const c = lib.getCountAtIndex(i);
       if (c <= 0) continue;
       if (sameLayout) {
+        if (i >= h.counts.length) h.cover(i);
         h.counts[i]! += c;
         h.totalCount += c;
       } else {
