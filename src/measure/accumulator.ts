@@ -52,6 +52,8 @@ export function createAccumulator(opts: AccumulatorOptions): Accumulator {
   let lastVersion: string | undefined;
   let lastVersionIdx = -1;
   let lastCluster: string | undefined;
+  let lastLocality: string | undefined;
+  let lastLocalitySame = false;
   let lastClusterIdx = -1;
   let maxEndUs = 0;
   let minScheduledUs = Infinity;
@@ -97,10 +99,18 @@ export function createAccumulator(opts: AccumulatorOptions): Accumulator {
       const v = internVersion(sample.version);
       const c = internCluster(sample.cluster);
       let flags = 0;
-      if (c >= 0 || sample.locality !== undefined) {
+      const loc = sample.locality;
+      if (c >= 0 || loc !== undefined) {
         flags = FLAG_ATTRIBUTED;
         if (c >= 0) flags |= clusterFlags[c]!;
-        if (client !== null && sample.locality !== undefined && sample.locality === client.locality) flags |= FLAG_SAME_LOCALITY;
+        if (loc !== undefined && client !== null) {
+          // Targets reuse one string per pod: compare by content only when the string changes.
+          if (loc !== lastLocality) {
+            lastLocality = loc;
+            lastLocalitySame = loc === client.locality;
+          }
+          if (lastLocalitySame) flags |= FLAG_SAME_LOCALITY;
+        }
       }
       if (columns !== null) {
         // Everything else is counted in one pass at finish, when the phases are known.

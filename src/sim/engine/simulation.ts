@@ -127,6 +127,8 @@ class Simulation {
   private tickGeneration = 0;
   private readonly sample: Sample = { scheduledUs: 0, startUs: 0, endUs: 0, status: 0, attempts: 0, version: undefined, instance: undefined, cluster: undefined, locality: undefined };
   private readonly freeReqs: Req[] = [];
+  private readonly timeoutUs: number;
+  private readonly thinkTimeUs: number;
 
   constructor(input: SimInput, sink: SampleSink) {
     this.mesh = input.mesh;
@@ -138,6 +140,8 @@ class Simulation {
     this.retryRng = this.rng.fork('client/retry');
     const sc = this.scenario;
     this.loadEndUs = sc.load.durationUs;
+    this.timeoutUs = sc.request.timeoutUs;
+    this.thinkTimeUs = sc.load.kind === 'closed' ? sc.load.thinkTimeUs : 0;
     this.periodUs = sc.load.kind === 'open' ? 1e6 / sc.load.ratePerS : 0;
     this.phaseUs = Math.floor(this.rng.fork('load/phase').next() * this.periodUs);
     const at = (atUs: number, fn: (nowUs: number) => void) => this.queue.push(atUs, new CallEvent(fn));
@@ -318,7 +322,7 @@ class Simulation {
   private finish(r: Req, nowUs: number, status: number): void {
     this.outstanding--;
     const s = this.sample;
-    const timeoutUs = this.scenario.request.timeoutUs;
+    const timeoutUs = this.timeoutUs;
     const timedOut = nowUs - r.startedUs > timeoutUs;
     s.scheduledUs = r.scheduledUs;
     s.startUs = r.startedUs;
@@ -343,8 +347,8 @@ class Simulation {
     r.host = undefined;
     r.pod = undefined;
     this.freeReqs.push(r);
-    if (vu !== undefined && this.scenario.load.kind === 'closed') {
-      const next = s.endUs + this.scenario.load.thinkTimeUs;
+    if (vu !== undefined) {
+      const next = s.endUs + this.thinkTimeUs;
       if (next < this.loadEndUs) this.queue.push(Math.max(next, nowUs), vu);
     }
   }
