@@ -10,7 +10,7 @@ import type { Clock, Progress } from '../app/ports.js';
 import { EnvironmentError } from '../errors.js';
 import { IstioctlError } from './errors.js';
 import { MANAGED_BY_LABEL, MANAGED_BY_VALUE, refName, refOf, type ClusterGateway } from './gateway.js';
-import { createKubeGateway } from './index.js';
+import { connectClusters } from './index.js';
 import { checkIstioctl, tail, uninstallArgs, type ProcessSpawner } from './istioctl.js';
 import { ISTIO_NAMESPACE, SAMPLE_NAMESPACE } from './testbed.js';
 
@@ -85,16 +85,7 @@ async function waitGone(gw: ClusterGateway, names: readonly string[], opts: { cl
 }
 
 export async function cleanup(req: CleanupRequest, deps: CleanupDeps): Promise<CleanupResult> {
-  const kube = createKubeGateway({
-    contexts: req.contexts,
-    ...(req.kubeconfig !== undefined ? { file: req.kubeconfig } : {}),
-    env: req.env,
-    cwd: req.cwd,
-    clock: deps.clock,
-    jitter: deps.jitter,
-    onRetry: (m) => deps.progress.note(m),
-    ...(deps.signal !== undefined ? { signal: deps.signal } : {}),
-  });
+  const kube = connectClusters(req, deps);
   const istioctl = req.purgeIstio ? await checkIstioctl(deps.spawnProcess, req.istioctl) : undefined;
   const result: CleanupResult = { clusters: [] };
   const waitOpts = { clock: deps.clock, timeoutMs: req.timeoutMs, pollMs: deps.pollMs ?? 2_000, ...(deps.signal ? { signal: deps.signal } : {}) };

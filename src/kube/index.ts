@@ -55,3 +55,32 @@ export function createKubeGateway(opts: ConnectOptions): KubeGateway {
     }),
   };
 }
+
+/** What a command knows about where its clusters are (flags and environment). */
+export interface ClusterTarget {
+  contexts: readonly string[];
+  /** `--kubeconfig`; absent = $KUBECONFIG, then ~/.kube/config. */
+  kubeconfig?: string;
+  env: Record<string, string | undefined>;
+  cwd: string;
+}
+
+/**
+ * `createKubeGateway` with the wiring every command shares: retries reported as progress notes,
+ * cancellation by the command's signal.
+ */
+export function connectClusters(
+  target: ClusterTarget,
+  deps: { clock: Clock; jitter: () => number; progress: { note(line: string): void }; signal?: AbortSignal },
+): KubeGateway {
+  return createKubeGateway({
+    contexts: target.contexts,
+    ...(target.kubeconfig !== undefined ? { file: target.kubeconfig } : {}),
+    env: target.env,
+    cwd: target.cwd,
+    clock: deps.clock,
+    jitter: deps.jitter,
+    onRetry: (m) => deps.progress.note(m),
+    ...(deps.signal !== undefined ? { signal: deps.signal } : {}),
+  });
+}

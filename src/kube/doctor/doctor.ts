@@ -5,7 +5,7 @@
  */
 import type { Clock, Progress } from '../../app/ports.js';
 import { ToolError } from '../../errors.js';
-import { createKubeGateway, type ConnectedCluster } from '../index.js';
+import { connectClusters, type ConnectedCluster } from '../index.js';
 import { checkEastWestGateway, checkInjection, checkIstiod, checkNetworkLabel, checkWorkloads } from './cluster-checks.js';
 import { checkDestinationRule } from './destination-rule-check.js';
 import { checkRemoteSecrets, checkRootCerts } from './mesh-checks.js';
@@ -41,16 +41,7 @@ async function guard<T>(id: string, cluster: string | undefined, checks: CheckRe
 }
 
 export async function doctor(req: DoctorRequest, deps: DoctorDeps): Promise<DoctorReport> {
-  const kube = createKubeGateway({
-    contexts: req.contexts,
-    ...(req.kubeconfig !== undefined ? { file: req.kubeconfig } : {}),
-    env: req.env,
-    cwd: req.cwd,
-    clock: deps.clock,
-    jitter: deps.jitter,
-    onRetry: (m) => deps.progress.note(m),
-    ...(deps.signal !== undefined ? { signal: deps.signal } : {}),
-  });
+  const kube = connectClusters(req, deps);
   const checks: CheckResult[] = [];
   const report: DoctorReport = { clusters: [], checks, summary: { pass: 0, warn: 0, fail: 0, skip: 0 } };
   const reachable: ConnectedCluster[] = [];

@@ -8,7 +8,7 @@ import { InterruptedError } from '../../errors.js';
 import type { AccumulatorOptions } from '../../measure/accumulator.js';
 import type { Scenario } from '../../model/scenario.js';
 import type { ClusterGateway } from '../gateway.js';
-import { createKubeGateway } from '../index.js';
+import { connectClusters } from '../index.js';
 import { syncClock, type ClockSync } from './clock-sync.js';
 import { clusterNamed, mapClusters, type RunCluster } from './clusters.js';
 import { kubeAccumulatorOptions, majorMinor, observeMesh, profileVersionFor } from './observed-mesh.js';
@@ -48,16 +48,7 @@ export async function prepareRun(s: Scenario, req: KubeRunRequest, deps: KubeRun
 
 async function prepare(s: Scenario, req: KubeRunRequest, deps: KubeRunDeps): Promise<PreparedRun> {
   const connect = (signal?: AbortSignal) =>
-    createKubeGateway({
-      contexts: req.contexts,
-      ...(req.kubeconfig !== undefined ? { file: req.kubeconfig } : {}),
-      env: req.env,
-      cwd: req.cwd,
-      clock: deps.clock,
-      jitter: deps.jitter,
-      onRetry: (m) => deps.progress.note(m),
-      ...(signal !== undefined ? { signal } : {}),
-    });
+    connectClusters(req, { clock: deps.clock, jitter: deps.jitter, progress: deps.progress, ...(signal !== undefined ? { signal } : {}) });
   const clusters = mapClusters(req.mesh, connect(deps.signal));
   // Restoring must not be cut short by the interrupt that asked for it.
   const restoreGateways = new Map(mapClusters(req.mesh, connect()).map((c) => [c.context, c.gateway] as const));
