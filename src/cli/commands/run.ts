@@ -1,26 +1,19 @@
 import { Command, Option } from 'commander';
 import { InterruptedError, ExitCode } from '../../errors.js';
 import type { CliRuntime } from '../deps.js';
+import type { KubeRunCliOptions } from './run-kube.js';
 import { styleFor } from '../output.js';
 import { collect, parseIstioVersion, parseLabel, parsePositiveInt, parseSeed } from '../parsers.js';
 import { DEFAULT_ISTIO_VERSION } from '../../sim/istio-profile.js';
 
-interface RunOptions {
+/** Options of `run`: the kube ones (shared with run-kube.ts, imported as a type only) plus the simulator's. */
+interface RunOptions extends KubeRunCliOptions {
   target: 'sim' | 'kube';
-  mesh?: string;
   istio: string;
-  repeat: number;
   seed?: number;
-  label: Record<string, string>;
   out: string;
   json?: boolean;
   workers?: number;
-  context: string[];
-  kubeconfig?: string;
-  load: 'k6' | 'curl';
-  k6Image?: string;
-  journal?: string;
-  parallelism?: number;
 }
 
 /**
