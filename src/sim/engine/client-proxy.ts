@@ -36,7 +36,7 @@ export class RtHost {
   constructor(ep: LbEndpoint, locality: Locality) {
     this.key = `${ep.address}:${ep.port}`;
     this.kind = ep.kind;
-    this.target = ep.kind === 'gateway' ? ep.id : ep.id;
+    this.target = ep.id;
     this.cluster = ep.cluster;
     this.locality = locality;
     this.weight = ep.weight;

@@ -10,7 +10,7 @@ import { retryBackoffUs } from '../envoy/retry.js';
 import type { IstioProfile } from '../istio-profile.js';
 import { defaultRetryPolicy } from '../istiod/retry-policy.js';
 import { createRng, type Rng } from '../rng.js';
-import { findWorkload, gatewaysOf, proxyViewOf } from '../topology.js';
+import { gatewaysOf, proxyViewOf } from '../topology.js';
 import type { RetryPolicy } from '../xds-types.js';
 import {
   finishAttempt,
@@ -172,9 +172,6 @@ class Simulation {
     this.proxy.applyAssignment(home.assignmentFor(this.proxy));
     for (const d of this.istiods) if (d.cluster.gateway) d.cluster.gateway.view = d.gatewayView();
     this.retry = defaultRetryPolicy(this.profile);
-    if (findWorkload(this.mesh, sc.client.cluster, sc.client.workload) === undefined) {
-      throw new RangeError(`client ${sc.client.cluster}/${sc.client.workload} not in mesh`);
-    }
   }
 
   run(): SimOutput {
