@@ -3,6 +3,7 @@
  * Pure and synchronous, so the same function runs in-process and inside worker threads.
  */
 import { createAccumulator, type AccumulatorOptions } from '../measure/accumulator.js';
+import { Columns } from '../measure/columns.js';
 import { combineTrials } from '../measure/combine.js';
 import type { TrialMeasures } from '../measure/types.js';
 import { formatLocality } from '../model/locality.js';
@@ -15,6 +16,12 @@ import { istioProfile } from '../sim/istio-profile.js';
 import { findWorkload } from '../sim/topology.js';
 
 const COMBINE_EVERY = 32;
+
+/**
+ * Request columns left by the previous call, reused by the next one in this thread (taken while
+ * in use, so a nested call would simply allocate its own).
+ */
+let spareColumns: Columns | undefined;
 
 /** Everything a trial needs; plain data so it can be posted to a worker. */
 export interface SimJob {
@@ -92,8 +99,12 @@ export function runSimTrials(job: SimJob, seeds: readonly number[], firstTrial: 
   let events: RunEvent[] = [];
   let requests = 0;
   let eventsProcessed = 0;
+  // One set of columns for every trial in turn (each trial's accumulator is finished before the
+  // next starts), kept for the next call too: fresh columns cost page faults on every trial.
+  const columns = spareColumns ?? new Columns();
+  spareColumns = undefined;
   seeds.forEach((seed, i) => {
-    const acc = createAccumulator(options);
+    const acc = createAccumulator(options, columns);
     const out = simulate({ mesh: job.mesh, scenario: job.scenario, profile, seed }, acc);
     pending.push(acc.finish(out.events));
     if (pending.length === COMBINE_EVERY) {
@@ -105,6 +116,7 @@ export function runSimTrials(job: SimJob, seeds: readonly number[], firstTrial: 
     eventsProcessed += out.eventsProcessed;
     onTrialDone?.();
   });
+  spareColumns = columns;
   const rest = combined === undefined ? pending : [combined, ...pending];
   return { measures: combineTrials(rest), events, eventsSeed: seeds[0] as number, requests, eventsProcessed };
 }

@@ -35,6 +35,16 @@ export class Columns {
     this.flags = new Uint8Array(size);
   }
 
+  /** Forgets every row but keeps the arrays, so one `Columns` serves trial after trial without new memory. */
+  reset(): void {
+    this.n = 0;
+  }
+
+  /** Makes room for `rows` rows in all, in one step (never shrinks). */
+  reserve(rows: number): void {
+    if (this.scheduledUs.length < rows) this.resize(Math.ceil(rows));
+  }
+
   /** Appends one row. */
   push(scheduledUs: number, startUs: number, endUs: number, status: number, version: number, cluster: number, flags: number): void {
     if (this.n === this.scheduledUs.length) this.grow();
@@ -49,19 +59,25 @@ export class Columns {
   }
 
   private grow(): void {
-    const size = this.scheduledUs.length * 2;
-    this.scheduledUs = growTo(this.scheduledUs, new Float64Array(size));
-    this.startUs = growTo(this.startUs, new Float64Array(size));
-    this.endUs = growTo(this.endUs, new Float64Array(size));
-    this.status = growTo(this.status, new Uint16Array(size));
-    this.version = growTo(this.version, new Int16Array(size));
-    this.cluster = growTo(this.cluster, new Int16Array(size));
-    this.flags = growTo(this.flags, new Uint8Array(size));
+    this.resize(this.scheduledUs.length * 2);
+  }
+
+  private resize(size: number): void {
+    this.scheduledUs = growTo(this.scheduledUs, new Float64Array(size), this.n);
+    this.startUs = growTo(this.startUs, new Float64Array(size), this.n);
+    this.endUs = growTo(this.endUs, new Float64Array(size), this.n);
+    this.status = growTo(this.status, new Uint16Array(size), this.n);
+    this.version = growTo(this.version, new Int16Array(size), this.n);
+    this.cluster = growTo(this.cluster, new Int16Array(size), this.n);
+    this.flags = growTo(this.flags, new Uint8Array(size), this.n);
   }
 
   /**
    * Row indices with scheduledUs ≥ fromUs, ordered by scheduled time (ties by arrival).
-   * Samples arrive in completion order, which is nearly but not exactly scheduled order.
+   * Samples arrive in completion order, which is scheduled order shuffled only locally (a request
+   * overtakes the few scheduled just before it), so a stable insertion sort costs about n moves.
+   * A pathological order (many long timeouts) would cost n², so past 8n moves the bucket sort
+   * takes over.
    */
   orderByScheduled(fromUs: number): Uint32Array {
     const s = this.scheduledUs;
@@ -69,18 +85,32 @@ export class Columns {
     for (let i = 0; i < this.n; i++) if (s[i]! >= fromUs) count++;
     const idx = new Uint32Array(count);
     let k = 0;
-    let sorted = true;
-    let prev = -Infinity;
-    for (let i = 0; i < this.n; i++) {
-      const v = s[i]!;
-      if (v < fromUs) continue;
-      if (v < prev) sorted = false;
-      prev = v;
-      idx[k++] = i;
-    }
-    if (sorted) return idx;
-    return bucketSortByKey(idx, s);
+    for (let i = 0; i < this.n; i++) if (s[i]! >= fromUs) idx[k++] = i;
+    return insertionSortByKey(idx, s, 8 * count) ? idx : bucketSortByKey(idx, s);
   }
+}
+
+/**
+ * Stable insertion sort of row indices by `keys[row]`, in place, giving up after `maxMoves`
+ * element moves. Returns false when it gave up (then `idx` is a permutation, not yet ordered).
+ */
+export function insertionSortByKey(idx: Uint32Array, keys: Float64Array, maxMoves: number): boolean {
+  let moves = 0;
+  for (let i = 1; i < idx.length; i++) {
+    const row = idx[i]!;
+    const v = keys[row]!;
+    let k = i - 1;
+    if (keys[idx[k]!]! <= v) continue;
+    // Strictly greater only: equal keys keep their arrival order (stability).
+    while (k >= 0 && keys[idx[k]!]! > v) {
+      idx[k + 1] = idx[k]!;
+      k--;
+    }
+    idx[k + 1] = row;
+    moves += i - 1 - k;
+    if (moves > maxMoves) return false;
+  }
+  return true;
 }
 
 /**
@@ -133,7 +163,7 @@ export function bucketSortByKey(idx: Uint32Array, keys: Float64Array): Uint32Arr
   return out;
 }
 
-function growTo<T extends Float64Array | Uint16Array | Int16Array | Uint8Array>(from: T, to: T): T {
-  to.set(from);
+function growTo<T extends Float64Array | Uint16Array | Int16Array | Uint8Array>(from: T, to: T, n: number): T {
+  to.set(from.subarray(0, n));
   return to;
 }

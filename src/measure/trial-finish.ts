@@ -85,7 +85,16 @@ function windowCounters(st: TrialState, times: Map<string, number>): WindowCount
 function countRows(st: TrialState, cols: Columns, phases: readonly PhaseSpec[], windows: readonly WindowCounter[]): CountsBuilder[] {
   const builders = phases.map(() => new CountsBuilder());
   const bounds = phases.slice(1).map((p) => p.fromUs);
-  const active = windows.filter((w) => w.builder !== null);
+  // A window that is exactly a phase (`during fault..restore` is the phase `during`) shares that
+  // phase's counts instead of counting every request twice. Phase 0 reaches down to −∞, so only
+  // later phases, whose lower bound is an event, can stand for a window.
+  const active: WindowCounter[] = [];
+  for (const w of windows) {
+    if (w.builder === null) continue;
+    const same = phases.findIndex((p, i) => i > 0 && p.fromUs === w.fromUs && p.toUs === w.toUs);
+    if (same > 0) w.builder = builders[same]!;
+    else active.push(w);
+  }
   const series = st.series;
   const { scheduledUs, startUs, endUs, status, version, cluster, flags } = cols;
   for (let i = 0; i < cols.n; i++) {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createAccumulator, type AccumulatorOptions } from '../../src/measure/accumulator.js';
+import { Columns } from '../../src/measure/columns.js';
 import { Histogram } from '../../src/measure/histogram.js';
 import { combineTrials } from '../../src/measure/combine.js';
 import { mergeTrials } from '../../src/measure/merge.js';
@@ -132,6 +133,33 @@ describe('accumulator: phases, windows, series', () => {
     expect(w.distribution['v2']!.share).toBe(1);
     expect(w.latencyByVersionMs['v2']).toBeDefined();
     expect(m.windows['restore..never']).toBeUndefined();
+  });
+
+  it('gives a window that is exactly a phase the same counts as the phase', () => {
+    const thresholds = [parseThreshold('distribution.v2.share > 0.9 during fault..restore')];
+    const m = mergeTrials([run({ thresholds, failover: { fault: 'fault', restore: 'restore' } }, failoverSamples(), EVENTS)]);
+    const during = m.summary.phases.find((p) => p.name === 'during')!;
+    const w = m.windows['fault..restore']!;
+    expect(w.requests).toBe(during.requests);
+    expect(w.errors).toBe(during.errors);
+    expect(w.distribution['v2']).toMatchObject(during.distribution['v2']!);
+    expect(w.latencyMs).toEqual(during.latencyMs);
+  });
+
+  it('measures the same with reused columns as with fresh ones, whatever the columns held before', () => {
+    const thresholds = [parseThreshold('distribution.v2.share > 0.9 during fault..restore'), parseThreshold('errors.rate < 1% during fault..restore')];
+    const opts: AccumulatorOptions = { load: { model: 'open', ratePerS: 100, durationUs: 60e6 }, thresholds, failover: { fault: 'fault', restore: 'restore' }, client: CLIENT };
+    const fresh = createAccumulator(opts);
+    feed((s) => fresh.record(s), failoverSamples());
+    const expected = JSON.stringify(fresh.finish(EVENTS));
+    // Columns that held a longer, different trial (and are smaller than this trial needs at first).
+    const columns = new Columns(16);
+    const other = createAccumulator({ ...opts, load: { model: 'open', ratePerS: 200, durationUs: 60e6 } }, columns);
+    feed((s) => other.record(s), openSamples(200, 60, () => ({ status: 503 })));
+    other.finish([]);
+    const reused = createAccumulator(opts, columns);
+    feed((s) => reused.record(s), failoverSamples());
+    expect(JSON.stringify(reused.finish(EVENTS))).toBe(expected);
   });
 
   it('builds a series by scheduled time with p99 per bucket', () => {

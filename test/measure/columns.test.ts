@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Columns } from '../../src/measure/columns.js';
+import { Columns, insertionSortByKey } from '../../src/measure/columns.js';
 import { Histogram } from '../../src/measure/histogram.js';
 
 function columnsOf(scheduled: number[]): Columns {
@@ -19,6 +19,36 @@ describe('Columns.orderByScheduled', () => {
   });
   it('sorts fractional times too (comparator path)', () => {
     expect(Array.from(columnsOf([3.5, 1.25, 2, 1.25]).orderByScheduled(0))).toEqual([1, 3, 2, 0]);
+  });
+});
+
+describe('Columns: reuse and ordering paths', () => {
+  it('reset forgets the rows; reserve grows in one step and keeps them', () => {
+    const c = columnsOf([5, 6, 7]);
+    c.reserve(1000);
+    expect(c.scheduledUs.length).toBeGreaterThanOrEqual(1000);
+    expect(Array.from(c.scheduledUs.subarray(0, c.n))).toEqual([5, 6, 7]);
+    c.reset();
+    expect(c.n).toBe(0);
+    c.push(9, 9, 10, 200, -1, -1, 0);
+    expect(Array.from(c.orderByScheduled(0))).toEqual([0]);
+  });
+
+  it('insertion sort is stable and gives up past its move budget', () => {
+    const keys = new Float64Array([3, 1, 2, 1, 0]);
+    const idx = Uint32Array.from([0, 1, 2, 3, 4]);
+    expect(insertionSortByKey(idx, keys, 100)).toBe(true);
+    expect(Array.from(idx)).toEqual([4, 1, 3, 2, 0]);
+    const reversed = new Float64Array(50).map((_, i) => 50 - i);
+    expect(insertionSortByKey(Uint32Array.from(reversed.keys()), reversed, 10)).toBe(false);
+  });
+
+  it('orders a badly shuffled trial through the bucket sort fallback', () => {
+    // 2,000 rows in reverse scheduled order: ~n²/2 moves, far past the 8n budget.
+    const scheduled = Array.from({ length: 2000 }, (_, i) => (2000 - i) * 10);
+    const c = columnsOf(scheduled);
+    const order = Array.from(c.orderByScheduled(0));
+    expect(order).toEqual(Array.from({ length: 2000 }, (_, i) => 1999 - i));
   });
 });
 
