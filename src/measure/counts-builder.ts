@@ -1,6 +1,7 @@
 import { isSuccess } from '../model/sample.js';
 import { FLAG_ATTRIBUTED, FLAG_SAME_CLUSTER, FLAG_SAME_LOCALITY, FLAG_SAME_NETWORK } from './columns.js';
 import { Histogram, latencyIndex } from './histogram.js';
+import { packedSlots, putPacked } from './packed-array.js';
 import type { RequestAggregate } from './types.js';
 
 /** Names behind the small integer indices the accumulator stores per request. */
@@ -25,7 +26,7 @@ export class CountsBuilder {
   private versionOk: Float64Array = new Float64Array(16);
   /** Latency of requests without a version. */
   private readonly unversioned = new Histogram();
-  private readonly byVersion: Array<Histogram | undefined> = [];
+  private readonly byVersion = packedSlots<Histogram>();
   private attributed = 0;
   private sameLocality = 0;
   private sameCluster = 0;
@@ -50,7 +51,7 @@ export class CountsBuilder {
       let h = this.byVersion[version];
       if (h === undefined) {
         h = new Histogram();
-        this.byVersion[version] = h;
+        putPacked(this.byVersion, version, h);
       }
       h.recordIndex(latencyIdx);
     } else {
@@ -102,7 +103,7 @@ export class CountsBuilder {
       if (mine === undefined) {
         const copy = new Histogram();
         copy.add(h);
-        this.byVersion[i] = copy;
+        putPacked(this.byVersion, i, copy);
       } else {
         mine.add(h);
       }

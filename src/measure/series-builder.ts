@@ -1,6 +1,7 @@
 import { HDR_COUNTS_LENGTH, hdrValueFromIndex } from './hdr-layout.js';
 import { SKETCH_BINS, sketchBinOf, toSparse } from './sketch.js';
 import { sortedNames } from './counts-builder.js';
+import { packedSlots, putPacked } from './packed-array.js';
 import type { SeriesAggregate } from './types.js';
 
 /** A series has at most this many points; beyond it the buckets double in size. */
@@ -27,8 +28,8 @@ export function chooseBucketUs(durationUs: number | undefined): number {
 export class SeriesBuilder {
   private requests: Float64Array = new Float64Array(64);
   private errors: Float64Array = new Float64Array(64);
-  private byVersion: Float64Array[] = [];
-  private sketches: Array<Float64Array | undefined> = [];
+  private readonly byVersion = packedSlots<Float64Array>();
+  private sketches = packedSlots<Float64Array>();
   private points = 0;
 
   constructor(public bucketUs: number) {}
@@ -59,7 +60,7 @@ export class SeriesBuilder {
       let col = this.byVersion[version];
       if (col === undefined) {
         col = new Float64Array(this.requests.length);
-        this.byVersion[version] = col;
+        putPacked(this.byVersion, version, col);
       }
       col[b]! += 1;
     }
@@ -67,7 +68,7 @@ export class SeriesBuilder {
       let sk = this.sketches[b];
       if (sk === undefined) {
         sk = new Float64Array(SKETCH_BINS);
-        this.sketches[b] = sk;
+        putPacked(this.sketches, b, sk);
       }
       this.lastBucket = b;
       this.lastSketch = sk;
@@ -89,7 +90,10 @@ export class SeriesBuilder {
     while (size < min) size *= 2;
     this.requests = resize(this.requests, size);
     this.errors = resize(this.errors, size);
-    this.byVersion = this.byVersion.map((c) => (c === undefined ? c : resize(c, size)));
+    for (let i = 0; i < this.byVersion.length; i++) {
+      const c = this.byVersion[i];
+      if (c !== undefined) this.byVersion[i] = resize(c, size);
+    }
   }
 
   /** Doubles the bucket size, adding pairs of buckets together. */
@@ -101,13 +105,16 @@ export class SeriesBuilder {
     };
     this.requests = half(this.requests);
     this.errors = half(this.errors);
-    this.byVersion = this.byVersion.map((c) => (c === undefined ? c : half(c)));
-    const sketches: Array<Float64Array | undefined> = [];
+    for (let i = 0; i < this.byVersion.length; i++) {
+      const c = this.byVersion[i];
+      if (c !== undefined) this.byVersion[i] = half(c);
+    }
+    const sketches = packedSlots<Float64Array>();
     for (let i = 0; i < this.sketches.length; i++) {
       const s = this.sketches[i];
       if (s === undefined) continue;
       const into = sketches[i >> 1];
-      if (into === undefined) sketches[i >> 1] = s;
+      if (into === undefined) putPacked(sketches, i >> 1, s);
       else for (let k = 0; k < SKETCH_BINS; k++) into[k]! += s[k]!;
     }
     this.sketches = sketches;

@@ -84,7 +84,9 @@ function windowCounters(st: TrialState, times: Map<string, number>): WindowCount
  */
 function countRows(st: TrialState, cols: Columns, phases: readonly PhaseSpec[], windows: readonly WindowCounter[]): CountsBuilder[] {
   const builders = phases.map(() => new CountsBuilder());
-  const bounds = phases.slice(1).map((p) => p.fromUs);
+  // A typed array: event times are sometimes small integers, sometimes heap numbers, and a plain
+  // array would change its elements kind between trials (a deoptimisation per trial).
+  const bounds = Float64Array.from(phases.slice(1), (p) => p.fromUs);
   // A window that is exactly a phase (`during fault..restore` is the phase `during`) shares that
   // phase's counts instead of counting every request twice. Phase 0 reaches down to −∞, so only
   // later phases, whose lower bound is an event, can stand for a window.
