@@ -111,7 +111,9 @@ class TrialAccumulator implements Accumulator {
     const end = sample.endUs;
     if (this.columns !== null) {
       // Everything else is counted in one pass at finish, when the phases are known.
-      this.columns.push(scheduled, sample.startUs, end, status, v, c, flags);
+      const seq = sample.seq;
+      if (seq === undefined) this.columns.push(scheduled, sample.startUs, end, status, v, c, flags);
+      else this.columns.put(seq, scheduled, sample.startUs, end, status, v, c, flags);
     } else {
       this.overall.add(end - scheduled, status, v, c, flags, sample.startUs - scheduled);
       this.series.add(scheduled, end - scheduled, isSuccess(status), v);
@@ -124,6 +126,7 @@ class TrialAccumulator implements Accumulator {
   finish(events: readonly RunEvent[]): TrialMeasures {
     if (this.finished) throw new Error('accumulator: finish() called twice');
     this.finished = true;
+    this.columns?.checkComplete();
     return finishTrial(
       {
         opts: this.opts,

@@ -1,7 +1,8 @@
 /**
  * Per-request columns kept for the measures that need the whole trial at the end (phases,
  * `during` windows, failover): typed arrays grown by doubling, ~33 bytes per request.
- * Rows are in arrival (completion) order.
+ * Rows are appended in arrival (completion) order, or placed at the request's position in
+ * scheduled order when the target knows it (`Sample.seq`), which spares the sort at the end.
  */
 
 /** Bits of `flags`: where a successful response was served relative to the client. */
@@ -22,6 +23,9 @@ export class Columns {
   /** Index into the accumulator's cluster table, −1 = none. */
   cluster: Int16Array;
   flags: Uint8Array;
+  /** Placed rows (`put`): 1 where a row was written; null while rows are appended. */
+  private present: Uint8Array | null = null;
+  private placed = 0;
 
   /** @param capacity expected rows (the open model knows rate × duration); grows by doubling beyond. */
   constructor(capacity = 1024) {
@@ -37,6 +41,9 @@ export class Columns {
 
   /** Forgets every row but keeps the arrays, so one `Columns` serves trial after trial without new memory. */
   reset(): void {
+    if (this.present !== null) this.present.fill(0, 0, this.n);
+    this.present = null;
+    this.placed = 0;
     this.n = 0;
   }
 
@@ -47,6 +54,7 @@ export class Columns {
 
   /** Appends one row. */
   push(scheduledUs: number, startUs: number, endUs: number, status: number, version: number, cluster: number, flags: number): void {
+    if (this.present !== null) throw new Error('columns: a sample without seq after samples with seq');
     if (this.n === this.scheduledUs.length) this.grow();
     const i = this.n++;
     this.scheduledUs[i] = scheduledUs;
@@ -56,6 +64,38 @@ export class Columns {
     this.version[i] = version;
     this.cluster[i] = cluster;
     this.flags[i] = flags;
+  }
+
+  /**
+   * Writes the row of the request at position `row` in scheduled order. Every position from 0 on
+   * must be written exactly once (`checkComplete`); appended and placed rows do not mix.
+   */
+  put(row: number, scheduledUs: number, startUs: number, endUs: number, status: number, version: number, cluster: number, flags: number): void {
+    if (this.present === null) {
+      if (this.n !== 0) throw new Error('columns: a sample with seq after samples without seq');
+      this.present = new Uint8Array(this.scheduledUs.length);
+    }
+    if (row >= this.scheduledUs.length) this.resize(Math.max(row + 1, this.scheduledUs.length * 2));
+    const present = this.present;
+    // One test covers a negative or fractional seq (undefined) and a repeated one (1).
+    if (present[row] !== 0) throw new RangeError(`columns: seq ${row} recorded twice, or not a non-negative integer`);
+    present[row] = 1;
+    this.placed++;
+    if (row >= this.n) this.n = row + 1;
+    this.scheduledUs[row] = scheduledUs;
+    this.startUs[row] = startUs;
+    this.endUs[row] = endUs;
+    this.status[row] = status;
+    this.version[row] = version;
+    this.cluster[row] = cluster;
+    this.flags[row] = flags;
+  }
+
+  /** Placed rows must leave no gap: a missing position would be read as a request that never was. */
+  checkComplete(): void {
+    if (this.present !== null && this.placed !== this.n) {
+      throw new Error(`columns: ${this.n - this.placed} of ${this.n} seq positions were never recorded`);
+    }
   }
 
   private grow(): void {
@@ -70,6 +110,7 @@ export class Columns {
     this.version = growTo(this.version, new Int16Array(size), this.n);
     this.cluster = growTo(this.cluster, new Int16Array(size), this.n);
     this.flags = growTo(this.flags, new Uint8Array(size), this.n);
+    if (this.present !== null) this.present = growTo(this.present, new Uint8Array(size), this.n);
   }
 
   /**

@@ -34,8 +34,14 @@ export class SeriesBuilder {
 
   constructor(public bucketUs: number) {}
 
-  /** Bucket and sketch of the previous request: completions arrive roughly in scheduled order. */
+  /**
+   * Bucket, time range and sketch of the previous request: requests arrive roughly in scheduled
+   * order, so most of them land in the same bucket and skip the division (measured: the division
+   * alone was ~10% of the end-of-trial pass).
+   */
   private lastBucket = -1;
+  private lastFromUs = Infinity;
+  private lastToUs = -Infinity;
   private lastSketch: Float64Array = new Float64Array(0);
 
   /** Adds one request. */
@@ -49,11 +55,7 @@ export class SeriesBuilder {
   }
 
   private addBinned(scheduledUs: number, bin: number, ok: boolean, version: number): void {
-    let b = Math.floor(scheduledUs / this.bucketUs);
-    if (b < 0) b = 0;
-    else if (b >= MAX_SERIES_POINTS) b = this.coarsenFor(scheduledUs);
-    if (b >= this.requests.length) this.grow(b + 1);
-    if (b >= this.points) this.points = b + 1;
+    const b = scheduledUs >= this.lastFromUs && scheduledUs < this.lastToUs ? this.lastBucket : this.enterBucket(scheduledUs);
     this.requests[b]! += 1;
     if (!ok) this.errors[b]! += 1;
     else if (version >= 0) {
@@ -64,23 +66,36 @@ export class SeriesBuilder {
       }
       col[b]! += 1;
     }
-    if (b !== this.lastBucket) {
-      let sk = this.sketches[b];
-      if (sk === undefined) {
-        sk = new Float64Array(SKETCH_BINS);
-        putPacked(this.sketches, b, sk);
-      }
-      this.lastBucket = b;
-      this.lastSketch = sk;
-    }
     this.lastSketch[bin]! += 1;
   }
 
+  /**
+   * Bucket of a request outside the previous request's bucket: bucket b holds scheduled times in
+   * [b × bucketUs, (b + 1) × bucketUs) (times before 0 go to bucket 0). Makes it the current one.
+   */
+  private enterBucket(scheduledUs: number): number {
+    let b = bucketIndex(scheduledUs, this.bucketUs);
+    if (b < 0) b = 0;
+    else if (b >= MAX_SERIES_POINTS) b = this.coarsenFor(scheduledUs);
+    if (b >= this.requests.length) this.grow(b + 1);
+    if (b >= this.points) this.points = b + 1;
+    let sk = this.sketches[b];
+    if (sk === undefined) {
+      sk = new Float64Array(SKETCH_BINS);
+      putPacked(this.sketches, b, sk);
+    }
+    this.lastBucket = b;
+    this.lastSketch = sk;
+    this.lastFromUs = b * this.bucketUs;
+    this.lastToUs = (b + 1) * this.bucketUs;
+    return b;
+  }
+
   private coarsenFor(scheduledUs: number): number {
-    let b = Math.floor(scheduledUs / this.bucketUs);
+    let b = bucketIndex(scheduledUs, this.bucketUs);
     while (b >= MAX_SERIES_POINTS) {
       this.coarsen();
-      b = Math.floor(scheduledUs / this.bucketUs);
+      b = bucketIndex(scheduledUs, this.bucketUs);
     }
     return b;
   }
@@ -121,6 +136,8 @@ export class SeriesBuilder {
     this.points = Math.ceil(this.points / 2);
     this.bucketUs *= 2;
     this.lastBucket = -1;
+    this.lastFromUs = Infinity;
+    this.lastToUs = -Infinity;
   }
 
   /** Plain data; `points` = buckets up to the last one with a request (at least `minPoints`). */
@@ -151,6 +168,18 @@ function hdrToSketchBin(): Uint16Array {
     for (let i = 0; i < HDR_COUNTS_LENGTH; i++) hdrBins[i] = sketchBinOf(hdrValueFromIndex(i));
   }
   return hdrBins;
+}
+
+/**
+ * floor(t / bucketUs), corrected so that t lies in [b × bucketUs, (b + 1) × bucketUs) exactly,
+ * whatever the rounding of the division: the cached range in `addBinned` and this function must
+ * agree, or a request's bucket would depend on the order requests arrive in.
+ */
+function bucketIndex(t: number, bucketUs: number): number {
+  let b = Math.floor(t / bucketUs);
+  if (b * bucketUs > t) b--;
+  else if ((b + 1) * bucketUs <= t) b++;
+  return b;
 }
 
 function resize(a: Float64Array, size: number): Float64Array {

@@ -21,6 +21,12 @@ export interface Sample {
   locality?: string;
   /** Attempts the client proxy made (1 + retries) when the target knows it. */
   attempts?: number;
+  /**
+   * Position of the request in scheduled order (0, 1, 2, … — each once per trial) when the target
+   * knows it, as the simulator does; the measures then keep rows in that order instead of sorting
+   * them. Targets that do not know it leave it out (all samples of a trial, or none, carry it).
+   */
+  seq?: number;
 }
 
 /** A failure is any non-2xx status or a connection error/timeout (product.md §4). */

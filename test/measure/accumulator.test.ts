@@ -162,6 +162,39 @@ describe('accumulator: phases, windows, series', () => {
     expect(JSON.stringify(reused.finish(EVENTS))).toBe(expected);
   });
 
+  it('measures the same whether rows are placed by seq or appended in completion order', () => {
+    const thresholds = [parseThreshold('errors.rate < 1% during fault..restore')];
+    const opts: AccumulatorOptions = { load: { model: 'open', ratePerS: 100, durationUs: 60e6 }, thresholds, failover: { fault: 'fault', restore: 'restore' }, client: CLIENT };
+    const samples = failoverSamples();
+    const bySchedule = [...samples].sort((a, b) => a.scheduledUs - b.scheduledUs);
+    const withSeq = samples.map((s) => ({ ...s, seq: bySchedule.indexOf(s) }));
+    const appended = createAccumulator(opts);
+    feed((s) => appended.record(s), samples);
+    const placed = createAccumulator(opts);
+    for (const s of withSeq) placed.record(s);
+    expect(JSON.stringify(placed.finish(EVENTS))).toBe(JSON.stringify(appended.finish(EVENTS)));
+  });
+
+  it('rejects seq positions that repeat, leave a gap or mix with samples without one', () => {
+    const opts: AccumulatorOptions = { load: { model: 'open', ratePerS: 100, durationUs: 1e6 } };
+    const sample = (seq?: number): Sample => ({ scheduledUs: 0, startUs: 0, endUs: 10, status: 200, ...(seq === undefined ? {} : { seq }) });
+    const twice = createAccumulator(opts);
+    twice.record(sample(0));
+    expect(() => twice.record(sample(0))).toThrow(/seq 0 recorded twice/);
+    const negative = createAccumulator(opts);
+    expect(() => negative.record(sample(-1))).toThrow(/not a non-negative integer/);
+    const gap = createAccumulator(opts);
+    gap.record(sample(0));
+    gap.record(sample(2));
+    expect(() => gap.finish([])).toThrow(/1 of 3 seq positions were never recorded/);
+    const mixed = createAccumulator(opts);
+    mixed.record(sample(0));
+    expect(() => mixed.record(sample())).toThrow(/without seq after samples with seq/);
+    const mixedOther = createAccumulator(opts);
+    mixedOther.record(sample());
+    expect(() => mixedOther.record(sample(1))).toThrow(/with seq after samples without seq/);
+  });
+
   it('builds a series by scheduled time with p99 per bucket', () => {
     const m = mergeTrials([run({ failover: { fault: 'fault', restore: 'restore' } }, failoverSamples(), EVENTS)]);
     const se = m.series;

@@ -72,6 +72,8 @@ class CallEvent implements SimEvent {
 /** A request in flight; it is its own queue entry for attempt completions and retries. */
 class Req implements SimEvent, AttemptState {
   kind = EV_ATTEMPT_DONE;
+  /** Position in scheduled order: requests start in scheduled order (arrivals and VU turns are events in time order). */
+  seq = 0;
   scheduledUs = 0;
   startedUs = 0;
   attempts = 0;
@@ -125,7 +127,7 @@ class Simulation {
   private digest = 0x811c9dc5;
   private eventsProcessed = 0;
   private tickGeneration = 0;
-  private readonly sample: Sample = { scheduledUs: 0, startUs: 0, endUs: 0, status: 0, attempts: 0, version: undefined, instance: undefined, cluster: undefined, locality: undefined };
+  private readonly sample: Sample = { scheduledUs: 0, startUs: 0, endUs: 0, status: 0, attempts: 0, version: undefined, instance: undefined, cluster: undefined, locality: undefined, seq: 0 };
   private readonly freeReqs: Req[] = [];
   private readonly timeoutUs: number;
   private readonly thinkTimeUs: number;
@@ -254,6 +256,7 @@ class Simulation {
     r.scheduledUs = scheduledUs;
     r.startedUs = nowUs;
     r.vu = vu;
+    r.seq = this.requests;
     this.outstanding++;
     this.requests++;
     this.attempt(r, nowUs);
@@ -326,6 +329,7 @@ class Simulation {
     s.endUs = timedOut ? r.startedUs + timeoutUs : nowUs;
     s.status = timedOut ? 0 : status;
     s.attempts = r.attempts;
+    s.seq = r.seq;
     const pod = status === 200 && !timedOut ? r.pod : undefined;
     if (pod === undefined) {
       s.version = undefined;

@@ -127,6 +127,26 @@ describe('simulator: determinism and conservation', () => {
   });
 });
 
+describe('simulator: sample positions (seq)', () => {
+  const positionsInScheduledOrder = (samples: readonly { seq?: number; scheduledUs: number }[]) => {
+    const bySeq = [...samples].sort((a, b) => a.seq! - b.seq!);
+    expect(bySeq.map((s) => s.seq)).toEqual(samples.map((_, i) => i));
+    for (let i = 1; i < bySeq.length; i++) expect(bySeq[i]!.scheduledUs).toBeGreaterThanOrEqual(bySeq[i - 1]!.scheduledUs);
+  };
+
+  it('numbers open-model requests 0…n−1 in scheduled order, whatever order they finish in', () => {
+    const sc = scenario({ destinationRule: destinationRule(), timeline: failoverTimeline, load: { kind: 'open', ratePerS: 200, durationUs: 60_000_000 } });
+    const { samples } = run(mesh, sc, { seed: 3 });
+    expect(samples.some((s, i) => i > 0 && s.scheduledUs < samples[i - 1]!.scheduledUs)).toBe(true);
+    positionsInScheduledOrder(samples);
+  });
+
+  it('numbers closed-model requests the same way across virtual users', () => {
+    const sc = scenario({ timeline: failoverTimeline, load: { kind: 'closed', concurrency: 4, thinkTimeUs: 0, durationUs: 30_000_000 } });
+    positionsInScheduledOrder(run(mesh, sc, { seed: 5 }).samples);
+  });
+});
+
 describe('simulator: locality distribute and gateways', () => {
   it('sends no traffic to a locality whose distribute weight is 0 (50 seeds)', () => {
     const three = structuredClone(mesh);
