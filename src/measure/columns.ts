@@ -23,7 +23,9 @@ export class Columns {
   /** Index into the accumulator's cluster table, −1 = none. */
   cluster: Int16Array;
   flags: Uint8Array;
-  /** Placed rows (`put`): 1 where a row was written; null while rows are appended. */
+  /** Rows are being placed (`put`) rather than appended. */
+  private placing = false;
+  /** While placing: 1 where a row was written (kept across `reset`, zeroed there). */
   private present: Uint8Array | null = null;
   private placed = 0;
 
@@ -41,8 +43,8 @@ export class Columns {
 
   /** Forgets every row but keeps the arrays, so one `Columns` serves trial after trial without new memory. */
   reset(): void {
-    if (this.present !== null) this.present.fill(0, 0, this.n);
-    this.present = null;
+    if (this.placing) this.present!.fill(0, 0, this.n);
+    this.placing = false;
     this.placed = 0;
     this.n = 0;
   }
@@ -54,7 +56,7 @@ export class Columns {
 
   /** Appends one row. */
   push(scheduledUs: number, startUs: number, endUs: number, status: number, version: number, cluster: number, flags: number): void {
-    if (this.present !== null) throw new Error('columns: a sample without seq after samples with seq');
+    if (this.placing) throw new Error('columns: a sample without seq after samples with seq');
     if (this.n === this.scheduledUs.length) this.grow();
     const i = this.n++;
     this.scheduledUs[i] = scheduledUs;
@@ -71,12 +73,13 @@ export class Columns {
    * must be written exactly once (`checkComplete`); appended and placed rows do not mix.
    */
   put(row: number, scheduledUs: number, startUs: number, endUs: number, status: number, version: number, cluster: number, flags: number): void {
-    if (this.present === null) {
+    if (!this.placing) {
       if (this.n !== 0) throw new Error('columns: a sample with seq after samples without seq');
-      this.present = new Uint8Array(this.scheduledUs.length);
+      this.placing = true;
+      if (this.present === null || this.present.length < this.scheduledUs.length) this.present = new Uint8Array(this.scheduledUs.length);
     }
     if (row >= this.scheduledUs.length) this.resize(Math.max(row + 1, this.scheduledUs.length * 2));
-    const present = this.present;
+    const present = this.present!;
     // One test covers a negative or fractional seq (undefined) and a repeated one (1).
     if (present[row] !== 0) throw new RangeError(`columns: seq ${row} recorded twice, or not a non-negative integer`);
     present[row] = 1;
@@ -93,7 +96,7 @@ export class Columns {
 
   /** Placed rows must leave no gap: a missing position would be read as a request that never was. */
   checkComplete(): void {
-    if (this.present !== null && this.placed !== this.n) {
+    if (this.placing && this.placed !== this.n) {
       throw new Error(`columns: ${this.n - this.placed} of ${this.n} seq positions were never recorded`);
     }
   }
@@ -110,7 +113,7 @@ export class Columns {
     this.version = growTo(this.version, new Int16Array(size), this.n);
     this.cluster = growTo(this.cluster, new Int16Array(size), this.n);
     this.flags = growTo(this.flags, new Uint8Array(size), this.n);
-    if (this.present !== null) this.present = growTo(this.present, new Uint8Array(size), this.n);
+    if (this.present !== null) this.present = growTo(this.present, new Uint8Array(size), this.placing ? this.n : 0);
   }
 
   /**

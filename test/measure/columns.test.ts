@@ -34,6 +34,20 @@ describe('Columns: reuse and ordering paths', () => {
     expect(Array.from(c.orderByScheduled(0))).toEqual([0]);
   });
 
+  it('placed rows (seq) survive reuse: a second trial may place the same positions again', () => {
+    const c = new Columns(2);
+    for (const row of [2, 0, 1]) c.put(row, row * 10, row * 10, row * 10 + 5, 200, -1, -1, 0);
+    c.checkComplete();
+    expect(Array.from(c.scheduledUs.subarray(0, c.n))).toEqual([0, 10, 20]);
+    c.reset();
+    for (const row of [1, 0]) c.put(row, row, row, row + 1, 200, -1, -1, 0);
+    c.checkComplete();
+    expect(c.n).toBe(2);
+    c.reset();
+    c.push(5, 5, 6, 200, -1, -1, 0);
+    expect(c.n).toBe(1);
+  });
+
   it('insertion sort is stable and gives up past its move budget', () => {
     const keys = new Float64Array([3, 1, 2, 1, 0]);
     const idx = Uint32Array.from([0, 1, 2, 3, 4]);
