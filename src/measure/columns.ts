@@ -58,14 +58,7 @@ export class Columns {
   push(scheduledUs: number, startUs: number, endUs: number, status: number, version: number, cluster: number, flags: number): void {
     if (this.placing) throw new Error('columns: a sample without seq after samples with seq');
     if (this.n === this.scheduledUs.length) this.grow();
-    const i = this.n++;
-    this.scheduledUs[i] = scheduledUs;
-    this.startUs[i] = startUs;
-    this.endUs[i] = endUs;
-    this.status[i] = status;
-    this.version[i] = version;
-    this.cluster[i] = cluster;
-    this.flags[i] = flags;
+    this.write(this.n++, scheduledUs, startUs, endUs, status, version, cluster, flags);
   }
 
   /**
@@ -85,6 +78,10 @@ export class Columns {
     present[row] = 1;
     this.placed++;
     if (row >= this.n) this.n = row + 1;
+    this.write(row, scheduledUs, startUs, endUs, status, version, cluster, flags);
+  }
+
+  private write(row: number, scheduledUs: number, startUs: number, endUs: number, status: number, version: number, cluster: number, flags: number): void {
     this.scheduledUs[row] = scheduledUs;
     this.startUs[row] = startUs;
     this.endUs[row] = endUs;

@@ -60,9 +60,17 @@ interface WindowCounter {
   fromUs: number;
   toUs: number;
   builder: CountsBuilder | null;
+  /** False when `builder` is a phase's: the window is exactly that phase and is counted with it. */
+  own: boolean;
 }
 
-function windowCounters(st: TrialState, times: Map<string, number>): WindowCounter[] {
+/**
+ * The `during a..b` windows of the thresholds. A window that is exactly a phase (`during
+ * fault..restore` is the phase `during`) shares that phase's counts instead of counting every
+ * request twice; phase 0 reaches down to −∞, so only later phases, whose lower bound is an event,
+ * can stand for a window.
+ */
+function windowCounters(st: TrialState, times: Map<string, number>, phases: readonly PhaseSpec[], phaseBuilders: readonly CountsBuilder[]): WindowCounter[] {
   const seen = new Set<string>();
   const out: WindowCounter[] = [];
   for (const t of st.opts.thresholds ?? []) {
@@ -72,8 +80,14 @@ function windowCounters(st: TrialState, times: Map<string, number>): WindowCount
     seen.add(key);
     const fromUs = times.get(t.during.from);
     const toUs = times.get(t.during.to);
-    const measurable = st.columns !== null && fromUs !== undefined && toUs !== undefined;
-    out.push({ from: t.during.from, to: t.during.to, fromUs: fromUs ?? 0, toUs: toUs ?? 0, builder: measurable ? new CountsBuilder() : null });
+    const window = { from: t.during.from, to: t.during.to, fromUs: fromUs ?? 0, toUs: toUs ?? 0 };
+    if (st.columns === null || fromUs === undefined || toUs === undefined) {
+      out.push({ ...window, builder: null, own: false });
+      continue;
+    }
+    const phase = phases.findIndex((p, i) => i > 0 && p.fromUs === fromUs && p.toUs === toUs);
+    const shared = phase > 0 ? phaseBuilders[phase] : undefined;
+    out.push({ ...window, builder: shared ?? new CountsBuilder(), own: shared === undefined });
   }
   return out;
 }
@@ -82,21 +96,11 @@ function windowCounters(st: TrialState, times: Map<string, number>): WindowCount
  * The one pass over the rows: each request goes to its phase's counts (phases partition the run,
  * so the whole-run counts are their sum), to the series and to any `during` window holding it.
  */
-function countRows(st: TrialState, cols: Columns, phases: readonly PhaseSpec[], windows: readonly WindowCounter[]): CountsBuilder[] {
-  const builders = phases.map(() => new CountsBuilder());
+function countRows(st: TrialState, cols: Columns, phases: readonly PhaseSpec[], builders: readonly CountsBuilder[], windows: readonly WindowCounter[]): void {
   // A typed array: event times are sometimes small integers, sometimes heap numbers, and a plain
   // array would change its elements kind between trials (a deoptimisation per trial).
   const bounds = Float64Array.from(phases.slice(1), (p) => p.fromUs);
-  // A window that is exactly a phase (`during fault..restore` is the phase `during`) shares that
-  // phase's counts instead of counting every request twice. Phase 0 reaches down to −∞, so only
-  // later phases, whose lower bound is an event, can stand for a window.
-  const active: WindowCounter[] = [];
-  for (const w of windows) {
-    if (w.builder === null) continue;
-    const same = phases.findIndex((p, i) => i > 0 && p.fromUs === w.fromUs && p.toUs === w.toUs);
-    if (same > 0) w.builder = builders[same]!;
-    else active.push(w);
-  }
+  const active = windows.filter((w) => w.own);
   const series = st.series;
   const { scheduledUs, startUs, endUs, status, version, cluster, flags } = cols;
   for (let i = 0; i < cols.n; i++) {
@@ -113,7 +117,6 @@ function countRows(st: TrialState, cols: Columns, phases: readonly PhaseSpec[], 
       if (s >= win.fromUs && s < win.toUs) win.builder!.addIndexed(idx, code, v, cluster[i]!, flags[i]!, startUs[i]! - s);
     }
   }
-  return builders;
 }
 
 /** Successes per version among rows scheduled before `toUs`. */
@@ -153,12 +156,12 @@ export function finishTrial(st: TrialState, events: readonly RunEvent[]): TrialM
   const times = eventTimes(events);
   const runEndUs = st.opts.load.durationUs ?? st.maxEndUs;
   const specs = phaseSpecs(st, times);
-  const windows = windowCounters(st, times);
   const cols = st.columns;
+  const phaseBuilders = cols === null ? [] : specs.map(() => new CountsBuilder());
+  const windows = windowCounters(st, times, specs, phaseBuilders);
   let overallBuilder = st.overall;
-  let phaseBuilders: CountsBuilder[] = [];
   if (cols !== null) {
-    phaseBuilders = countRows(st, cols, specs, windows);
+    countRows(st, cols, specs, phaseBuilders, windows);
     if (phaseBuilders.length === 1) overallBuilder = phaseBuilders[0]!;
     else {
       overallBuilder = new CountsBuilder();
