@@ -3,13 +3,15 @@
  * X509Certificate (signature, CA flag) and @peculiar/x509 (basicConstraints pathlen, key usage,
  * SAN, SKI); private keys 0600; no overwrite without --force. 2048-bit keys keep it fast.
  */
-import { X509Certificate } from 'node:crypto';
-import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { X509Certificate, generateKeyPairSync } from 'node:crypto';
+import { chmodSync, cpSync, mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadX509 } from '../../src/kube/certs/x509-loader.js';
 import { runCli, type CliRun } from '../support/cli.js';
+import { describeWithTool, TOOLS } from '../support/system-tool.js';
 
 let dir: string;
 let first: CliRun;
@@ -66,6 +68,8 @@ describe('meshbench certs', () => {
       expect(ca.checkIssued(root)).toBe(true);
       expect(ca.ca).toBe(true);
       expect(ca.subjectAltName).toBe('DNS:istiod.istio-system.svc');
+      // INTERMEDIATE_DAYS ?= 730 in istio/istio tools/certs/common.mk
+      expect((Date.parse(ca.validTo) - Date.parse(ca.validFrom)) / 86_400_000).toBe(730);
       const cert = new x509.X509Certificate(read(cluster, 'ca-cert.pem'));
       const bc = cert.getExtension(x509.BasicConstraintsExtension);
       expect([bc?.ca, bc?.pathLength, bc?.critical]).toEqual([true, 0, true]);
@@ -106,5 +110,106 @@ describe('meshbench certs', () => {
   it('rejects a cluster name that is not a DNS label and an odd key size (exit 2)', async () => {
     expect((await runCli(['certs', '--out', dir, '--cluster', 'Cluster_1'])).code).toBe(2);
     expect((await runCli(['certs', '--out', dir, '--key-size', '1024'])).code).toBe(2);
+  });
+});
+
+/** A fresh copy of the first run's folder, so each case below can damage its own. */
+function copyOfFirst(): string {
+  const d = join(mkdtempSync(join(tmpdir(), 'meshbench-certs-')), 'out');
+  cpSync(dir, d, { recursive: true });
+  return d;
+}
+
+describe('meshbench certs: unusable --out and a bad root CA', () => {
+  it('--out naming a file or /dev/null: exit 4 naming the path, no stack', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'meshbench-certs-')), 'a-file');
+    writeFileSync(file, 'x');
+    for (const out of [file, '/dev/null']) {
+      const r = await runCli(['certs', '--out', out, '--key-size', '2048']);
+      expect(r.code, r.stderr).toBe(4);
+      expect(r.stderr).toContain(`--out ${out} is a`);
+      expect(r.stderr).not.toMatch(/internal error|\n\s+at /);
+    }
+  });
+
+  it('--out in a folder that cannot be written: exit 4 naming the path', async () => {
+    // Mode bits do not bind root, so as root a sysfs folder (writes refused to everyone) stands in.
+    let ro = '/sys/kernel';
+    if (process.getuid?.() !== 0) {
+      ro = join(mkdtempSync(join(tmpdir(), 'meshbench-certs-')), 'ro');
+      mkdirSync(ro);
+      chmodSync(ro, 0o555);
+    }
+    const r = await runCli(['certs', '--out', ro, '--key-size', '2048']);
+    expect(r.code, r.stderr).toBe(4);
+    expect(r.stderr).toContain(`cannot write in ${ro}`);
+    expect(r.stderr).not.toMatch(/internal error|\n\s+at /);
+  });
+
+  it('a corrupt root-key.pem: exit 3 naming the file', async () => {
+    const d = copyOfFirst();
+    writeFileSync(join(d, 'root-key.pem'), '-----BEGIN PRIVATE KEY-----\nnot a key\n-----END PRIVATE KEY-----\n');
+    const r = await runCli(['certs', '--out', d, '--key-size', '2048', '--cluster', 'cluster9']);
+    expect(r.code, r.stderr).toBe(3);
+    expect(r.stderr).toContain(`${join(d, 'root-key.pem')}  (document)  not a PEM private key`);
+    expect(r.stderr).not.toMatch(/internal error/);
+  });
+
+  it('a corrupt root-cert.pem: exit 3 naming the file', async () => {
+    const d = copyOfFirst();
+    writeFileSync(join(d, 'root-cert.pem'), 'garbage\n');
+    const r = await runCli(['certs', '--out', d, '--key-size', '2048', '--cluster', 'cluster9']);
+    expect(r.code, r.stderr).toBe(3);
+    expect(r.stderr).toContain(`${join(d, 'root-cert.pem')}  (document)  not a PEM certificate`);
+  });
+
+  it('a root-key.pem that does not match root-cert.pem: exit 3, nothing signed with it', async () => {
+    const d = copyOfFirst();
+    const other = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+    writeFileSync(join(d, 'root-key.pem'), other);
+    const r = await runCli(['certs', '--out', d, '--key-size', '2048', '--cluster', 'cluster9']);
+    expect(r.code, r.stderr).toBe(3);
+    expect(r.stderr).toContain('the key does not match');
+    expect(() => statSync(join(d, 'cluster9', 'ca-cert.pem'))).toThrow();
+  });
+
+  it('a PKCS#1 root key (older openssl genrsa) that matches is reused', async () => {
+    const d = copyOfFirst();
+    const { createPrivateKey } = await import('node:crypto');
+    writeFileSync(join(d, 'root-key.pem'), createPrivateKey(readFileSync(join(d, 'root-key.pem'))).export({ type: 'pkcs1', format: 'pem' }));
+    const r = await runCli(['certs', '--out', d, '--key-size', '2048', '--cluster', 'cluster9']);
+    expect(r.code, r.stderr).toBe(0);
+    const root = new X509Certificate(readFileSync(join(d, 'root-cert.pem')));
+    expect(new X509Certificate(readFileSync(join(d, 'cluster9', 'ca-cert.pem'))).verify(root.publicKey)).toBe(true);
+  });
+
+  it('--root-days and --intermediate-days set the lifetimes; an intermediate may not outlive the root (exit 2)', async () => {
+    const d = join(mkdtempSync(join(tmpdir(), 'meshbench-certs-')), 'out');
+    const r = await runCli(['certs', '--out', d, '--key-size', '2048', '--cluster', 'c1', '--root-days', '400', '--intermediate-days', '90']);
+    expect(r.code, r.stderr).toBe(0);
+    const days = (p: string) => {
+      const c = new X509Certificate(readFileSync(join(d, p)));
+      return (Date.parse(c.validTo) - Date.parse(c.validFrom)) / 86_400_000;
+    };
+    expect([days('root-cert.pem'), days('c1/ca-cert.pem')]).toEqual([400, 90]);
+    const bad = await runCli(['certs', '--out', d, '--force', '--root-days', '100', '--intermediate-days', '200']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('--intermediate-days 200 is longer than');
+    expect((await runCli(['certs', '--out', d, '--root-days', '0'])).code).toBe(2);
+  });
+});
+
+describeWithTool(TOOLS.openssl, 'meshbench certs: openssl verify accepts the chain', (openssl) => {
+  it('each intermediate verifies against the root, and cert-chain.pem holds the same chain', async () => {
+    // A folder of its own: the cases above replace the shared folder's root with --force.
+    const dir = join(mkdtempSync(join(tmpdir(), 'meshbench-certs-')), 'out');
+    const made = await runCli(['certs', '--out', dir, '--key-size', '2048']);
+    expect(made.code, made.stderr).toBe(0);
+    for (const cluster of ['cluster1', 'cluster2']) {
+      const out = execFileSync(openssl, ['verify', '-CAfile', join(dir, 'root-cert.pem'), join(dir, cluster, 'ca-cert.pem')], { encoding: 'utf8' });
+      expect(out.trim()).toBe(`${join(dir, cluster, 'ca-cert.pem')}: OK`);
+      const chain = execFileSync(openssl, ['verify', '-CAfile', join(dir, cluster, 'root-cert.pem'), '-untrusted', join(dir, cluster, 'cert-chain.pem'), join(dir, cluster, 'ca-cert.pem')], { encoding: 'utf8' });
+      expect(chain.trim()).toMatch(/: OK$/);
+    }
   });
 });

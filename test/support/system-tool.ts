@@ -20,6 +20,7 @@ export const TOOLS = {
   prometheus: { name: 'prometheus', paths: ['/usr/bin/prometheus'], debianPackage: 'prometheus' },
   busybox: { name: 'busybox', paths: ['/usr/bin/busybox', '/bin/busybox'], debianPackage: 'busybox' },
   curl: { name: 'curl', paths: ['/usr/bin/curl'], debianPackage: 'curl' },
+  openssl: { name: 'openssl', paths: ['/usr/bin/openssl'], debianPackage: 'openssl' },
 } satisfies Record<string, SystemTool>;
 
 /** The tool's path, or undefined when it is not installed. */

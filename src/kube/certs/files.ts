@@ -4,10 +4,12 @@
  * `cert-chain.pem` (the four files `kubectl create secret generic cacerts --from-file=...` takes).
  * Private keys are written with mode 0600; nothing is overwritten without `force`.
  */
-import { chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { chmod, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { CertFilesError } from '../errors.js';
 import { generateIntermediateCa, generateRootCa, type CaMaterial, type CertOptions } from './generate.js';
+import { checkRootPair } from './root-check.js';
 
 export const ROOT_CERT_FILE = 'root-cert.pem';
 export const ROOT_KEY_FILE = 'root-key.pem';
@@ -43,17 +45,63 @@ async function exists(path: string): Promise<boolean> {
   }
 }
 
+function errCode(err: unknown): string {
+  return (err as NodeJS.ErrnoException).code ?? 'error';
+}
+
+function unwritable(path: string, err: unknown): CertFilesError {
+  return new CertFilesError(`cannot write ${path} (${errCode(err)})`, {
+    cause: err,
+    hint: 'Choose a writable folder with --out (it is created when missing).',
+  });
+}
+
 async function writeSecure(path: string, text: string, isPrivate: boolean): Promise<void> {
   const mode = isPrivate ? 0o600 : 0o644;
-  await writeFile(path, text, { mode });
-  // An overwritten file keeps its old mode: set it explicitly.
-  await chmod(path, mode);
+  try {
+    await writeFile(path, text, { mode });
+    // An overwritten file keeps its old mode: set it explicitly.
+    await chmod(path, mode);
+  } catch (err) {
+    throw unwritable(path, err);
+  }
+}
+
+async function makeDir(path: string): Promise<void> {
+  try {
+    await mkdir(path, { recursive: true, mode: 0o700 });
+  } catch (err) {
+    throw unwritable(path, err);
+  }
+}
+
+/**
+ * `--out` must be a folder we can write in, checked before any key is generated (RSA 4096 takes
+ * seconds): a file or a device such as /dev/null is refused, and a probe file tells a read-only
+ * folder apart (mode bits alone miss read-only mounts and root).
+ */
+async function prepareOutDir(outDir: string): Promise<void> {
+  const st = await stat(outDir).catch(() => undefined);
+  if (st !== undefined && !st.isDirectory()) {
+    const what = st.isFile() ? 'a file' : st.isCharacterDevice() || st.isBlockDevice() ? 'a device' : 'not a folder';
+    throw new CertFilesError(`--out ${outDir} is ${what}, not a folder`, { hint: 'Name a folder with --out (it is created when missing).' });
+  }
+  await makeDir(outDir);
+  const probe = join(outDir, `.meshbench-write-check-${randomBytes(4).toString('hex')}`);
+  try {
+    await writeFile(probe, '', { flag: 'wx' });
+  } catch (err) {
+    throw new CertFilesError(`cannot write in ${outDir} (${errCode(err)})`, { cause: err, hint: 'Choose a writable folder with --out.' });
+  }
+  await rm(probe, { force: true });
 }
 
 /**
  * Generate the root CA (or reuse the one already in `outDir` when only new clusters are asked
  * for, as `make <cluster>-cacerts` does) and one intermediate per cluster.
- * @throws CertFilesError naming the first file that exists when `force` is false.
+ * @throws CertFilesError (exit 4) naming the first file that exists when `force` is false, or
+ *   the path that cannot be written; InvalidInputError (exit 3) when the existing root CA is
+ *   corrupt or its key does not match its certificate.
  */
 export async function createCertFiles(req: CreateCertFilesRequest): Promise<CreateCertFilesResult> {
   const outDir = resolve(req.outDir);
@@ -81,10 +129,10 @@ export async function createCertFiles(req: CreateCertFilesRequest): Promise<Crea
   }
   const reuseRoot = rootPresent && !req.force;
   const files: CreatedCertFile[] = [];
-  await mkdir(outDir, { recursive: true, mode: 0o700 });
+  await prepareOutDir(outDir);
   let root: CaMaterial;
   if (reuseRoot) {
-    root = { certPem: await readFile(rootCertPath, 'utf8'), keyPem: await readFile(rootKeyPath, 'utf8') };
+    root = checkRootPair(await readRoot(rootCertPath), await readRoot(rootKeyPath), rootCertPath, rootKeyPath);
   } else {
     root = await generateRootCa(req);
     await writeSecure(rootKeyPath, root.keyPem, true);
@@ -94,7 +142,7 @@ export async function createCertFiles(req: CreateCertFilesRequest): Promise<Crea
   const intermediates = await Promise.all(req.clusters.map((c) => generateIntermediateCa(root, c, req)));
   for (const m of intermediates) {
     const dir = join(outDir, m.cluster);
-    await mkdir(dir, { recursive: true, mode: 0o700 });
+    await makeDir(dir);
     const contents: Record<ClusterCaFile, [string, boolean]> = {
       'ca-cert.pem': [m.certPem, false],
       'ca-key.pem': [m.keyPem, true],
@@ -108,6 +156,14 @@ export async function createCertFiles(req: CreateCertFilesRequest): Promise<Crea
     }
   }
   return { outDir, rootReused: reuseRoot, files };
+}
+
+async function readRoot(path: string): Promise<string> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (err) {
+    throw new CertFilesError(`cannot read ${path} (${errCode(err)})`, { cause: err, hint: 'Check its permissions, or pass --force to make a new root CA.' });
+  }
 }
 
 /**

@@ -4,7 +4,8 @@
  * crypto and @peculiar/x509 instead of an openssl subprocess:
  *
  * - keys: RSA (`openssl genrsa`, 4096 bits by default), written as PKCS#8 PEM (OpenSSL 3's genrsa format);
- * - signatures: sha256WithRSAEncryption; lifetime 3650 days (ROOTCA_DAYS, INTERMEDIATE_DAYS);
+ * - signatures: sha256WithRSAEncryption; lifetime 3650 days for the root (`ROOTCA_DAYS ?= 3650`)
+ *   and 730 days for intermediates (`INTERMEDIATE_DAYS ?= 730`), both in tools/certs/common.mk;
  * - root: subject `O=Istio, CN=Root CA`, self-signed; extensions (root-ca.conf `req_ext`):
  *   subjectKeyIdentifier=hash, basicConstraints=critical,CA:true,
  *   keyUsage=critical,digitalSignature,nonRepudiation,keyEncipherment,keyCertSign;
@@ -21,10 +22,11 @@ import { loadX509 } from './x509-loader.js';
 
 const generateKeyPairAsync = promisify(generateKeyPair);
 
-/** The Makefile's defaults (common.mk). */
+/** The Makefile's defaults (istio/istio tools/certs/common.mk: ROOTCA_DAYS, INTERMEDIATE_DAYS, *_KEYSZ). */
 export const CERT_DEFAULTS = {
   keySizeBits: 4096,
-  days: 3650,
+  rootDays: 3650,
+  intermediateDays: 730,
   org: 'Istio',
   rootCn: 'Root CA',
   intermediateCn: 'Intermediate CA',
@@ -38,7 +40,10 @@ const SIGNING = { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256' } as const;
 
 export interface CertOptions {
   keySizeBits: number;
-  days: number;
+  /** Lifetime of a new root CA (default CERT_DEFAULTS.rootDays). */
+  rootDays?: number;
+  /** Lifetime of each intermediate CA (default CERT_DEFAULTS.intermediateDays). */
+  intermediateDays?: number;
   /** Start of validity (notBefore). */
   now: Date;
 }
@@ -87,9 +92,9 @@ function randomSerialHex(): string {
   return b.toString('hex');
 }
 
-function validity(opts: CertOptions): { notBefore: Date; notAfter: Date } {
-  const notBefore = new Date(Math.floor(opts.now.getTime() / 1000) * 1000);
-  return { notBefore, notAfter: new Date(notBefore.getTime() + opts.days * 86_400_000) };
+function validity(now: Date, days: number): { notBefore: Date; notAfter: Date } {
+  const notBefore = new Date(Math.floor(now.getTime() / 1000) * 1000);
+  return { notBefore, notAfter: new Date(notBefore.getTime() + days * 86_400_000) };
 }
 
 /** Node's WebCrypto, passed explicitly (no global provider is installed at import time). */
@@ -108,7 +113,7 @@ export async function generateRootCa(opts: CertOptions): Promise<CaMaterial> {
       serialNumber: randomSerialHex(),
       subject: name,
       issuer: name,
-      ...validity(opts),
+      ...validity(opts.now, opts.rootDays ?? CERT_DEFAULTS.rootDays),
       signingAlgorithm: SIGNING,
       publicKey: keys.publicKey,
       signingKey: keys.privateKey,
@@ -141,7 +146,7 @@ export async function generateIntermediateCa(root: CaMaterial, cluster: string, 
       serialNumber: randomSerialHex(),
       subject: [{ O: [CERT_DEFAULTS.org] }, { CN: [CERT_DEFAULTS.intermediateCn] }, { L: [cluster] }],
       issuer: rootCert.subjectName,
-      ...validity(opts),
+      ...validity(opts.now, opts.intermediateDays ?? CERT_DEFAULTS.intermediateDays),
       signingAlgorithm: SIGNING,
       publicKey: keys.publicKey,
       signingKey: rootKey,

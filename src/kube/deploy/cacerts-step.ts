@@ -52,7 +52,6 @@ export async function applyCacerts(clusters: readonly ConnectedCluster[], opts: 
       clusters: clusters.map((c) => c.spec.name),
       force: false,
       keySizeBits: opts.keySizeBits ?? CERT_DEFAULTS.keySizeBits,
-      days: CERT_DEFAULTS.days,
       now: opts.now,
     });
     generated = true;
