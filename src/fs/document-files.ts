@@ -90,11 +90,48 @@ export async function readDocumentRef(ref: string, cwd: string, kind: 'mesh' | '
   return readAt(abs, ref, false, hint);
 }
 
+/** Prefix of a bundled manifest named inside a document (`destinationRule: builtin:locality-lb`). */
+export const BUILTIN_PREFIX = 'builtin:';
+
+/**
+ * Bundled manifests by the names documents use: `manifests/08-locality-lb.yaml` is
+ * `locality-lb` (the order number dropped), so a scenario names it without a path and still
+ * validates after it is copied out of the package.
+ */
+export async function listBuiltinManifests(): Promise<Map<string, string>> {
+  const dir = join(packageRoot(), 'manifests');
+  const out = new Map<string, string>();
+  let names: string[] = [];
+  try {
+    names = await readdir(dir);
+  } catch {
+    return out;
+  }
+  for (const n of names.sort()) {
+    const m = /^(?:\d+-)?([a-z0-9][a-z0-9-]*)\.yaml$/.exec(n);
+    if (m?.[1] !== undefined) out.set(m[1], join(dir, n));
+  }
+  return out;
+}
+
+async function readBuiltinManifest(name: string): Promise<ReadResult> {
+  const known = await listBuiltinManifests();
+  const abs = known.get(name);
+  const display = `${BUILTIN_PREFIX}${name}`;
+  if (abs === undefined) {
+    return { ok: false, problem: { file: display, path: '', message: `no bundled manifest '${name}'`, hint: `bundled manifests: ${[...known.keys()].map((k) => BUILTIN_PREFIX + k).join(', ') || '(none)'}` } };
+  }
+  // Shown as the package-relative path, as the built-in scenarios' relative references were, so
+  // results and messages name the same file either way.
+  return readAt(abs, `${BUILTIN_PREFIX}${relative(packageRoot(), abs).split(sep).join('/')}`, true, undefined);
+}
+
 /**
  * Reads a file named inside another document (`destinationRule: ../manifests/x.yaml`): relative
- * paths resolve from the directory of the naming file.
+ * paths resolve from the directory of the naming file; `builtin:<name>` names a bundled manifest.
  */
 export async function readRelativeRef(ref: string, from: SourceFile, cwd: string): Promise<ReadResult> {
+  if (ref.startsWith(BUILTIN_PREFIX)) return readBuiltinManifest(ref.slice(BUILTIN_PREFIX.length));
   const base = dirname(from.absPath);
   const abs = resolve(base, ref);
   const root = packageRoot();
