@@ -11,6 +11,20 @@ describe('cli skeleton', () => {
     expect(r.stdout).toContain('Exit codes');
   });
 
+  it('with no arguments prints the help to stderr and exits 2 (as commander programs do)', async () => {
+    const r = await runCli([]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain('Usage: meshbench');
+    expect(r.stderr).toContain('Commands:');
+  });
+
+  it('`meshbench help` is still a success', async () => {
+    const r = await runCli(['help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Usage: meshbench');
+  });
+
   it('rejects an unknown command with exit 2', async () => {
     const r = await runCli(['frobnicate']);
     expect(r.code).toBe(2);

@@ -4,6 +4,7 @@ import type { CliRuntime } from '../deps.js';
 import type { KubeRunCliOptions } from './run-kube.js';
 import { styleFor } from '../output.js';
 import { collect, parseIstioVersion, parseLabel, parsePositiveInt, parseSeed } from '../parsers.js';
+import { checkRunLabels, checkTargetFlags } from '../run-checks.js';
 import { DEFAULT_ISTIO_VERSION } from '../../sim/istio-profile.js';
 
 /** Options of `run`: the kube ones (shared with run-kube.ts, imported as a type only) plus the simulator's. */
@@ -26,7 +27,7 @@ export function runCommand(rt: CliRuntime): Command {
     .description('run scenarios on the simulated mesh (default) or on real clusters, and save the results')
     .argument('<scenario...>', 'scenario files, or built-in names: distribution, locality, failover, outlier-503, gateway-down')
     .addOption(new Option('--target <target>', 'where to run').choices(['sim', 'kube']).default('sim'))
-    .option('--mesh <file>', 'sim: mesh topology (default: the built-in two-cluster mesh)')
+    .option('--mesh <file>', 'mesh topology: clusters, their order and workloads (default: the built-in two-cluster mesh)')
     .option('--istio <version>', 'sim: Istio behaviour profile, 1.6 … 1.31', parseIstioVersion, DEFAULT_ISTIO_VERSION)
     .option('--repeat <n>', 'run n trials (sim: seeds seed … seed+n−1; kube: n fault/restore cycles)', parsePositiveInt, 1)
     .option('--seed <n>', 'sim: RNG seed (printed and stored when omitted)', parseSeed)
@@ -53,6 +54,8 @@ export function runCommand(rt: CliRuntime): Command {
         '            10 a threshold failed (the result is saved), 130 interrupted.',
     )
     .action(async (refs: string[], opts: RunOptions, cmd: Command) => {
+      checkTargetFlags(cmd, opts.target);
+      checkRunLabels(opts.label, opts.target, opts.istio);
       const style = styleFor(rt, cmd.optsWithGlobals());
       const [{ loadMesh, loadScenario }, { createFileResultStore }, { resultIdFactory }, { lineProgress }, { serializeResult }] = await Promise.all([
         import('../../fs/documents.js'),
