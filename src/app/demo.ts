@@ -1,7 +1,7 @@
 /**
  * `meshbench demo`: the seed tutorial's experiments on the built-in simulated mesh, plus one
  * comparison that shows why Istio versions matter. Everything runs in-process; the results are
- * returned (the CLI saves them only when asked).
+ * returned (the CLI saves them, then prints the story).
  */
 import type { Mesh } from '../model/mesh.js';
 import type { Result } from '../model/result.js';

@@ -6,8 +6,10 @@ import { runCli } from '../support/cli.js';
 
 describe('meshbench demo', () => {
   it('tells the seed experiments and the version comparison with measured figures and charts', async () => {
-    const out = mkdtempSync(join(tmpdir(), 'meshbench-demo-'));
-    const r = await runCli(['demo', '--trials', '3', '--out', out, '--no-color']);
+    // No --out: the results land in ./results, so the ids the story prints name stored files.
+    const cwd = mkdtempSync(join(tmpdir(), 'meshbench-demo-'));
+    const out = join(cwd, 'results');
+    const r = await runCli(['demo', '--trials', '3', '--no-color'], { cwd });
     expect(r.stderr).not.toMatch(/internal error/);
     expect(r.code).toBe(0);
     // Paragraphs wrap at the terminal width: match on whitespace-collapsed text.
@@ -23,6 +25,32 @@ describe('meshbench demo', () => {
     expect(text).toContain('^fault');
     expect(text).toMatch(/Istio 1\.18: 0% of requests failed, v1 was ejected once\. Istio 1\.31: 50\.0% failed, v1 was never ejected/);
     expect(text).toMatch(/worse \(p<0\.001\)/);
-    expect(readdirSync(out).filter((f) => f.endsWith('.json'))).toHaveLength(5);
+    const saved = readdirSync(out).filter((f) => f.endsWith('.json'));
+    expect(saved).toHaveLength(5);
+    const printedIds = r.stdout.match(/\d{8}-\d{6}-[a-z0-9-]+-[0-9a-f]{6}/g) ?? [];
+    expect(printedIds.length).toBeGreaterThan(0);
+    for (const id of printedIds) expect(saved).toContain(`${id}.json`);
+  });
+
+  it('--quiet prints a verdict line and a path per result, nothing else', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'meshbench-demo-'));
+    const r = await runCli(['demo', '--trials', '1', '--out', out, '--quiet']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toBe('');
+    const lines = r.stdout.trimEnd().split('\n');
+    expect(lines).toHaveLength(10);
+    for (let i = 0; i < 10; i += 2) {
+      expect(lines[i]).toMatch(/^(PASS|FAIL|DONE) [a-z0-9-]+  /);
+      expect(lines[i + 1]).toMatch(new RegExp(`^${out}/\\d{8}-\\d{6}-[a-z0-9-]+-[0-9a-f]{6}\\.json$`));
+    }
+  });
+
+  it('--older equal to --istio fails up front (exit 2), before simulating anything', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'meshbench-demo-'));
+    const r = await runCli(['demo', '--istio', '1.18', '--older', '1.18', '--out', out]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--older 1.18 is the same as --istio 1.18');
+    expect(r.stderr).not.toContain('simulating');
+    expect(readdirSync(out)).toEqual([]);
   });
 });

@@ -60,3 +60,24 @@ describe('run: a label that contradicts the run is exit 2', () => {
     expect(r.stderr).toContain('contradicts --istio 1.31');
   });
 });
+
+describe('run --quiet', () => {
+  it('prints only the verdict line and the result path (no report, no progress, no seed line)', async () => {
+    const out = fresh();
+    const r = await runCli(['run', 'failover', '--out', out, '--quiet']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toBe('');
+    const [verdict, path, ...rest] = r.stdout.trimEnd().split('\n');
+    expect(rest).toEqual([]);
+    expect(verdict).toMatch(/^PASS failover {2}\d+ of \d+ thresholds$/);
+    expect(readdirSync(out).map((f) => join(out, f))).toEqual([path]);
+  });
+
+  it('names the failed thresholds on the verdict line, and --quiet with --json is exit 2', async () => {
+    const out = fresh();
+    const r = await runCli(['run', 'outlier-503', '--seed', '1', '--out', out, '-q']);
+    expect(r.code).toBe(10);
+    expect(r.stdout).toMatch(/^FAIL outlier-503 {2}\d+ of \d+ thresholds \(failed: .+\)\n/);
+    expect((await runCli(['run', 'failover', '--quiet', '--json', '--out', out])).code).toBe(2);
+  });
+});

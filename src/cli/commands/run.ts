@@ -6,6 +6,7 @@ import { styleFor } from '../output.js';
 import { collect, parseIstioVersion, parseLabel, parsePositiveInt, parseSeed } from '../parsers.js';
 import { checkRunLabels, checkTargetFlags } from '../run-checks.js';
 import { DEFAULT_ISTIO_VERSION } from '../../sim/istio-profile.js';
+import { silentProgress } from '../../app/ports.js';
 
 /** Options of `run`: the kube ones (shared with run-kube.ts, imported as a type only) plus the simulator's. */
 interface RunOptions extends KubeRunCliOptions {
@@ -14,6 +15,7 @@ interface RunOptions extends KubeRunCliOptions {
   seed?: number;
   out: string;
   json?: boolean;
+  quiet?: boolean;
   workers?: number;
 }
 
@@ -34,6 +36,7 @@ export function runCommand(rt: CliRuntime): Command {
     .option('--label <key=value>', 'stored with the result (repeatable)', parseLabel, {})
     .option('--out <dir>', 'results directory', 'results')
     .option('--json', 'print the result document on stdout (progress goes to stderr)')
+    .addOption(new Option('-q, --quiet', 'print only the verdict line and the result path (no report, no progress)').conflicts('json'))
     .option('--workers <n>', 'sim: worker threads for --repeat (default: one per core)', parsePositiveInt)
     .option('--context <name>', 'kube: kubeconfig context, repeatable, in cluster order (cluster1, cluster2)', collect, [])
     .option('--kubeconfig <file>', 'kube: kubeconfig file (default: $KUBECONFIG or ~/.kube/config)')
@@ -65,7 +68,7 @@ export function runCommand(rt: CliRuntime): Command {
         import('../../fs/result-file.js'),
       ]);
       const store = createFileResultStore(opts.out, { cwd: rt.cwd });
-      const progress = lineProgress((s) => rt.stderr.write(s), { isTTY: rt.stderr.isTTY, clock: rt.clock });
+      const progress = opts.quiet === true ? silentProgress : lineProgress((s) => rt.stderr.write(s), { isTTY: rt.stderr.isTTY, clock: rt.clock });
       const newId = resultIdFactory(rt);
       const jsonOut: string[] = [];
       let failed = false;
@@ -87,7 +90,7 @@ export function runCommand(rt: CliRuntime): Command {
         const loaded = [];
         for (const ref of refs) loaded.push(await loadScenario(ref, rt.cwd, mesh));
         const seed = opts.seed ?? rt.randomSeed();
-        if (opts.seed === undefined) rt.stderr.write(`seed ${seed} (replay with --seed ${seed})\n`);
+        if (opts.seed === undefined && opts.quiet !== true) rt.stderr.write(`seed ${seed} (replay with --seed ${seed})\n`);
         for (const l of loaded) {
           const outcome = await runSimulation(
             { mesh, scenario: l.scenario, raw: l.raw, sha256: l.sha256, istio: opts.istio, seed, trials: opts.repeat, labels: opts.label },
@@ -103,7 +106,7 @@ export function runCommand(rt: CliRuntime): Command {
           failed ||= outcome.result.thresholds.some((t) => !t.ok);
           await printResult(rt, outcome.result, path, opts, style, jsonOut, serializeResult);
           const secs = outcome.elapsedMs / 1000;
-          if (secs > 0) {
+          if (secs > 0 && opts.quiet !== true) {
             rt.stderr.write(
               `simulated ${outcome.requests.toLocaleString('en-US')} requests in ${secs.toFixed(2)} s` +
                 ` (${Math.round(outcome.requests / secs).toLocaleString('en-US')} req/s)\n`,
@@ -125,6 +128,11 @@ async function printResult(
   jsonOut: string[],
   serialize: (r: import('../../model/result.js').Result) => string,
 ): Promise<void> {
+  if (opts.quiet === true) {
+    const { verdictLine } = await import('../../render/verdict.js');
+    rt.stdout.write(`${verdictLine(result, style)}\n${path}\n`);
+    return;
+  }
   if (opts.json === true) {
     rt.stderr.write(`saved ${path}\n`);
     jsonOut.push(serialize(result).trimEnd());
