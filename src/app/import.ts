@@ -180,3 +180,26 @@ export async function importFiles(sources: readonly ImportSource[], opts: Import
   });
   return { result, files, notes };
 }
+
+/** The files of one format, imported together as the trials of one result. */
+export interface ImportGroup {
+  format: ImportFormat;
+  sources: ImportSource[];
+}
+
+/**
+ * Sorts files by detected format, in the order first seen: k6 and fortio output measure
+ * different things (fortio has no per-request data), so each format becomes its own result and
+ * `meshbench import k6-out.ndjson fortio.json` gives two results instead of a usage error.
+ * @throws InvalidInputError (exit 3) for a file of unknown format, before anything is imported.
+ */
+export async function groupImportSources(sources: readonly ImportSource[]): Promise<ImportGroup[]> {
+  const groups: ImportGroup[] = [];
+  for (const s of sources) {
+    const format = detectImportFormat(await s.head(64 * 1024), s.name);
+    const g = groups.find((x) => x.format === format);
+    if (g === undefined) groups.push({ format, sources: [s] });
+    else g.sources.push(s);
+  }
+  return groups;
+}

@@ -111,10 +111,28 @@ describe('meshbench import', () => {
     expect(r.stderr).toContain(`${file}:12`);
   });
 
-  it('usage and input errors: mixed formats 2, missing file 3, unknown format 3, bad label 2', async () => {
-    const mixed = await runCli(['import', `${FIXTURES}/k6-out.ndjson`, `${FIXTURES}/fortio-result.json`, '--out', join(dir, 'mixed')]);
-    expect(mixed.code).toBe(2);
-    expect(mixed.stderr).toContain('import k6 and fortio files separately');
+  it("the README's tour: k6 and fortio files together give one result per format", async () => {
+    const out = join(dir, 'mixed');
+    const k6b = join(dir, 'second.ndjson');
+    copyFileSync(`${FIXTURES}/k6-out.ndjson`, k6b);
+    const mixed = await runCli(['import', `${FIXTURES}/k6-out.ndjson`, `${FIXTURES}/fortio-result.json`, k6b, '--out', out, '--name', 'tour']);
+    expect(mixed.code, mixed.stderr).toBe(0);
+    const files = readdirSync(out).filter((f) => f.endsWith('.json')).sort();
+    expect(files).toHaveLength(2); // distinct ids although both are named 'tour'
+    const results = files.map((f) => JSON.parse(readFileSync(join(out, f), 'utf8')) as Result);
+    const byFormat = Object.fromEntries(results.map((r) => [(r.target as { format: string }).format, r]));
+    expect(byFormat['k6']?.target).toMatchObject({ files: [`${FIXTURES}/k6-out.ndjson`, k6b] });
+    expect(byFormat['k6']?.trials).toBe(2);
+    expect(byFormat['fortio']?.summary.requests).toBe(3000);
+    for (const f of files) expect(mixed.stdout).toContain(join(out, f));
+    const json = await runCli(['import', `${FIXTURES}/k6-out.ndjson`, `${FIXTURES}/fortio-result.json`, '--out', join(dir, 'mixed-json'), '--json']);
+    expect((JSON.parse(json.stdout) as Result[]).map((r) => (r.target as { format: string }).format)).toEqual(['k6', 'fortio']);
+  });
+
+  it('usage and input errors: missing file 3, unknown format 3 (before anything is saved), bad label 2', async () => {
+    const early = await runCli(['import', `${FIXTURES}/k6-out.ndjson`, `${FIXTURES}/k6-summary.json`, '--out', join(dir, 'early')]);
+    expect(early.code).toBe(3);
+    expect(() => readdirSync(join(dir, 'early'))).toThrow();
     const missing = await runCli(['import', join(dir, 'nope.ndjson'), '--out', join(dir, 'missing')]);
     expect(missing.code).toBe(3);
     expect(missing.stderr).toContain('file not found');
