@@ -147,3 +147,19 @@ export function contextFromKubeconfigText(text: string, label: string): ContextC
   if (cluster.tlsServerName !== undefined) out.tlsServerName = cluster.tlsServerName;
   return out;
 }
+
+/**
+ * API server URLs for `deploy --dry-run`, which makes no request and only names the servers in
+ * the remote-secret placeholders: from the kubeconfig when one exists (an unknown context is still
+ * an error there), else a placeholder per context, so the plan can be printed on a machine with
+ * no kubeconfig at all. An explicit `--kubeconfig` that does not exist stays an error.
+ */
+export function dryRunServers(contexts: readonly string[], loc: KubeconfigLocation): string[] {
+  try {
+    const kc = loadKubeconfig(contexts, loc);
+    return contexts.map((_, i) => kc.contexts[i]?.server ?? '');
+  } catch (err) {
+    if (!(err instanceof NoKubeconfigError) || loc.file !== undefined) throw err;
+    return contexts.map((c) => `<API server of context ${c}>`);
+  }
+}

@@ -9,7 +9,7 @@ import { UsageError } from '../../errors.js';
 import { istiodVersion } from '../images.js';
 import { createKubeGateway, type ConnectedCluster } from '../index.js';
 import { checkIstioctl, type IstioctlInfo, type ProcessSpawner } from '../istioctl.js';
-import { loadKubeconfig } from '../kubeconfig.js';
+import { dryRunServers, loadKubeconfig } from '../kubeconfig.js';
 import { loadTemplates } from '../manifests.js';
 import {
   EASTWEST_GATEWAY,
@@ -85,9 +85,9 @@ export async function deploy(req: DeployRequest, deps: DeployDeps): Promise<Depl
   const loc = { ...(req.kubeconfig !== undefined ? { file: req.kubeconfig } : {}), env: req.env, cwd: req.cwd };
   const summary = specs.map((s) => ({ name: s.name, context: s.context, network: s.network }));
   if (req.dryRun) {
-    const kc = loadKubeconfig(req.contexts, loc); // names the servers; no request is made
+    const servers = dryRunServers(req.contexts, loc); // names the servers; no request is made, no kubeconfig needed
     const docs = planDocuments({
-      clusters: specs.map((spec, i) => ({ spec, server: kc.contexts[i]?.server ?? '' })),
+      clusters: specs.map((spec, i) => ({ spec, server: servers[i] ?? '' })),
       templates,
       skipIstio: req.skipIstio,
       observability: req.observability,
