@@ -44,7 +44,8 @@ export function listRow(path: string, result: Result): ListRow {
 
 /**
  * The table of `meshbench list`, newest first as given. Ids never shrink (they are what users
- * copy); labels and target are the first to go on a narrow terminal.
+ * copy) and the thresholds verdict is never dropped; labels and target are the first to go on a
+ * narrow terminal.
  */
 export function renderList(rows: readonly ListRow[], style: Style): string {
   if (rows.length === 0) return '';
@@ -57,7 +58,8 @@ export function renderList(rows: readonly ListRow[], style: Style): string {
     { header: 'errors', align: 'right' },
     { header: 'p99', align: 'right' },
     { header: 'recovery p50', align: 'right', optional: true, priority: 5 },
-    { header: 'thresholds', align: 'right', optional: true, priority: 3 },
+    // The verdict is why people run `list`: never dropped, the other columns give way first.
+    { header: 'thresholds', align: 'right' },
   ];
   const cells = rows.map((r) => [
     r.id,

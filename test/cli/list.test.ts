@@ -26,7 +26,7 @@ describe('meshbench list', () => {
     const run = await runCli(['list'], { cwd });
     expect(run.code).toBe(0);
     const lines = run.stdout.trimEnd().split('\n');
-    expect(lines[0]).toMatch(/^id\s+target\s+/);
+    expect(lines[0]).toMatch(/^id\s+requests\s+.*thresholds$/);
     expect(lines[1]).toContain('20261124-080000-distribution-bbbbbb');
     expect(lines[2]).toContain('20261122-080000-failover-aaaaaa');
     expect(run.stderr).toBe(
@@ -47,5 +47,24 @@ describe('meshbench list', () => {
     const run = await runCli(['list', '--out', 'empty'], { cwd });
     expect(run.code).toBe(0);
     expect(run.stdout).toContain('no results in empty');
+  });
+
+  it('keeps the thresholds verdict at 100 columns: 0/3 FAIL stays visible, other columns give way', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'meshbench-list-'));
+    const r = buildResult({ id: '20261126-080000-failover-on-gateway-dddddd', scenario: 'failover-on-gateway', trials: 3 });
+    const failed = ['errors.rate < 1%', 'latency.p99 < 500ms', 'distribution.v2.share > 0.9'].map((expr) => ({ expr, ok: false, value: 1 }));
+    await createFileResultStore(dir, { cwd }).save({
+      ...r,
+      labels: { istio: '1.31', team: 'payments-platform-long-label', run: 'nightly-regression-check' },
+      thresholds: failed as typeof r.thresholds,
+    });
+    for (const args of [['--width', '100'], []]) {
+      const run = await runCli(['list', '--out', dir, ...args], { cwd });
+      expect(run.code, run.stderr).toBe(0);
+      const lines = run.stdout.trimEnd().split('\n');
+      expect(lines[0]).toMatch(/thresholds$/);
+      expect(lines[1]).toMatch(/0\/3 FAIL$/);
+      for (const line of lines) expect(line.length).toBeLessThanOrEqual(100);
+    }
   });
 });
