@@ -28,6 +28,8 @@ export interface ResultStore {
   save(result: Result): Promise<string>;
   /** Reads and validates one result file (exit 3 on a bad or foreign schema). */
   load(pathOrId: string): Promise<Result>;
+  /** `load` plus the path of the file read (an id or prefix names a file the user never typed). */
+  open?(pathOrId: string): Promise<{ result: Result; path: string }>;
   /** Every readable result in the store, newest first; unreadable files are reported, not fatal. */
   list(): Promise<{ results: Array<{ path: string; result: Result }>; unreadable: Array<{ path: string; reason: string }> }>;
 }

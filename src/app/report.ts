@@ -24,8 +24,9 @@ export interface ReportInput {
 export async function reportResults(input: ReportInput, ports: { store: ResultStore }): Promise<ReportView[]> {
   const views: ReportView[] = [];
   for (const ref of input.refs) {
-    const result = await ports.store.load(ref);
-    views.push(buildReportView(result, ref, input.alpha ?? DEFAULT_ALPHA));
+    // Name the file that was read: `report 2026` must not show "2026" as the file.
+    const { result, path } = ports.store.open !== undefined ? await ports.store.open(ref) : { result: await ports.store.load(ref), path: ref };
+    views.push(buildReportView(result, path, input.alpha ?? DEFAULT_ALPHA));
   }
   return views;
 }

@@ -108,17 +108,28 @@ export function createFileResultStore(dir: string, opts: FileResultStoreOptions 
     }
   }
 
+  /** `load`, plus the file it read (shown relative to cwd), so reports name the real file, not the typed prefix. */
+  async function open(pathOrId: string): Promise<{ result: Result; path: string }> {
+    const path = await locate(pathOrId);
+    return { result: await readResult(path), path: shown(path) };
+  }
+
   async function load(pathOrId: string): Promise<Result> {
+    return readResult(await locate(pathOrId));
+  }
+
+  /** The absolute path a reference names: a file, `<dir>/<id>.json`, or the one file an id prefix matches. */
+  async function locate(pathOrId: string): Promise<string> {
     const asPath = isAbsolute(pathOrId) ? pathOrId : resolve(cwd, pathOrId);
     const isPath = looksLikePath(pathOrId);
     const hasDir = pathOrId.includes('/') || pathOrId.includes('\\');
     const candidates = [asPath];
     if (!isPath) candidates.push(join(storeDir, `${pathOrId}.json`));
     else if (!hasDir && !isAbsolute(pathOrId)) candidates.push(join(storeDir, pathOrId));
-    for (const candidate of candidates) if (await fs.isFile(candidate)) return readResult(candidate);
+    for (const candidate of candidates) if (await fs.isFile(candidate)) return candidate;
     if (!isPath) {
       const matches = (await storeFiles()).filter((n) => n.startsWith(pathOrId));
-      if (matches.length === 1) return readResult(join(storeDir, matches[0] as string));
+      if (matches.length === 1) return join(storeDir, matches[0] as string);
       if (matches.length > 1) {
         throw new UsageError(`"${pathOrId}" matches ${matches.length} results in ${shown(storeDir)}: ${matches.slice(0, 5).join(', ')}${matches.length > 5 ? ', …' : ''}`, {
           hint: 'give more of the id, or the file path',
@@ -143,7 +154,7 @@ export function createFileResultStore(dir: string, opts: FileResultStoreOptions 
     return { results, unreadable };
   }
 
-  return { save, load, list };
+  return { save, load, open, list };
 }
 
 function compareDesc(a: string, b: string): number {

@@ -51,7 +51,7 @@ describe('meshbench list', () => {
 
   it('keeps the thresholds verdict at 100 columns: 0/3 FAIL stays visible, other columns give way', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'meshbench-list-'));
-    const r = buildResult({ id: '20261126-080000-failover-on-gateway-dddddd', scenario: 'failover-on-gateway', trials: 3 });
+    const r = buildResult({ id: '20261126-080000-failover-on-gateway-dddddd', scenario: 'failover', trials: 3 });
     const failed = ['errors.rate < 1%', 'latency.p99 < 500ms', 'distribution.v2.share > 0.9'].map((expr) => ({ expr, ok: false, value: 1 }));
     await createFileResultStore(dir, { cwd }).save({
       ...r,

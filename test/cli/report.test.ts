@@ -32,6 +32,16 @@ describe('meshbench report', () => {
     expect(run.stdout).not.toContain('\u001b[');
   });
 
+  it('names the file it read, not the id prefix that was typed', async () => {
+    const prefix = result.id.slice(0, 12);
+    const run = await runCli(['report', prefix], { cwd });
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stdout).toContain(`results/${result.id}.json`);
+    expect(run.stdout).not.toMatch(new RegExp(`(^|\\s)${prefix}(\\s|$)`, 'm'));
+    const json = JSON.parse((await runCli(['report', prefix, '--json'], { cwd })).stdout) as { reports: Array<{ source: string }> };
+    expect(json.reports[0]?.source).toBe(`results/${result.id}.json`);
+  });
+
   it('accepts a path and honours FORCE_COLOR and --no-color', async () => {
     const coloured = await runCli(['report', 'results/20261123-214500-failover-3fa2c1.json'], { cwd, env: { FORCE_COLOR: '1' } });
     expect(coloured.code).toBe(0);
