@@ -15,6 +15,7 @@ import { compareCommand } from './compare.js';
 import { listCommand } from './list.js';
 import { restoreCommand } from './restore.js';
 import { initCommand } from './init.js';
+import { completionCommand } from './completion.js';
 
 /**
  * Every registered command, in the order `--help` lists them. A command is registered only when
@@ -36,4 +37,5 @@ export const commandFactories: Array<(rt: CliRuntime) => Command> = [
   reportCommand,
   compareCommand,
   listCommand,
+  completionCommand,
 ];
