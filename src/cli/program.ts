@@ -19,6 +19,8 @@ export function buildProgram(rt: CliRuntime): Command {
       '\nQuick start:\n  meshbench demo                         the seed experiments on the simulated mesh\n' +
         '  meshbench run failover --seed 7        fail helloworld-v1 over to v2 and measure it\n' +
         '  meshbench report results/<id>.json     charts of a stored result\n' +
+        '  meshbench init my-test                 an editable scenario (+ mesh, rule) to start your own\n' +
+        '  source <(meshbench completion bash)    shell completion (also zsh, fish)\n' +
         '\nExit codes: 0 ok, 1 internal error, 2 usage, 3 invalid input file, 4 environment,\n' +
         '            10 a threshold failed, 130 interrupted.',
     );
