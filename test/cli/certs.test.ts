@@ -192,6 +192,9 @@ describe('meshbench certs: unusable --out and a bad root CA', () => {
       return (Date.parse(c.validTo) - Date.parse(c.validFrom)) / 86_400_000;
     };
     expect([days('root-cert.pem'), days('c1/ca-cert.pem')]).toEqual([400, 90]);
+    const outlives = await runCli(['certs', '--out', d, '--key-size', '2048', '--cluster', 'c2', '--intermediate-days', '500']);
+    expect(outlives.code, outlives.stderr).toBe(0);
+    expect(outlives.stderr).toMatch(/warning: the reused root CA expires on \d{4}-\d\d-\d\d, before the new intermediates \(500 days\)/);
     const bad = await runCli(['certs', '--out', d, '--force', '--root-days', '100', '--intermediate-days', '200']);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('--intermediate-days 200 is longer than');

@@ -78,6 +78,7 @@ export function certsCommand(rt: CliRuntime): Command {
         `intermediate CAs: ${intermediateDays} days`,
       ];
       for (const f of result.files) lines.push(`  ${f.path}${f.isPrivate ? '  (private key, 0600)' : ''}`);
+      for (const w of result.warnings) rt.stderr.write(`${styleFor(rt, cmd.optsWithGlobals(), rt.stderr).paint('warning:', 'yellow')} ${w}\n`);
       rt.stdout.write(`${lines.join('\n')}\n`);
     });
 }

@@ -8,7 +8,8 @@ import { randomBytes } from 'node:crypto';
 import { chmod, mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { CertFilesError } from '../errors.js';
-import { generateIntermediateCa, generateRootCa, type CaMaterial, type CertOptions } from './generate.js';
+import { X509Certificate } from 'node:crypto';
+import { CERT_DEFAULTS, generateIntermediateCa, generateRootCa, type CaMaterial, type CertOptions } from './generate.js';
 import { checkRootPair } from './root-check.js';
 
 export const ROOT_CERT_FILE = 'root-cert.pem';
@@ -34,6 +35,8 @@ export interface CreateCertFilesResult {
   /** True when an existing root CA in `outDir` signed the new intermediates. */
   rootReused: boolean;
   files: CreatedCertFile[];
+  /** Things the user should know, e.g. intermediates that outlive a reused root. */
+  warnings: string[];
 }
 
 async function exists(path: string): Promise<boolean> {
@@ -155,7 +158,16 @@ export async function createCertFiles(req: CreateCertFilesRequest): Promise<Crea
       files.push({ path: join(dir, f), isPrivate });
     }
   }
-  return { outDir, rootReused: reuseRoot, files };
+  const warnings: string[] = [];
+  if (reuseRoot) {
+    // A reused root may expire before the new intermediates; the chain stops verifying then.
+    const rootEnds = Date.parse(new X509Certificate(root.certPem).validTo);
+    const days = req.intermediateDays ?? CERT_DEFAULTS.intermediateDays;
+    if (req.now.getTime() + days * 86_400_000 > rootEnds) {
+      warnings.push(`the reused root CA expires on ${new Date(rootEnds).toISOString().slice(0, 10)}, before the new intermediates (${days} days); the chain stops verifying then`);
+    }
+  }
+  return { outDir, rootReused: reuseRoot, files, warnings };
 }
 
 async function readRoot(path: string): Promise<string> {
