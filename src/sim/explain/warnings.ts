@@ -15,7 +15,7 @@ export interface ExplainWarning {
   message: string;
 }
 
-const STRICT_RULE = 'strict rule 100×(ejected+1)/total ≤ max, Envoy ≥1.27 / Istio ≥1.19';
+const STRICT_RULE = 'strict rule 100×(ejected+1)/total ≤ max, Envoy ≥1.28 / Istio ≥1.20';
 const OLD_RULE = 'old rule 100×ejected/total < max, Istio ≤1.18';
 
 /**
