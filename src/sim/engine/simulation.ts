@@ -16,8 +16,8 @@ import {
   finishAttempt,
   OUTCOME_CONNECT_FAILURE,
   OUTCOME_HTTP_ERROR,
-  OUTCOME_RESET,
   OUTCOME_SUCCESS,
+  outlierReportOf,
   startAttempt,
   type AttemptState,
 } from './attempt.js';
@@ -285,19 +285,7 @@ class Simulation {
     const host = r.host as RtHost;
     host.activeRequests--;
     const o = r.outcome;
-    const changed = this.proxy.report(
-      host,
-      o === OUTCOME_CONNECT_FAILURE
-        ? CONNECT_FAILED
-        : o === OUTCOME_RESET
-          ? // A mid-stream reset is reported as a local-origin connect failure (a 503 when not split):
-            // envoy router.cc Filter::onUpstreamReset → updateOutlierDetection(LocalOriginConnectFailed).
-            CONNECT_FAILED
-          : o === OUTCOME_SUCCESS
-            ? HTTP_OK
-            : { kind: 'http', status: r.status },
-      nowUs,
-    );
+    const changed = this.proxy.report(host, outlierReportOf(o, r.status), nowUs);
     if (changed) this.observer.ejected(nowUs, host);
     if (o !== OUTCOME_SUCCESS && r.attempts <= this.retry.numRetries && this.retriable(o, r.status)) {
       // previous_hosts: the retry avoids every host this request already tried.
@@ -414,6 +402,3 @@ class Simulation {
   }
 }
 
-const CONNECT_FAILED = { kind: 'local', result: 'connect_failure' } as const;
-const REQUEST_FAILED = { kind: 'local', result: 'request_failed' } as const;
-const HTTP_OK = { kind: 'http', status: 200 } as const;
