@@ -4,6 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Sample } from '../../../src/model/sample.js';
+import { InvalidInputError } from '../../../src/errors.js';
 import { loadMesh, loadScenario } from '../../../src/fs/documents.js';
 import { run, share } from '../../support/sim.js';
 
@@ -55,5 +56,25 @@ describe('failover list next to failoverPriority, three regions (istio loadbalan
     const { samples } = run(mesh, scenario, { istio: '1.20', seed: 1 });
     expect(share(afterFault(samples), 'v3')).toBe(1);
     expect(share(scheduledIn(samples, 0, 10_000_000), 'v1')).toBe(1);
+  });
+});
+
+describe('Service trafficDistribution: PreferClose (istio loadbalancer.go GetEffectiveLbSetting, Force)', async () => {
+  const mesh = await loadMesh(undefined, cwd);
+  const { scenario } = await loadScenario('test/fixtures/documents/valid/traffic-distribution.yaml', cwd, mesh);
+  it('keeps traffic local without any DestinationRule from 1.25; ignored by sidecars up to 1.24', () => {
+    expect(scenario.request.trafficDistribution).toBe('PreferClose');
+    const closed = { ...scenario, load: { kind: 'closed' as const, concurrency: 1, durationUs: 10_000_000, thinkTimeUs: 0 } };
+    for (const v of ['1.25', '1.28', '1.31']) expect(share(run(mesh, closed, { istio: v }).samples, 'v1')).toBe(1);
+    const old = share(run(mesh, closed, { istio: '1.24' }).samples, 'v1');
+    expect(old).toBeGreaterThan(0.4);
+    expect(old).toBeLessThan(0.6);
+  });
+  it('a value Kubernetes does not know is refused with the allowed ones', async () => {
+    const err = await loadScenario('test/fixtures/documents/invalid/traffic-distribution-typo.yaml', cwd, mesh).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(InvalidInputError);
+    const [problem] = (err as InvalidInputError).problems;
+    expect(problem?.path).toBe('spec.request.trafficDistribution');
+    expect(`${problem?.message} ${problem?.hint ?? ''}`).toContain('PreferSameZone');
   });
 });
