@@ -55,6 +55,7 @@ export function accumulatorOptionsFor(job: SimJob): AccumulatorOptions {
     profile,
     clients: [scenario.client],
     service: { service: scenario.request.service, namespace: scenario.request.namespace },
+    ...(scenario.request.trafficDistribution !== undefined ? { trafficDistribution: scenario.request.trafficDistribution } : {}),
   });
   const load = scenario.load;
   const opts: AccumulatorOptions = {

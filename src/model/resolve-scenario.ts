@@ -23,6 +23,7 @@ export function resolveRequest(doc: ScenarioDocument['spec']['request']): Scenar
     port: doc?.port ?? DEFAULT_REQUEST.port,
     path: doc?.path ?? DEFAULT_REQUEST.path,
     timeoutUs: doc?.timeout ?? DEFAULT_REQUEST.timeoutUs,
+    ...(doc?.trafficDistribution === undefined ? {} : { trafficDistribution: doc.trafficDistribution }),
   };
 }
 

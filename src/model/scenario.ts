@@ -24,6 +24,8 @@ export interface ScenarioRequest {
   port: number;
   path: string;
   timeoutUs: number;
+  /** The Service's `spec.trafficDistribution` (simulator: how istiod treats it depends on the version). */
+  trafficDistribution?: 'PreferClose' | 'PreferSameZone' | 'PreferSameNode';
 }
 
 /** Open model: constant arrival rate (k6 constant-arrival-rate). Closed model: concurrency loops (k6 constant-vus, the seed's curl loop). */

@@ -96,7 +96,7 @@ export function renderDemo(v: DemoView, style: Style): string {
       `requests failed, ${ejections(v.outlierOlder)}. Istio ${v.istio}: ${formatPercent(newer.errorRate)} failed, ${ejections(v.outlierNewer)}.`,
   );
   p(
-    `Why: Envoy's max-ejection-percent rule became strict around Envoy 1.27 (Istio 1.19): with the default 10% and 2 hosts ` +
+    `Why: Envoy's max-ejection-percent rule became strict in Envoy 1.28 (Istio 1.20): with the default 10% and 2 hosts ` +
       `100×(0+1)/2 = 50% > 10%, so nothing is ever ejected; before, the first ejection was always allowed. And up to Istio 1.23 ` +
       `the default retry policy retried 503 responses. Run \`meshbench explain outlier-503 --istio ${v.istio}\` to see the warning ` +
       'before deploying; the fix is `maxEjectionPercent: 100` in the DestinationRule.',

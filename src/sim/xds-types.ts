@@ -21,6 +21,8 @@ export interface IstioEndpoint {
   weight: number;
   /** Sidecar-injected (mTLS capable); only such endpoints are reachable through an east-west gateway. */
   mtls: boolean;
+  /** False: listed but not ready (istiod `UnHealthy`); absent or true: ready. */
+  healthy?: boolean;
 }
 
 /** An east-west gateway known to istiod (Service labelled topology.istio.io/network with port 15443). */
@@ -56,6 +58,8 @@ export interface LbEndpoint {
   network: string;
   /** For gateway entries: the remote endpoint ids folded into it (empty for direct endpoints). */
   backends: string[];
+  /** EDS `health_status: UNHEALTHY` (a not-ready pod istiod sends); absent: healthy. */
+  unhealthy?: boolean;
 }
 
 /** One `LocalityLbEndpoints` group. */

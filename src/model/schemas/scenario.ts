@@ -60,6 +60,8 @@ export const scenarioSchema = z.strictObject({
           .regex(/^\/\S*$/, { message: 'request path must start with "/" and contain no spaces' })
           .optional(),
         timeout: duration({ minUs: 1 }).optional(),
+        /** The Service's spec.trafficDistribution, as the simulated istiod reads it. */
+        trafficDistribution: z.enum(['PreferClose', 'PreferSameZone', 'PreferSameNode']).optional(),
       })
       .optional(),
     destinationRule: z.string().min(1).optional(),

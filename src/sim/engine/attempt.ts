@@ -6,7 +6,7 @@
  */
 import type { Mesh } from '../../model/mesh.js';
 import type { Locality } from '../../model/locality.js';
-import type { RtHost } from './client-proxy.js';
+import type { AttemptReport, RtHost } from './client-proxy.js';
 import { hopDelayUs } from './network.js';
 import type { SimGateway, SimPod, World } from './world.js';
 
@@ -122,4 +122,19 @@ export function finishAttempt(a: AttemptState, nowUs: number): void {
     a.outcome = OUTCOME_RESET;
     a.status = 503;
   }
+}
+
+const CONNECT_FAILED: AttemptReport = { kind: 'local', result: 'connect_failure' };
+const HTTP_OK: AttemptReport = { kind: 'http', status: 200 };
+
+/**
+ * What outlier detection hears about an attempt. A connect failure and a mid-stream reset are both
+ * local-origin connect failures (a 503-equivalent unless split): envoy router.cc
+ * Filter::onUpstreamReset calls updateOutlierDetection(LocalOriginConnectFailed) for every reset
+ * but a circuit-breaker overflow. An HTTP response reports its status.
+ */
+export function outlierReportOf(outcome: number, status: number): AttemptReport {
+  if (outcome === OUTCOME_CONNECT_FAILURE || outcome === OUTCOME_RESET) return CONNECT_FAILED;
+  if (outcome === OUTCOME_SUCCESS) return HTTP_OK;
+  return { kind: 'http', status };
 }

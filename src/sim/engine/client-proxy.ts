@@ -5,6 +5,7 @@
  * derived structures (health, priority loads, selectors) whenever EDS, CDS or host health changes.
  */
 import type { Locality } from '../../model/locality.js';
+import { dedupeAssignment } from '../envoy/eds-dedupe.js';
 import { createHostSelector, type HostSelector } from '../envoy/host-selector.js';
 import { createLocalityPicker, type LocalityPicker } from '../envoy/locality-wrr.js';
 import { HostMonitor, OutlierDetector, type LocalOriginResult } from '../envoy/outlier-detector.js';
@@ -13,7 +14,10 @@ import { chooseHostWithRetryPredicate } from '../envoy/retry.js';
 import type { Rng } from '../rng.js';
 import type { ClusterConfig, ClusterLoadAssignment, LbEndpoint, PriorityLoads, ProxyView } from '../xds-types.js';
 
-/** A host as this Envoy holds it. The same address listed in several groups is one host. */
+/**
+ * A host as this Envoy holds it. An address listed in several groups is one host, in the first group
+ * that lists it, with that copy's weight (dedupeAssignment, envoy eds.cc).
+ */
 export class RtHost {
   readonly key: string;
   readonly kind: LbEndpoint['kind'];
@@ -23,6 +27,8 @@ export class RtHost {
   readonly locality: Locality;
   weight: number;
   activeRequests = 0;
+  /** EDS `health_status: UNHEALTHY` (a not-ready pod istiod sends from 1.31): never picked unless in panic. */
+  edsUnhealthy = false;
   monitor: HostMonitor | undefined;
   /** Stamp of the last EDS that listed the host. */
   seenInAssignment = 0;
@@ -45,6 +51,11 @@ export class RtHost {
   get ejected(): boolean {
     return this.monitor !== undefined && this.monitor.ejected;
   }
+
+  /** Healthy for Envoy's load maths and picks: listed healthy and not ejected. */
+  get healthy(): boolean {
+    return !this.edsUnhealthy && !this.ejected;
+  }
 }
 
 interface LocalityState {
@@ -52,7 +63,6 @@ interface LocalityState {
   hosts: RtHost[];
   healthy: RtHost[];
   healthySelector: HostSelector;
-  allSelector: HostSelector;
 }
 
 interface PriorityState {
@@ -62,7 +72,6 @@ interface PriorityState {
   healthySelector: HostSelector;
   allSelector: HostSelector;
   localityPickerHealthy: LocalityPicker | undefined;
-  localityPickerAll: LocalityPicker | undefined;
 }
 
 /** What happened to one attempt, as the outlier detector is told. */
@@ -81,6 +90,11 @@ export class ClientProxy {
   private loads: PriorityLoads = emptyLoads();
   private assignment: ClusterLoadAssignment = { groups: [] };
   private assignmentStamp = 0;
+  /**
+   * Round-robin positions per host source (priority, healthy/all, locality), kept across rebuilds:
+   * Envoy's RoundRobinLoadBalancer keeps `rr_indexes_` when the host set changes (round_robin_lb.h).
+   */
+  private readonly rrCursors = new Map<string, { next: number }>();
   /** Hosts already tried by the request being picked for (previous_hosts predicate). */
   private tried: readonly RtHost[] = [];
   private picked: RtHost | undefined;
@@ -125,8 +139,12 @@ export class ClientProxy {
     this.rebuild();
   }
 
-  /** EDS update: hosts added keep fresh outlier state, hosts kept keep theirs, hosts gone are dropped. */
-  applyAssignment(cla: ClusterLoadAssignment): void {
+  /**
+   * EDS update: hosts added keep fresh outlier state, hosts kept keep theirs, hosts gone are dropped.
+   * A duplicated address is kept once, as its first copy (dedupeAssignment).
+   */
+  applyAssignment(assignment: ClusterLoadAssignment): void {
+    const cla = dedupeAssignment(assignment);
     this.assignment = cla;
     const stamp = ++this.assignmentStamp;
     for (const g of cla.groups) {
@@ -140,6 +158,7 @@ export class ClientProxy {
         } else {
           h.weight = ep.weight;
         }
+        h.edsUnhealthy = ep.unhealthy === true;
         h.seenInAssignment = stamp;
       }
     }
@@ -198,19 +217,34 @@ export class ClientProxy {
     if (p === undefined) return undefined;
     const panic = this.loads.inPanic[priority] === true;
     this.lastPickInPanic = panic;
+    if (panic) {
+      // A priority in panic picks from all its hosts before any locality pick: locality weights do
+      // not apply (envoy load_balancer_impl.cc ZoneAwareLoadBalancerBase::hostSourceToUse, AllHosts).
+      const i = p.allSelector.pick();
+      return i < 0 ? undefined : p.hosts[i];
+    }
     if (this.config.localityWeighted && p.localities.length > 1) {
-      const picker = panic ? p.localityPickerAll : p.localityPickerHealthy;
+      const picker = p.localityPickerHealthy;
       const li = picker === undefined ? -1 : picker.pick();
       const loc = li >= 0 ? p.localities[li] : undefined;
       if (loc !== undefined) {
-        const list = panic ? loc.hosts : loc.healthy;
-        const i = (panic ? loc.allSelector : loc.healthySelector).pick();
-        return i < 0 ? undefined : list[i];
+        const i = loc.healthySelector.pick();
+        return i < 0 ? undefined : loc.healthy[i];
       }
     }
-    const list = panic ? p.hosts : p.healthy;
-    const i = (panic ? p.allSelector : p.healthySelector).pick();
-    return i < 0 ? undefined : list[i];
+    const i = p.healthySelector.pick();
+    return i < 0 ? undefined : p.healthy[i];
+  }
+
+  /** A host selector for one host source; ROUND_ROBIN keeps that source's position across rebuilds. */
+  private selector(hosts: readonly RtHost[], source: string): HostSelector {
+    if (this.config.lbPolicy !== 'ROUND_ROBIN') return createHostSelector(this.config.lbPolicy, hosts, this.rng);
+    let cursor = this.rrCursors.get(source);
+    if (cursor === undefined) {
+      cursor = { next: this.rng.u32() };
+      this.rrCursors.set(source, cursor);
+    }
+    return createHostSelector('ROUND_ROBIN', hosts, this.rng, { roundRobinCursor: cursor });
   }
 
   /** Recompute per-priority health, loads and selectors (mirrors Envoy's priority set update callbacks). */
@@ -225,21 +259,19 @@ export class ClientProxy {
       }
       (byPriority[g.priority] ??= []).push({ weight: g.weight, hosts });
     }
-    const policy = this.config.lbPolicy;
     const opf = this.config.overprovisioningFactor;
     this.priorities = [];
     for (let pi = 0; pi < byPriority.length; pi++) {
       const groups = byPriority[pi] ?? [];
       const hosts = groups.flatMap((g) => g.hosts);
-      const healthy = hosts.filter((h) => !h.ejected);
-      const localities: LocalityState[] = groups.map((g) => {
-        const lh = g.hosts.filter((h) => !h.ejected);
+      const healthy = hosts.filter((h) => h.healthy);
+      const localities: LocalityState[] = groups.map((g, li) => {
+        const lh = g.hosts.filter((h) => h.healthy);
         return {
           weight: g.weight,
           hosts: g.hosts,
           healthy: lh,
-          healthySelector: createHostSelector(policy, lh, this.rng),
-          allSelector: createHostSelector(policy, g.hosts, this.rng),
+          healthySelector: this.selector(lh, `${pi}/locality-healthy/${li}`),
         };
       });
       const weighted = this.config.localityWeighted && localities.length > 1;
@@ -247,17 +279,11 @@ export class ClientProxy {
         hosts,
         healthy,
         localities,
-        healthySelector: createHostSelector(policy, healthy, this.rng),
-        allSelector: createHostSelector(policy, hosts, this.rng),
+        healthySelector: this.selector(healthy, `${pi}/healthy`),
+        allSelector: this.selector(hosts, `${pi}/all`),
         localityPickerHealthy: weighted
           ? createLocalityPicker(
               localities.map((l) => ({ weight: l.weight, eligibleHosts: l.healthy.length, hostCount: l.hosts.length })),
-              opf,
-            )
-          : undefined,
-        localityPickerAll: weighted
-          ? createLocalityPicker(
-              localities.map((l) => ({ weight: l.weight, eligibleHosts: l.hosts.length, hostCount: l.hosts.length })),
               opf,
             )
           : undefined,

@@ -11,9 +11,10 @@ import type { IstioProfile } from '../istio-profile.js';
 import { buildClusterConfig } from '../istiod/cluster-config.js';
 import { Debouncer, type DebounceStep } from '../istiod/debounce.js';
 import { buildClusterLoadAssignment } from '../istiod/endpoint-builder.js';
+import type { TrafficDistribution } from '../istiod/locality-lb.js';
 import type { ClusterConfig, ClusterLoadAssignment, NetworkGateway } from '../xds-types.js';
 import type { ClientProxy } from './client-proxy.js';
-import type { SimCluster, SimGateway, SimPod, WorldScheduler } from './world.js';
+import type { EndpointState, SimCluster, SimGateway, SimPod, WorldScheduler } from './world.js';
 
 /** What a push delivers to a client proxy. */
 export interface ProxyUpdate {
@@ -35,8 +36,11 @@ export class Istiod {
   private readonly scheduler: WorldScheduler;
   private readonly hooks: IstiodHooks;
   private readonly debouncer: Debouncer;
-  /** Ready endpoints of the scenario's service as this istiod currently knows them, by pod id. */
+  /** Listed endpoints of the scenario's service as this istiod currently knows them, by pod id. */
   private readonly known = new Map<string, SimPod>();
+  /** Ids of known endpoints that are listed but not ready (istiod UnHealthy). */
+  private readonly notReady = new Set<string>();
+  private readonly trafficDistribution: TrafficDistribution | undefined;
   private destinationRule: DestinationRule | undefined;
   private configDirty = false;
   /** Set by the engine: the scenario's client proxy when it runs in this cluster. */
@@ -52,7 +56,9 @@ export class Istiod {
     hooks: IstiodHooks;
     destinationRule: DestinationRule | undefined;
     initialEndpoints: readonly SimPod[];
+    trafficDistribution?: TrafficDistribution | undefined;
   }) {
+    this.trafficDistribution = opts.trafficDistribution;
     this.cluster = opts.cluster;
     this.mesh = opts.mesh;
     this.profile = opts.profile;
@@ -70,7 +76,7 @@ export class Istiod {
 
   /** The CDS this istiod would push now (the DestinationRule in force here). */
   clusterConfig(): ClusterConfig {
-    return buildClusterConfig(this.destinationRule?.trafficPolicy, this.profile);
+    return buildClusterConfig(this.destinationRule?.trafficPolicy, this.profile, undefined, this.trafficDistribution);
   }
 
   /** EDS for `proxy` from what this istiod knows right now. */
@@ -81,19 +87,22 @@ export class Istiod {
       gateways: this.gateways,
       trafficPolicy: this.destinationRule?.trafficPolicy,
       profile: this.profile,
+      ...(this.trafficDistribution === undefined ? {} : { trafficDistribution: this.trafficDistribution }),
     });
   }
 
   /** The gateway's own-network view: this cluster's ready endpoints (REQUESTED_NETWORK_VIEW). */
   gatewayView(): SimPod[] {
     const own = this.cluster.spec.network;
-    return this.sortedKnown().filter((p) => p.endpoint.network === own);
+    return this.sortedKnown().filter((p) => p.endpoint.network === own && !this.notReady.has(p.id));
   }
 
   /** The EndpointSlice watch delivered a change of one endpoint. */
-  endpointSeen(pod: SimPod, ready: boolean, nowUs: number): void {
-    if (ready) this.known.set(pod.id, pod);
-    else this.known.delete(pod.id);
+  endpointSeen(pod: SimPod, state: EndpointState, nowUs: number): void {
+    if (state === 'removed') this.known.delete(pod.id);
+    else this.known.set(pod.id, pod);
+    if (state === 'not-ready') this.notReady.add(pod.id);
+    else this.notReady.delete(pod.id);
     this.act(this.debouncer.onEvent(nowUs, 'eds'), nowUs);
   }
 
@@ -133,8 +142,9 @@ export class Istiod {
     });
   }
 
+  /** Endpoints in discovery order; not-ready ones marked (the builder decides whether to send them). */
   private knownEndpoints() {
-    return this.sortedKnown().map((p) => p.endpoint);
+    return this.sortedKnown().map((p) => (this.notReady.has(p.id) ? { ...p.endpoint, healthy: false } : p.endpoint));
   }
 
   /** Discovery order: clusters in mesh order, then workloads, then pod creation order. */

@@ -16,8 +16,8 @@ import {
   finishAttempt,
   OUTCOME_CONNECT_FAILURE,
   OUTCOME_HTTP_ERROR,
-  OUTCOME_RESET,
   OUTCOME_SUCCESS,
+  outlierReportOf,
   startAttempt,
   type AttemptState,
 } from './attempt.js';
@@ -26,7 +26,7 @@ import { Istiod } from './control-plane.js';
 import { EventQueue } from './event-queue.js';
 import { Observer } from './observer.js';
 import { applyTimelineAction } from './timeline.js';
-import { World, type SimPod } from './world.js';
+import { World, type EndpointState, type SimPod } from './world.js';
 
 export interface SimInput {
   mesh: Mesh;
@@ -147,7 +147,7 @@ class Simulation {
     this.periodUs = sc.load.kind === 'open' ? 1e6 / sc.load.ratePerS : 0;
     this.phaseUs = Math.floor(this.rng.fork('load/phase').next() * this.periodUs);
     const at = (atUs: number, fn: (nowUs: number) => void) => this.queue.push(atUs, new CallEvent(fn));
-    this.world = new World(this.mesh, this.rng.fork('world'), { at }, (pod, ready, t) => this.propagate(pod, ready, t));
+    this.world = new World(this.mesh, this.rng.fork('world'), { at }, (pod, state, t) => this.propagate(pod, state, t));
     this.observer = new Observer();
     const gateways = gatewaysOf(this.mesh);
     const serviceReady = [...this.world.podsById.values()].filter((p) => this.isScenarioService(p) && p.phase === 'ready');
@@ -162,6 +162,7 @@ class Simulation {
           hooks: { applyToClient: (proxy, update, t) => this.applyUpdate(proxy, update.assignment, update.config, t) },
           destinationRule: cluster.spec.name === sc.client.cluster ? sc.destinationRule : undefined,
           initialEndpoints: serviceReady,
+          trafficDistribution: sc.request.trafficDistribution,
         }),
     );
     const home = this.istiodOf(sc.client.cluster);
@@ -284,17 +285,7 @@ class Simulation {
     const host = r.host as RtHost;
     host.activeRequests--;
     const o = r.outcome;
-    const changed = this.proxy.report(
-      host,
-      o === OUTCOME_CONNECT_FAILURE
-        ? CONNECT_FAILED
-        : o === OUTCOME_RESET
-          ? REQUEST_FAILED
-          : o === OUTCOME_SUCCESS
-            ? HTTP_OK
-            : { kind: 'http', status: r.status },
-      nowUs,
-    );
+    const changed = this.proxy.report(host, outlierReportOf(o, r.status), nowUs);
     if (changed) this.observer.ejected(nowUs, host);
     if (o !== OUTCOME_SUCCESS && r.attempts <= this.retry.numRetries && this.retriable(o, r.status)) {
       // previous_hosts: the retry avoids every host this request already tried.
@@ -380,12 +371,12 @@ class Simulation {
   }
 
   /** Pod readiness change → each istiod sees it after the EndpointSlice watch delay (+ remote watch). */
-  private propagate(pod: SimPod, ready: boolean, nowUs: number): void {
+  private propagate(pod: SimPod, state: EndpointState, nowUs: number): void {
     if (!this.isScenarioService(pod)) return;
     const cp = this.mesh.controlPlane;
     for (const istiod of this.istiods) {
       const delayUs = cp.endpointUpdateUs + (istiod.cluster === pod.deployment.cluster ? 0 : cp.remoteWatchUs);
-      this.queue.push(nowUs + delayUs, new CallEvent((t) => istiod.endpointSeen(pod, ready, t)));
+      this.queue.push(nowUs + delayUs, new CallEvent((t) => istiod.endpointSeen(pod, state, t)));
     }
   }
 
@@ -411,6 +402,3 @@ class Simulation {
   }
 }
 
-const CONNECT_FAILED = { kind: 'local', result: 'connect_failure' } as const;
-const REQUEST_FAILED = { kind: 'local', result: 'request_failed' } as const;
-const HTTP_OK = { kind: 'http', status: 200 } as const;

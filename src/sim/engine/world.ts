@@ -67,8 +67,15 @@ export interface SimCluster {
   readonly gateway: SimGateway | undefined;
 }
 
-/** Callback when a pod's endpoint readiness changes (true = ready endpoint, false = not listed). */
-export type EndpointChange = (pod: SimPod, ready: boolean, nowUs: number) => void;
+/**
+ * How the EndpointSlice lists a pod's endpoint: `ready`; `not-ready` (a new pod that has its IP
+ * but is not Ready yet: istiod's UnHealthy, sent to Envoy as UNHEALTHY from 1.31); `removed`
+ * (terminating or gone: istiod drops Terminating endpoints always).
+ */
+export type EndpointState = 'ready' | 'not-ready' | 'removed';
+
+/** Callback when a pod's endpoint state changes. */
+export type EndpointChange = (pod: SimPod, state: EndpointState, nowUs: number) => void;
 
 /** Scheduling hooks the world needs from the engine. */
 export interface WorldScheduler {
@@ -181,12 +188,15 @@ export class World {
   /** Pod creation → Ready after the mesh's podStartup; then the endpoint becomes ready. */
   private start(d: SimDeployment, nowUs: number): void {
     const pod = this.newPod(d);
+    // The EndpointSlice lists the new pod not-ready from its creation (an approximation: in a real
+    // cluster once the pod has its IP, well before it is Ready).
+    this.onEndpointChange(pod, 'not-ready', nowUs);
     this.scheduler.at(nowUs + this.mesh.defaults.podStartupUs, (t) => {
       if (pod.phase !== 'starting') return;
       pod.phase = 'ready';
       pod.appAccepting = true;
       pod.sidecarUp = true;
-      this.onEndpointChange(pod, true, t);
+      this.onEndpointChange(pod, 'ready', t);
     });
   }
 
@@ -198,13 +208,13 @@ export class World {
    * from EDS (pilot endpointslice.go endpointHealthStatus, filterIstioEndpoint).
    */
   private terminate(pod: SimPod, nowUs: number): void {
-    const wasReady = pod.phase === 'ready';
+    const wasListed = pod.phase === 'ready' || pod.phase === 'starting';
     pod.phase = 'terminating';
     pod.appAccepting = false;
     const { terminationDrainDurationUs, terminationGracePeriodUs } = this.mesh.defaults;
     const exitUs = nowUs + Math.min(terminationDrainDurationUs, terminationGracePeriodUs);
     pod.sidecarExitUs = exitUs;
-    if (wasReady) this.onEndpointChange(pod, false, nowUs);
+    if (wasListed) this.onEndpointChange(pod, 'removed', nowUs);
     this.scheduler.at(exitUs, () => {
       pod.sidecarUp = false;
       pod.phase = 'gone';

@@ -163,8 +163,10 @@ export class OutlierDetector {
       if (ejectionUs <= nowUs - m.lastEjectionUs) {
         m.ejected = false;
         this.ejected--;
+        // checkHostForUneject resets every consecutive counter, the local-origin one included.
         m.consecutive5xx = 0;
         m.consecutiveGatewayFailure = 0;
+        m.consecutiveLocalOriginFailure = 0;
         out.push(m);
       }
     }

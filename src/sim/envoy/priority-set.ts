@@ -3,6 +3,7 @@
  * one host, a gateway entry too, whatever its weight) and their health counts.
  */
 import type { ClusterLoadAssignment, LbEndpoint, LocalityLbEndpoints, PriorityLevelHealth } from '../xds-types.js';
+import { dedupeAssignment } from './eds-dedupe.js';
 
 /** One priority level: its locality groups in EDS order and all their hosts. */
 export interface PriorityLevel {
@@ -12,10 +13,12 @@ export interface PriorityLevel {
 }
 
 /**
- * Levels 0..max priority of the assignment (a priority without groups is an empty level, as Envoy
- * creates host sets up to the highest priority it sees).
+ * Levels 0..max priority of the assignment as Envoy keeps it (a duplicated address only in its first
+ * group, dedupeAssignment; a priority without groups is an empty level, as Envoy creates host sets
+ * up to the highest priority it sees).
  */
-export function priorityLevelsOf(cla: ClusterLoadAssignment): PriorityLevel[] {
+export function priorityLevelsOf(assignment: ClusterLoadAssignment): PriorityLevel[] {
+  const cla = dedupeAssignment(assignment);
   let max = -1;
   for (const g of cla.groups) max = Math.max(max, g.priority);
   const levels: PriorityLevel[] = [];
@@ -30,9 +33,9 @@ export function priorityLevelsOf(cla: ClusterLoadAssignment): PriorityLevel[] {
 
 /**
  * Host counts per level for the load maths; `isHealthy` says which hosts count as healthy
- * (default: all; an ejected host is unhealthy).
+ * (default: all but those EDS marks UNHEALTHY; an ejected host is unhealthy too).
  */
-export function levelHealth(levels: readonly PriorityLevel[], isHealthy: (host: LbEndpoint) => boolean = () => true): PriorityLevelHealth[] {
+export function levelHealth(levels: readonly PriorityLevel[], isHealthy: (host: LbEndpoint) => boolean = (h) => h.unhealthy !== true): PriorityLevelHealth[] {
   return levels.map((l) => {
     let healthy = 0;
     for (const h of l.hosts) if (isHealthy(h)) healthy++;

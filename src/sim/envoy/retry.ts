@@ -5,25 +5,27 @@
 import type { Rng } from '../rng.js';
 
 /**
- * Upper bound (exclusive, except when capped) of the back-off before retry `retryNumber` (1-based):
- * `min((2^N − 1) × base, max)`.
+ * Upper bound (exclusive) of the back-off before retry `retryNumber` (1-based): the strategy's
+ * interval, which starts at `base` and doubles after each retry while below `max / 2`, else jumps
+ * to `max` — 25, 50, 100, 200, 250, 250 … ms for base 25 ms and max 250 ms. (The router
+ * documentation's `(2^N − 1) × base` formula is not what the code does.)
+ * Mirrors envoy source/common/common/backoff_strategy.cc JitteredExponentialBackOffStrategy::nextBackOffMs.
  */
 export function retryBackoffUpperUs(retryNumber: number, baseUs: number, maxUs: number): number {
   const n = Math.max(1, Math.floor(retryNumber));
-  const multiplier = n >= 52 ? Number.MAX_SAFE_INTEGER : 2 ** n - 1;
-  return Math.min(multiplier * baseUs, maxUs);
+  let interval = baseUs;
+  for (let i = 1; i < n && interval < maxUs; i++) interval = interval < maxUs / 2 ? interval * 2 : maxUs;
+  return Math.min(interval, maxUs);
 }
 
 /**
- * Fully jittered back-off before retry `retryNumber` (1-based): uniform in [0, (2^N − 1) × base),
- * capped at `maxUs` (the x-envoy-max-retries doc: 0–24 ms, 0–74 ms, 0–174 ms … with the 25 ms
- * default base and a 250 ms cap).
- * Mirrors envoy source/common/common/backoff_strategy.cc JitteredBackOffStrategy::nextBackOffMs.
+ * Fully jittered back-off before retry `retryNumber` (1-based): `random % interval`, i.e. uniform in
+ * [0, interval) with the interval of retryBackoffUpperUs ([0, 25), [0, 50), [0, 100) ms … for the
+ * 25 ms base), never above `maxUs`.
+ * Mirrors envoy source/common/common/backoff_strategy.cc JitteredExponentialBackOffStrategy::nextBackOffMs.
  */
 export function retryBackoffUs(retryNumber: number, baseUs: number, maxUs: number, rng: Rng): number {
-  const n = Math.max(1, Math.floor(retryNumber));
-  const multiplier = n >= 52 ? Number.MAX_SAFE_INTEGER : 2 ** n - 1;
-  const span = multiplier * baseUs;
+  const span = retryBackoffUpperUs(retryNumber, baseUs, maxUs);
   if (span <= 0) return 0;
   return Math.min(Math.floor(rng.next() * span), maxUs);
 }

@@ -7,7 +7,9 @@ import { formatLocality } from '../../model/locality.js';
 import type { Mesh } from '../../model/mesh.js';
 import { destinationRuleSelects } from '../../model/resolve-dr-host.js';
 import { computePriorityLoads } from '../envoy/priority-load.js';
+import { duplicateAddresses } from '../envoy/eds-dedupe.js';
 import { levelHealth, priorityLevelsOf } from '../envoy/priority-set.js';
+import type { TrafficDistribution } from '../istiod/locality-lb.js';
 import { buildClusterLoadAssignment } from '../istiod/endpoint-builder.js';
 import { isUnsetLocality } from '../istiod/locality.js';
 import type { IstioProfile } from '../istio-profile.js';
@@ -25,6 +27,8 @@ export interface ExplainRequest {
   clients?: ReadonlyArray<{ cluster: string; workload: string }>;
   /** Service to explain; default: every service of the mesh. */
   service?: { service: string; namespace: string };
+  /** The Service's `spec.trafficDistribution` (a scenario's request names it). */
+  trafficDistribution?: TrafficDistribution;
 }
 
 export interface ExplainBackend {
@@ -102,13 +106,19 @@ function explainClient(req: ExplainRequest, c: { cluster: string; workload: stri
     gateways: gatewaysOf(req.mesh),
     profile: req.profile,
     ...(trafficPolicy !== undefined ? { trafficPolicy } : {}),
+    ...(req.trafficDistribution !== undefined ? { trafficDistribution: req.trafficDistribution } : {}),
   });
-  const hostCount = cla.groups.reduce((a, g) => a + g.endpoints.length, 0);
-  const settings = effectiveSettings(dr, req.profile, hostCount);
+  // Envoy's hosts: a duplicated (gateway) address is one host (priorityLevelsOf dedupes).
   const levels = priorityLevelsOf(cla);
+  const hostCount = levels.reduce((a, l) => a + l.hosts.length, 0);
+  const settings = effectiveSettings(dr, req.profile, hostCount, req.trafficDistribution);
   const loads = computePriorityLoads(levelHealth(levels), settings.cluster.overprovisioningFactor, settings.cluster.healthyPanicThresholdPct);
   const byPod = new Map(endpoints.map((e) => [e.id, e]));
-  const warnings = [...destinationRuleWarnings(dr, req.profile, hostCount), ...topologyWarnings(req.mesh, proxy.locality, endpoints, proxy.network)];
+  const warnings = [
+    ...destinationRuleWarnings(dr, req.profile, hostCount),
+    ...duplicateAddressWarnings(cla),
+    ...topologyWarnings(req.mesh, proxy.locality, endpoints, proxy.network),
+  ];
   return {
     client: { cluster: c.cluster, workload: c.workload, network: proxy.network, locality: localityText(proxy.locality) },
     service: s,
@@ -143,6 +153,26 @@ function groupsView(cla: ClusterLoadAssignment, byPod: ReadonlyMap<string, Istio
         backends: e.kind === 'gateway' ? e.backends.map(backend) : [backend(e.id)],
       })),
     }));
+}
+
+/**
+ * istio#56355: istiod lists an east-west gateway once per remote locality group, all copies with the
+ * same IP:15443, and Envoy keeps only the first (envoy eds.cc; envoy#23445, #22417).
+ */
+function duplicateAddressWarnings(cla: ClusterLoadAssignment): ExplainWarning[] {
+  return duplicateAddresses(cla).map((d) => {
+    const first = d.copies[0];
+    const total = d.copies.reduce((a, c) => a + c.weight, 0);
+    const where = (c: { group: number; priority: number }) => `${localityText((cla.groups[c.group] as { locality: IstioEndpoint['locality'] }).locality)} P${c.priority}`;
+    return {
+      severity: 'warning' as const,
+      code: 'duplicate-gateway-address',
+      message:
+        `${d.id} (${d.key}) is listed in ${d.copies.length} locality groups (${d.copies.map((c) => `${where(c)} weight ${c.weight}`).join(', ')}); ` +
+        `Envoy keeps only the first copy (${first === undefined ? '' : `${where(first)}, weight ${first.weight}`}), so the remote endpoints behind it weigh ` +
+        `${first?.weight ?? 0} instead of ${total} — known Istio bug istio#56355 (Envoy drops duplicate addresses: envoy#23445, envoy#22417).`,
+    };
+  });
 }
 
 function topologyWarnings(mesh: Mesh, clientLocality: IstioEndpoint['locality'], endpoints: readonly IstioEndpoint[], clientNetwork: string): ExplainWarning[] {

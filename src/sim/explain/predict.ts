@@ -23,7 +23,7 @@ export interface EndpointShare {
 export function predictEndpointShares(
   cla: ClusterLoadAssignment,
   config: ClusterConfig,
-  isHealthy: (host: LbEndpoint) => boolean = () => true,
+  isHealthy: (host: LbEndpoint) => boolean = (h) => h.unhealthy !== true,
 ): EndpointShare[] {
   const levels = priorityLevelsOf(cla);
   const loads = computePriorityLoads(levelHealth(levels, isHealthy), config.overprovisioningFactor, config.healthyPanicThresholdPct);
@@ -61,7 +61,8 @@ function spread(out: EndpointShare[], hosts: readonly LbEndpoint[], priority: nu
 
 /**
  * Predicted share of each `version` (summing to 1 when any host can serve): a gateway entry's share
- * is split evenly among the remote pods folded into it. `versionOf` maps a pod id to its version
+ * is split evenly among the remote pods folded into any copy of it (Envoy keeps only the first copy
+ * of a duplicated gateway address, but the gateway itself balances over all its cluster's pods). `versionOf` maps a pod id to its version
  * (`unknown` when undefined). The measures use this for the chi-square test.
  */
 export function predictVersionShares(
@@ -75,10 +76,15 @@ export function predictVersionShares(
     const v = versionOf(podId) ?? 'unknown';
     shares[v] = (shares[v] ?? 0) + s;
   };
+  const backendsOf = new Map<string, string[]>();
+  for (const g of cla.groups) {
+    for (const ep of g.endpoints) if (ep.kind === 'gateway') backendsOf.set(ep.id, [...(backendsOf.get(ep.id) ?? []), ...ep.backends]);
+  }
   for (const { endpoint, share } of predictEndpointShares(cla, config, isHealthy)) {
     if (endpoint.kind === 'gateway') {
-      if (endpoint.backends.length === 0) continue;
-      for (const b of endpoint.backends) add(b, share / endpoint.backends.length);
+      const backends = backendsOf.get(endpoint.id) ?? endpoint.backends;
+      if (backends.length === 0) continue;
+      for (const b of backends) add(b, share / backends.length);
     } else {
       add(endpoint.id, share);
     }

@@ -7,7 +7,7 @@ import { formatDurationUs } from '../../model/duration.js';
 import { maxEjectableHosts } from '../envoy/max-ejection.js';
 import { ENVOY_OUTLIER_DEFAULTS, resolveEnvoyOutlierDetection } from '../envoy/outlier-config.js';
 import { buildClusterConfig } from '../istiod/cluster-config.js';
-import { defaultMeshLocalityLbSetting, getEffectiveLbSetting } from '../istiod/locality-lb.js';
+import { resolveLocalityLbSetting, type TrafficDistribution } from '../istiod/locality-lb.js';
 import { applyOutlierDetection } from '../istiod/outlier-mapping.js';
 import { defaultRetryPolicy } from '../istiod/retry-policy.js';
 import type { IstioProfile } from '../istio-profile.js';
@@ -46,16 +46,16 @@ const OUTLIER_FIELDS: Array<[keyof typeof ENVOY_OUTLIER_DEFAULTS | 'maxEjectionT
 ];
 
 /** Effective settings for a DestinationRule (undefined = none) on a cluster of `hostCount` hosts. */
-export function effectiveSettings(dr: DestinationRule | undefined, profile: IstioProfile, hostCount: number): EffectiveSettings {
+export function effectiveSettings(dr: DestinationRule | undefined, profile: IstioProfile, hostCount: number, trafficDistribution?: TrafficDistribution): EffectiveSettings {
   const tp = dr?.trafficPolicy;
-  const cluster = buildClusterConfig(tp, profile);
-  const setting = getEffectiveLbSetting(defaultMeshLocalityLbSetting(profile), tp?.loadBalancer?.localityLbSetting);
-  const hasOd = tp?.outlierDetection !== undefined;
+  const cluster = buildClusterConfig(tp, profile, undefined, trafficDistribution);
+  const { setting, force } = resolveLocalityLbSetting({ mesh: undefined, dr: tp?.loadBalancer?.localityLbSetting, trafficDistribution, profile });
+  const hasOd = force || tp?.outlierDetection !== undefined;
   let localityMode: EffectiveSettings['localityMode'] = 'off';
   if (setting !== undefined) {
     if ((setting.distribute ?? []).length > 0) localityMode = 'distribute';
     else if (!hasOd) localityMode = 'off';
-    else if ((setting.failoverPriority ?? []).length > 0) localityMode = (setting.failover ?? []).length > 0 ? 'failoverPriority+failover' : 'failoverPriority';
+    else if ((setting.failoverPriority ?? []).length > 0) localityMode = (setting.failover ?? []).length > 0 && profile.failoverWithFailoverPriority ? 'failoverPriority+failover' : 'failoverPriority';
     else if ((setting.failover ?? []).length > 0) localityMode = 'failover';
     else localityMode = 'priorities';
   }

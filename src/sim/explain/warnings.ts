@@ -15,8 +15,8 @@ export interface ExplainWarning {
   message: string;
 }
 
-const STRICT_RULE = 'strict rule 100×(ejected+1)/total ≤ max, Envoy ≥1.27 / Istio ≥1.19';
-const OLD_RULE = 'old rule 100×ejected/total < max, Istio ≤1.18';
+const STRICT_RULE = 'strict rule 100×(ejected+1)/total ≤ max, Envoy ≥1.28 / Istio ≥1.20';
+const OLD_RULE = 'old rule 100×ejected/total < max, Istio ≤1.19';
 
 /**
  * Warnings for a DestinationRule (undefined = none applies) as the profile's Istio would apply it to
@@ -86,6 +86,29 @@ export function destinationRuleWarnings(dr: DestinationRule | undefined, profile
     }
   }
 
+  const priorityKeys = (locality?.failoverPriority ?? []).length > 0;
+  if (priorityKeys && !profile.supportsFailoverPriority) {
+    out.push({
+      severity: 'warning',
+      code: 'failover-priority-unsupported',
+      message: `failoverPriority does not exist in Istio ${profile.version} (added in 1.12): the CRD schema prunes it and istiod ranks by region/zone/subzone${(locality?.failover ?? []).length > 0 ? ' with the failover list' : ''} only.`,
+    });
+  } else if (priorityKeys && (locality?.failover ?? []).length > 0 && !profile.failoverWithFailoverPriority) {
+    out.push({
+      severity: 'warning',
+      code: 'failover-ignored',
+      message: `Istio ${profile.version} ignores failover when failoverPriority is set (1.12–1.19 return right after applyPriorityFailover); both apply from 1.20.`,
+    });
+  }
+  if (profile.autoSendUnhealthyEndpoints && !(od?.minHealthPercent !== undefined && od.minHealthPercent > 0)) {
+    out.push({
+      severity: 'note',
+      code: 'unhealthy-endpoints-sent',
+      message:
+        `Istio ${profile.version} sends not-ready endpoints as UNHEALTHY (PILOT_AUTO_SEND_UNHEALTHY_ENDPOINTS): they count in their priority's health, ` +
+        'so during a scale-up traffic spills to the next priority until the new pods are ready (minHealthPercent > 0 turns this off).',
+    });
+  }
   if (locality?.enabled === false) {
     out.push({ severity: 'note', code: 'locality-lb-disabled', message: 'localityLbSetting.enabled: false: no locality priorities or weights, for this rule only (the mesh setting does not apply).' });
   }

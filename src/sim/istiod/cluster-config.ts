@@ -2,7 +2,7 @@ import type { LocalityLbSetting, TrafficPolicy } from '../../model/destination-r
 import { resolveEnvoyOutlierDetection, toEnvoyOutlierConfig } from '../envoy/outlier-config.js';
 import type { IstioProfile } from '../istio-profile.js';
 import type { ClusterConfig } from '../xds-types.js';
-import { defaultMeshLocalityLbSetting, getEffectiveLbSetting, usesLocalityWeightedLbConfig } from './locality-lb.js';
+import { resolveLocalityLbSetting, usesLocalityWeightedLbConfig, type TrafficDistribution } from './locality-lb.js';
 import { applyOutlierDetection } from './outlier-mapping.js';
 
 /** Istio never sets ClusterLoadAssignment.policy.overprovisioning_factor: Envoy's 140 applies. */
@@ -31,9 +31,22 @@ export function lbPolicyOf(trafficPolicy: TrafficPolicy | undefined, profile: Is
 }
 
 /**
+ * The panic threshold Envoy gets. With outlierDetection: minHealthPercent (0 when omitted), forced
+ * to 0 when the service forces sending unhealthy endpoints (trafficDistribution). Without it: 0 when
+ * the service supports unhealthy endpoints (trafficDistribution, or 1.31's
+ * PILOT_AUTO_SEND_UNHEALTHY_ENDPOINTS), else unset, Envoy's 50.
+ * Mirrors istio cluster_traffic_policy.go applyOutlierDetection (minHealthPercent) and
+ * applyLoadBalancer (`HealthyPanicThreshold == nil && svc.SupportsUnhealthyEndpoints()`).
+ */
+export function panicThresholdPct(mappedMinHealthPct: number | undefined, trafficDistributionForced: boolean, profile: IstioProfile): number {
+  if (mappedMinHealthPct !== undefined) return trafficDistributionForced ? 0 : mappedMinHealthPct;
+  return trafficDistributionForced || profile.autoSendUnhealthyEndpoints ? 0 : ENVOY_DEFAULT_PANIC_THRESHOLD_PCT;
+}
+
+/**
  * The CDS side of the service's Envoy cluster: LB policy, locality-weighted picking, panic
- * threshold (minHealthPercent with outlierDetection, 0 when omitted; Envoy's 50 without it),
- * outlier detector with Envoy defaults filled in, overprovisioning 140.
+ * threshold (panicThresholdPct), outlier detector with Envoy defaults filled in, overprovisioning 140.
+ * A Service trafficDistribution setting enables failover without outlier detection (Force).
  * Mirrors istio cluster_traffic_policy.go applyTrafficPolicy (applyOutlierDetection,
  * applyLoadBalancer, LocalityLBSettings.ApplyToCluster).
  */
@@ -41,16 +54,19 @@ export function buildClusterConfig(
   trafficPolicy: TrafficPolicy | undefined,
   profile: IstioProfile,
   meshLocalityLbSetting?: LocalityLbSetting,
+  trafficDistribution?: TrafficDistribution,
 ): ClusterConfig {
   const mapping = applyOutlierDetection(trafficPolicy?.outlierDetection, profile);
-  const setting = getEffectiveLbSetting(
-    meshLocalityLbSetting ?? defaultMeshLocalityLbSetting(profile),
-    trafficPolicy?.loadBalancer?.localityLbSetting,
-  );
+  const { setting, force } = resolveLocalityLbSetting({
+    mesh: meshLocalityLbSetting,
+    dr: trafficPolicy?.loadBalancer?.localityLbSetting,
+    trafficDistribution,
+    profile,
+  });
   const config: ClusterConfig = {
     lbPolicy: lbPolicyOf(trafficPolicy, profile),
-    localityWeighted: usesLocalityWeightedLbConfig(setting, mapping !== undefined),
-    healthyPanicThresholdPct: mapping ? mapping.healthyPanicThresholdPct : ENVOY_DEFAULT_PANIC_THRESHOLD_PCT,
+    localityWeighted: usesLocalityWeightedLbConfig(setting, force || mapping !== undefined),
+    healthyPanicThresholdPct: panicThresholdPct(mapping?.healthyPanicThresholdPct, force, profile),
     overprovisioningFactor: DEFAULT_OVERPROVISIONING_FACTOR,
   };
   if (mapping) config.outlier = toEnvoyOutlierConfig(resolveEnvoyOutlierDetection(mapping.proto));

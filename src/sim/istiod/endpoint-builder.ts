@@ -6,7 +6,7 @@ import type { LocalityLbSetting, TrafficPolicy } from '../../model/destination-r
 import { formatLocality } from '../../model/locality.js';
 import type { IstioProfile } from '../istio-profile.js';
 import type { ClusterLoadAssignment, IstioEndpoint, NetworkGateway, ProxyView } from '../xds-types.js';
-import { applyLocalityLoadBalancer, defaultMeshLocalityLbSetting, getEffectiveLbSetting } from './locality-lb.js';
+import { applyLocalityLoadBalancer, resolveLocalityLbSetting, type TrafficDistribution } from './locality-lb.js';
 import { endpointsByNetworkFilter, indexGateways, type RawGroup } from './network-filter.js';
 import { toLocalityLbEndpoints } from './working-group.js';
 
@@ -22,6 +22,20 @@ export interface ClusterLoadAssignmentInput {
   /** MeshConfig localityLbSetting; absent = the profile's default (`{enabled: true}` since 1.6). */
   meshLocalityLbSetting?: LocalityLbSetting;
   profile: IstioProfile;
+  /** The Service's `spec.trafficDistribution`, if set. */
+  trafficDistribution?: TrafficDistribution;
+}
+
+/**
+ * Whether not-ready endpoints go to Envoy (as UNHEALTHY): when trafficDistribution is in force
+ * (ForcesSupportUnhealthyEndpoints), or from 1.31 (PILOT_AUTO_SEND_UNHEALTHY_ENDPOINTS) unless the
+ * DR's outlierDetection sets minHealthPercent > 0.
+ * Mirrors istio endpoint_builder.go supportsUnhealthyEndpoints, model/service.go SupportsUnhealthyEndpoints.
+ */
+export function sendsUnhealthyEndpoints(trafficPolicy: TrafficPolicy | undefined, trafficDistributionForced: boolean, profile: IstioProfile): boolean {
+  if (trafficDistributionForced) return true;
+  if (!profile.autoSendUnhealthyEndpoints) return false;
+  return (trafficPolicy?.outlierDetection?.minHealthPercent ?? 0) <= 0;
 }
 
 /**
@@ -47,20 +61,26 @@ export function groupByLocality(endpoints: readonly IstioEndpoint[]): RawGroup[]
 /**
  * The ClusterLoadAssignment istiod pushes to `proxy` for the service: locality groups (sorted by
  * locality label), split-horizon network filter, then priorities/weights from the effective
- * locality setting. Failover is enabled only when the DestinationRule has `outlierDetection`
- * (the EDS path looks at the DR alone).
+ * locality setting. Failover is enabled when the DestinationRule has `outlierDetection` (the EDS
+ * path looks at the DR alone) or a trafficDistribution setting forces it. Not-ready endpoints are
+ * kept, marked unhealthy, when the service sends them (sendsUnhealthyEndpoints).
  * Mirrors istio endpoint_builder.go BuildClusterLoadAssignment / generate /
  * getOutlierDetectionAndLoadBalancerSettings.
  */
 export function buildClusterLoadAssignment(input: ClusterLoadAssignmentInput): ClusterLoadAssignment {
-  const raw = groupByLocality(input.endpoints);
+  const { setting, force } = resolveLocalityLbSetting({
+    mesh: input.meshLocalityLbSetting,
+    dr: input.trafficPolicy?.loadBalancer?.localityLbSetting,
+    trafficDistribution: input.trafficDistribution,
+    profile: input.profile,
+  });
+  // filterIstioEndpoint: UnHealthy (not ready) endpoints only when the service sends them.
+  const keepUnhealthy = sendsUnhealthyEndpoints(input.trafficPolicy, force, input.profile);
+  const listed = keepUnhealthy ? input.endpoints : input.endpoints.filter((e) => e.healthy !== false);
+  const raw = groupByLocality(listed);
   if (raw.length === 0) return { groups: [] };
   const filtered = endpointsByNetworkFilter(raw, input.proxy, indexGateways(input.gateways));
-  const setting = getEffectiveLbSetting(
-    input.meshLocalityLbSetting ?? defaultMeshLocalityLbSetting(input.profile),
-    input.trafficPolicy?.loadBalancer?.localityLbSetting,
-  );
-  const enableFailover = input.trafficPolicy?.outlierDetection !== undefined;
+  const enableFailover = force || input.trafficPolicy?.outlierDetection !== undefined;
   const groups = applyLocalityLoadBalancer(filtered, input.proxy, setting, enableFailover, input.profile);
   return { groups: groups.map(toLocalityLbEndpoints) };
 }

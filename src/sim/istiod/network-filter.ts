@@ -55,6 +55,8 @@ export interface RawGroup {
  * otherwise, if it is mTLS-capable, its weight is split evenly (integer division) over the gateways
  * of its network+cluster (else of its network) and each such gateway gets one entry in this group
  * (weight = accumulated sum, min 1). A proxy without a network still uses gateways (forceGateway).
+ * Health plays no part here: a not-ready remote endpoint istiod sends still adds its weight to the
+ * gateway entry, which itself carries no health status (healthy to Envoy).
  * Mirrors istio pilot/pkg/xds/endpoints/ep_filters.go EndpointsByNetworkFilter (sidecar mode).
  */
 export function endpointsByNetworkFilter(groups: readonly RawGroup[], proxy: ProxyView, index: GatewayIndex): WorkingGroup[] {
@@ -68,7 +70,9 @@ export function endpointsByNetworkFilter(groups: readonly RawGroup[], proxy: Pro
       const gws = index.multiNetwork ? selectNetworkGateways(index, ep.network, ep.cluster) : [];
       const forceGateway = proxy.network === '' && ep.network !== '' && gws.length > 0;
       if (!forceGateway && (inNetwork(proxy.network, ep.network) || gws.length === 0)) {
-        endpoints.push({ id: ep.id, address: ep.address, port: ep.port, weight, kind: 'direct', cluster: ep.cluster, network: ep.network, backends: [] });
+        const direct: LbEndpoint = { id: ep.id, address: ep.address, port: ep.port, weight, kind: 'direct', cluster: ep.cluster, network: ep.network, backends: [] };
+        if (ep.healthy === false) direct.unhealthy = true;
+        endpoints.push(direct);
         labels.push(augmentLabels(ep.labels, { cluster: ep.cluster, locality: ep.locality, network: ep.network }));
         continue;
       }

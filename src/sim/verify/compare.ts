@@ -17,6 +17,46 @@ export function deepEqual(a: unknown, b: unknown, tolerance = 0): boolean {
   return ka.every((k) => deepEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], tolerance));
 }
 
+/**
+ * Compare a model output with an expected value the way vectors are written: objects that are
+ * elements of a list (records such as an output group) are compared on the fields the expected
+ * value names only, so `{group, weight, priority}` matches output that also carries `ips`; every
+ * other value must match exactly (deepEqual). Expected record fields the output does not have are
+ * returned in `unknown` (dotted paths below `path`) instead of failing the comparison.
+ */
+export function matchExpected(expected: unknown, got: unknown, tolerance: number, path: string, inList = false): { ok: boolean; unknown: string[] } {
+  if (Array.isArray(expected) && Array.isArray(got)) {
+    if (expected.length !== got.length) return { ok: false, unknown: [] };
+    const unknown: string[] = [];
+    let ok = true;
+    expected.forEach((x, i) => {
+      const r = matchExpected(x, got[i], tolerance, `${path}[${i}]`, true);
+      ok = ok && r.ok;
+      unknown.push(...r.unknown);
+    });
+    return { ok, unknown };
+  }
+  if (inList && isRecord(expected) && isRecord(got)) {
+    const unknown: string[] = [];
+    let ok = true;
+    for (const [k, x] of Object.entries(expected)) {
+      if (!Object.prototype.hasOwnProperty.call(got, k)) {
+        unknown.push(`${path}.${k}`);
+        continue;
+      }
+      const r = matchExpected(x, got[k], tolerance, `${path}.${k}`, false);
+      ok = ok && r.ok;
+      unknown.push(...r.unknown);
+    }
+    return { ok, unknown };
+  }
+  return { ok: deepEqual(expected, got, tolerance), unknown: [] };
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
 /** Short JSON for messages (numbers rounded to 4 decimals). */
 export function show(v: unknown): string {
   if (v === undefined) return '(absent)';

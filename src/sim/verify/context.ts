@@ -3,7 +3,7 @@
  * checked, and a list of checks.
  */
 import type { IstioProfile } from '../istio-profile.js';
-import { deepEqual, show } from './compare.js';
+import { matchExpected, show } from './compare.js';
 import type { Fields } from './fields.js';
 
 /** One comparison of a model output with an expected value. */
@@ -31,9 +31,14 @@ export class AdapterContext {
     this.label = label;
   }
 
-  /** Compare; `tolerance` is absolute for numbers anywhere inside the values. */
+  /**
+   * Compare (matchExpected: records inside lists on the fields the expectation names); `tolerance`
+   * is absolute for numbers anywhere inside the values. Expected record fields the model has no
+   * value for are issues (the vector is SKIPped naming them unless something failed).
+   */
   check(path: string, expected: unknown, got: unknown, tolerance = 0): boolean {
-    const ok = deepEqual(expected, got, tolerance);
+    const { ok, unknown } = matchExpected(expected, got, tolerance, `expected.${path}`);
+    for (const u of unknown) this.issues.push(`${u} not interpreted`);
     this.checks.push({
       path: this.label === '' ? path : `${path} [${this.label}]`,
       ok,

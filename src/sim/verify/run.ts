@@ -2,11 +2,11 @@
  * Runs test vectors (the format of data/mesh-vectors.json) through the model: one adapter per
  * `kind`, every field read through a tracker, version-keyed expectations checked per version.
  */
-import { istioProfile } from '../istio-profile.js';
+import { DEFAULT_ISTIO_VERSION, istioProfile, NEWEST_MINOR, OLDEST_MINOR } from '../istio-profile.js';
 import { AdapterContext, type Adapter, type Check } from './context.js';
 import { Fields, ShapeError } from './fields.js';
 import { ADAPTERS } from './kinds/index.js';
-import { profileForInputVersion, resolveForMinor, versionVariants } from './versions.js';
+import { inputVersionMinors, rangeEnds, resolveForMinor, versionVariants } from './versions.js';
 
 export type VectorStatus = 'PASS' | 'FAIL' | 'SKIP';
 
@@ -39,8 +39,20 @@ export function runVector(vector: unknown, index: number): VectorOutcome {
   const kind = typeof v['kind'] === 'string' ? v['kind'] : '?';
   const adapter: Adapter | undefined = ADAPTERS[kind];
   if (adapter === undefined) return skip(id, kind, `unknown kind "${kind}"`);
-  const variants: Array<number | undefined> = versionVariants(v['expected']);
-  if (variants.length === 0) variants.push(undefined);
+  // An input `istio_version` range limits the versions checked and, for a plain expectation,
+  // names them: both ends of the range.
+  const rawInput = v['input'];
+  const spec = rawInput !== null && typeof rawInput === 'object' ? (rawInput as Record<string, unknown>)['istio_version'] : undefined;
+  let range: number[] | undefined;
+  if (spec !== undefined && spec !== null) {
+    range = typeof spec === 'string' ? inputVersionMinors(spec) : undefined;
+    if (range === undefined) return skip(id, kind, `input.istio_version ${JSON.stringify(spec)} is not a version or range (e.g. "1.18", "<=1.6", ">=1.12, <1.20")`);
+    if (range.length === 0) return skip(id, kind, `input.istio_version "${String(spec)}" covers no supported version (1.${OLDEST_MINOR}…1.${NEWEST_MINOR})`);
+  }
+  const keyed = versionVariants(v['expected']);
+  const inRange = range === undefined ? keyed : keyed.filter((m) => range.includes(m));
+  const variants: Array<number | undefined> = keyed.length > 0 ? inRange : range !== undefined ? rangeEnds(range) : [undefined];
+  if (variants.length === 0) return skip(id, kind, `no version-keyed expectation falls in input.istio_version "${String(spec)}"`);
 
   const checks: Check[] = [];
   const issues: string[] = [];
@@ -51,10 +63,10 @@ export function runVector(vector: unknown, index: number): VectorOutcome {
     try {
       const input = new Fields(v['input'] ?? {}, 'input');
       const expected = new Fields(expectedRaw, 'expected');
-      const inputVersion = input.str('istio_version');
-      const profile = minor === undefined ? profileForInputVersion(inputVersion) : istioProfile(`1.${minor}`);
-      if (profile === undefined) throw new ShapeError(`Istio version ${minor === undefined ? inputVersion : `1.${minor}`} is not supported`);
-      const ctx = new AdapterContext(input, expected, profile, minor === undefined ? '' : `istio 1.${minor}`);
+      input.consume('istio_version');
+      const profile = istioProfile(minor === undefined ? DEFAULT_ISTIO_VERSION : `1.${minor}`);
+      if (profile === undefined) throw new ShapeError(`Istio version 1.${String(minor)} is not supported`);
+      const ctx = new AdapterContext(input, expected, profile, minor === undefined || (keyed.length === 0 && variants.length === 1) ? '' : `istio 1.${minor}`);
       adapter(ctx);
       checks.push(...ctx.checks);
       issues.push(...ctx.issues);

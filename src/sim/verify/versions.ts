@@ -2,7 +2,7 @@
  * Version-keyed expectations (`istio_ge_1_31`, `istio_le_1_30`, …): each key is checked with a
  * profile of a version it covers.
  */
-import { DEFAULT_ISTIO_VERSION, istioProfile, NEWEST_MINOR, type IstioProfile } from '../istio-profile.js';
+import { NEWEST_MINOR, OLDEST_MINOR } from '../istio-profile.js';
 
 const VERSION_KEY = /^istio_(ge|le|gt|lt|eq)_1_(\d+)$/;
 
@@ -86,15 +86,50 @@ export function resolveForMinor(v: unknown, minor: number): unknown {
   return out;
 }
 
+const CONSTRAINT = /^(>=|<=|>|<|==|=)?v?1\.(\d+)(?:\.\d+)?$/;
+const HYPHEN_RANGE = /^v?1\.(\d+)(?:\.\d+)?\s*-\s*v?1\.(\d+)(?:\.\d+)?$/;
+
 /**
- * Profile for an input `istio_version` such as `>=1.24`, `<=1.23`, `1.18` (the boundary version),
- * or the newest when absent. Undefined when unsupported.
+ * The supported minors an input `istio_version` covers: one version (`1.18`, `1.18.3`), a
+ * comparison (`<=1.6`, `>1.23`), several joined by commas or spaces, all of which must hold
+ * (`>=1.12, <1.20`), or a hyphen range (`1.12 - 1.19`). Empty when no supported version matches;
+ * undefined when the text is none of these shapes.
  */
-export function profileForInputVersion(spec: string | undefined): IstioProfile | undefined {
-  if (spec === undefined) return istioProfile(DEFAULT_ISTIO_VERSION);
-  const m = /^\s*(>=|<=|>|<|=|==)?\s*v?1\.(\d+)/.exec(spec);
-  if (!m) return undefined;
-  const v = Number(m[2]);
-  const minor = m[1] === '>' ? v + 1 : m[1] === '<' ? v - 1 : v;
-  return istioProfile(`1.${minor}`);
+export function inputVersionMinors(spec: string): number[] | undefined {
+  const text = spec.trim();
+  const hyphen = HYPHEN_RANGE.exec(text);
+  const tests: Array<(m: number) => boolean> = [];
+  if (hyphen) {
+    const lo = Number(hyphen[1]);
+    const hi = Number(hyphen[2]);
+    tests.push((m) => m >= lo && m <= hi);
+  } else {
+    const parts = text.split(/[\s,]+/).filter((x) => x !== '');
+    // Allow a space between the operator and the version (`>= 1.24`).
+    const joined: string[] = [];
+    for (const part of parts) {
+      const last = joined[joined.length - 1];
+      if (last !== undefined && /^(>=|<=|>|<|==|=)$/.test(last)) joined[joined.length - 1] = last + part;
+      else joined.push(part);
+    }
+    if (joined.length === 0) return undefined;
+    for (const c of joined) {
+      const m = CONSTRAINT.exec(c);
+      if (!m) return undefined;
+      const v = Number(m[2]);
+      const op = m[1] ?? '=';
+      tests.push(op === '>=' ? (x) => x >= v : op === '<=' ? (x) => x <= v : op === '>' ? (x) => x > v : op === '<' ? (x) => x < v : (x) => x === v);
+    }
+  }
+  const out: number[] = [];
+  for (let m = OLDEST_MINOR; m <= NEWEST_MINOR; m++) if (tests.every((t) => t(m))) out.push(m);
+  return out;
+}
+
+/** The minors a vector is checked with for an input range: both ends of what it covers. */
+export function rangeEnds(minors: readonly number[]): number[] {
+  if (minors.length === 0) return [];
+  const first = minors[0] as number;
+  const last = minors[minors.length - 1] as number;
+  return first === last ? [first] : [first, last];
 }

@@ -66,7 +66,7 @@ describe('simulator: outlier detection and Envoy priority maths', () => {
     expect(steady.every((s) => s.status === 200)).toBe(true);
   });
 
-  it('with maxEjectionPercent omitted the strict rule (≥1.19) ejects nothing, the old rule (1.18) one host', () => {
+  it('with maxEjectionPercent omitted the strict rule (≥1.20) ejects nothing, the old rule (1.18) one host', () => {
     const dr = destinationRule({ intervalUs: 1_000_000, baseEjectionTimeUs: 180_000_000 });
     const strict = run(sevenPods, scenario({ destinationRule: dr, timeline: failThree, load }), { istio: '1.24' });
     const old = run(sevenPods, scenario({ destinationRule: dr, timeline: failThree, load }), { istio: '1.18' });

@@ -21,14 +21,20 @@ describe('retry policy (retry.go)', () => {
 });
 
 describe('retry helpers', () => {
-  it('jittered back-off stays under min((2^N-1) x base, max)', () => {
+  // envoy source/common/common/backoff_strategy.cc JitteredExponentialBackOffStrategy::nextBackOffMs:
+  // `random % next_interval_`, the interval doubling while below max/2, then max — not the router
+  // doc's (2^N-1) x base (mesh-behaviour.md corrections).
+  it('jittered back-off draws from [0,25), [0,50), [0,100) ms … for base 25 ms, max 250 ms', () => {
     const rng = createRng(1);
-    expect([1, 2, 3, 4].map((n) => retryBackoffUpperUs(n, 25_000, 250_000))).toEqual([25_000, 75_000, 175_000, 250_000]);
+    expect([1, 2, 3, 4, 5, 6].map((n) => retryBackoffUpperUs(n, 25_000, 250_000))).toEqual([25_000, 50_000, 100_000, 200_000, 250_000, 250_000]);
+    let maxSeen = 0;
     for (let i = 0; i < 500; i++) {
       const b = retryBackoffUs(2, 25_000, 250_000, rng);
       expect(b).toBeGreaterThanOrEqual(0);
-      expect(b).toBeLessThan(75_000);
+      expect(b).toBeLessThan(50_000);
+      maxSeen = Math.max(maxSeen, b);
     }
+    expect(maxSeen).toBeGreaterThan(45_000);
   });
   it('re-picks up to max attempts + 1 times, then keeps the last pick', () => {
     const picks = [3, 3, 1];

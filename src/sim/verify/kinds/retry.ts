@@ -71,6 +71,7 @@ export function retryPolicyAdapter(ctx: AdapterContext): void {
 
 export function retryBackoffAdapter(ctx: AdapterContext): void {
   const { input, expected } = ctx;
+  expected.consume('doc_table_value');
   const baseMs = input.numOr('base_interval_ms', 25);
   const maxMs = input.numOr('max_interval_ms', baseMs * 10);
   const raw = input.raw('retry_number');
