@@ -8,6 +8,7 @@ import {
   requestsSection,
   thresholdsSection,
 } from './report-sections.js';
+import { prometheusSection } from './prometheus-section.js';
 import type { ReportView } from './report-view.js';
 import { renderSpectrum } from './spectrum.js';
 import type { Style } from './style.js';
@@ -25,6 +26,7 @@ export function renderReport(view: ReportView, style: Style): string {
     requestsSection(r, style),
     distributionSection(r, view.alpha, style),
     localitySection(r, style),
+    prometheusSection(r, style),
     latencySection(r, style),
     failoverSection(r, style),
     thresholdsSection(r, style),
