@@ -26,7 +26,7 @@ export function prometheusSection(result: Result, style: Style): string | null {
     style,
   );
   const lines = [table];
-  lines.push(paragraph(`${p.source}, reporter="source", window ${p.windowS.toFixed(1)} s, scrape interval ${p.scrapeIntervalS} s: a difference above ${formatCount(check.tolerance)} request${check.tolerance === 1 ? '' : 's'} (one scrape interval of the client's traffic) is flagged`, style, { color: 'dim' }));
+  lines.push(paragraph(`${p.source}, reporter=source, window ${p.windowS.toFixed(1)} s, scrape interval ${p.scrapeIntervalS} s: a difference above ${formatCount(check.tolerance)} request${check.tolerance === 1 ? '' : 's'} (one scrape interval of the client's traffic) is flagged`, style, { color: 'dim' }));
   if (check.flagged) {
     lines.push(paragraph("the client's attribution and Istio's telemetry disagree by more than a scrape interval explains: responses attributed to the wrong version or cluster, or samples lost (a pod gone before its last scrape, a counter reset)", style, { color: 'red' }));
   }
