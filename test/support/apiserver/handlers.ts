@@ -14,6 +14,7 @@
  */
 import type { KubeObject } from '../../../src/kube/gateway.js';
 import { isReady } from './controller.js';
+import { pilotDiscovery } from './istiod-debug.js';
 import type { ApiServer } from './server.js';
 
 export interface ExecContext {
@@ -193,6 +194,7 @@ export function defaultExecRegistry(): ExecRegistry {
   const r = new ExecRegistry();
   r.register('pilot-agent', pilotAgent);
   r.register('curl', curl);
+  r.register('pilot-discovery', pilotDiscovery);
   return r;
 }
 
