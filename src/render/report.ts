@@ -8,6 +8,7 @@ import {
   requestsSection,
   thresholdsSection,
 } from './report-sections.js';
+import { eventsSection } from './events-section.js';
 import { prometheusSection } from './prometheus-section.js';
 import type { ReportView } from './report-view.js';
 import { renderSpectrum } from './spectrum.js';
@@ -29,6 +30,7 @@ export function renderReport(view: ReportView, style: Style): string {
     prometheusSection(r, style),
     latencySection(r, style),
     failoverSection(r, style),
+    eventsSection(r, style),
     thresholdsSection(r, style),
     shareChart(r, style),
     errorChart(r, style),

@@ -33,6 +33,7 @@ import { DESTINATION_RULE_VERSIONS, checkRequestNames, refuseSimOnlyActions } fr
 import { prepareRun } from './prepare.js';
 import { applyRestore, describeStep, restoreIncompleteError, restorePlan, type RestoreStep } from './restore.js';
 import { restoreCommand } from './restore-journal.js';
+import { EnvoyStatsWatch } from './envoy-stats-watch.js';
 import { startServerSideCheck } from './server-side.js';
 import { settle } from './settle.js';
 import { loadStarter } from './start-load.js';
@@ -162,6 +163,7 @@ export async function runOnKube(req: KubeRunRequest, deps: KubeRunDeps): Promise
           actions,
           proxy,
           label: req.trials > 1 ? `trial ${trial + 1}/${req.trials}` : '',
+          envoyStats: new EnvoyStatsWatch(proxy),
           timing,
           startLoad: loadStarter({ req, scenario: s, prepared: p, recorder, trial, note: (l) => deps.progress.note(l) }),
         },
