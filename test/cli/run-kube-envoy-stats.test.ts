@@ -69,4 +69,21 @@ it('a kube run records ejected / unejected / retries / eds-update events from th
 
   const report = await runCli(['report', join(out, file), '--no-color'], {});
   expect(report.stdout).toMatch(/Events\n[\s\S]*ejected[\s\S]*outlier detection ejected 1 host/);
-}, 60_000);
+
+  // The same scenario on the simulator, compared with the kube run: events lined up by type and time.
+  const simOut = join(dir, 'sim');
+  const sim = await runCli(['run', join(FIXTURES, 'failover-closed.yaml'), '--seed', '1', '--out', simOut, '--no-color'], {});
+  expect(sim.code, sim.stderr).toBe(0);
+  const simFile = readdirSync(simOut).find((f) => f.endsWith('.json')) as string;
+  const cmp = await runCli(['compare', join(simOut, simFile), join(out, file), '--no-color', '--width', '120'], {});
+  expect(cmp.code, cmp.stderr).toBe(0);
+  const section = cmp.stdout.slice(cmp.stdout.indexOf('Events by type and time'));
+  expect(section, cmp.stdout).toMatch(/^Events by type and time/);
+  const row = (name: string) => section.split('\n').find((l) => new RegExp(`^  ${name} `).test(l)) ?? '';
+  expect(row('fault')).toMatch(/fault\s+2\.00\s?s\s+2\.00\s?s/);
+  expect(row('restore')).toMatch(/restore\s+4\.00\s?s\s+4\.00\s?s/);
+  // EDS updates on both sides: the simulator's when its proxy got the push, the kube run's at the readings.
+  expect(row('eds-update')).toMatch(/eds-update\s+\S.*\s+4\.00\s?s, 6\.05\s?s/);
+  expect(row('ejected')).toMatch(/ejected\s+(-|\S.*)\s+2\.00\s?s/);
+  expect(row('fault:proxy')).toMatch(/-\s+2\.40\s?s/);
+}, 90_000);
