@@ -7,6 +7,7 @@ import * as k8s from '@kubernetes/client-node';
 import type { Clock } from '../app/ports.js';
 import { KubeApiUnsupportedError, KubeNotFoundError } from './errors.js';
 import { execCapture } from './exec.js';
+import { serviceProxyGet } from './http-get.js';
 import {
   FIELD_MANAGER,
   refName,
@@ -176,6 +177,14 @@ class ClientGateway implements ClusterGateway {
   async serverVersion(): Promise<string> {
     const v = await this.call('reading the server version', () => this.kc.makeApiClient(k8s.VersionApi).getCode());
     return v.gitVersion;
+  }
+
+  async proxyGet(target: { namespace: string; service: string; port: number }, pathAndQuery: string, timeoutMs: number): Promise<{ status: number; body: string }> {
+    try {
+      return await serviceProxyGet(this.kc, this.server, target, pathAndQuery, timeoutMs, this.deps.signal);
+    } catch (err) {
+      throw translateKubeError(err, { context: this.context, server: this.server, action: `GET ${target.namespace}/${target.service}:${target.port} through the service proxy` });
+    }
   }
 
   exec(req: ExecRequest): Promise<ExecResult> {

@@ -118,6 +118,11 @@ export interface ClusterGateway {
    * implementations stay valid; callers fall back to the nodes' kubelet versions without it.
    */
   serverVersion?(): Promise<string>;
+  /**
+   * GET through the API server's service proxy (Prometheus, istiod's debug port): status and text.
+   * Optional so other implementations stay valid; callers skip what needs it without it.
+   */
+  proxyGet?(target: { namespace: string; service: string; port: number }, pathAndQuery: string, timeoutMs: number): Promise<{ status: number; body: string }>;
 }
 
 /** `namespace/name` or `name`, for messages. */

@@ -132,6 +132,17 @@ const series = z.object({
   p99Ms: z.array(nonNegative.nullable()),
 });
 
+const prometheusCounts = z.object({
+  source: z.string(),
+  query: z.string(),
+  scrapeIntervalS: z.number().positive(),
+  windowS: nonNegative,
+  rows: z.array(
+    z.object({ destinationVersion: z.string(), destinationCluster: z.string(), sourceCluster: z.string(), responseCode: z.string(), requests: count }),
+  ),
+  notes: z.array(z.string()).optional(),
+});
+
 const target = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('sim'), istio: z.string().min(1), seed: z.number().int(), mesh: z.unknown() }),
   z.object({
@@ -141,6 +152,7 @@ const target = z.discriminatedUnion('kind', [
     istio: sortedRecord(z.string()),
     kubernetes: sortedRecord(z.string()),
     precision: z.object({ timestampsMs: nonNegative, alignmentMs: nonNegative }).optional(),
+    prometheus: prometheusCounts.optional(),
   }),
   z.object({ kind: z.literal('import'), format: z.enum(['k6', 'fortio']), files: z.array(z.string()), skippedLines: count }),
 ]);

@@ -1,3 +1,4 @@
+import type { PrometheusCounts } from './prometheus-check.js';
 import type { RunEvent } from './sample.js';
 import type { ThresholdOutcome } from './threshold.js';
 
@@ -36,6 +37,8 @@ export type ResultTarget =
       kubernetes: Record<string, string>;
       /** How precise the times are (added in 0.1; older kube results have none). */
       precision?: KubePrecision;
+      /** `istio_requests_total` over the run, when a Prometheus was reachable (added in 0.2). */
+      prometheus?: PrometheusCounts;
     }
   | { kind: 'import'; format: 'k6' | 'fortio'; files: string[]; skippedLines: number };
 

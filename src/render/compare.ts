@@ -1,4 +1,5 @@
 import { chartColumns, renderChart, type ChartLine } from './chart.js';
+import { eventsAlignment } from './compare-events.js';
 import { compareHeader, distributionTable, errorsTable, failoverTable, latencyTable, localityTable } from './compare-sections.js';
 import type { CompareView } from './compare-view.js';
 import { eventMarkers, ratioPerColumnByTime, timeTicks } from './series.js';
@@ -20,6 +21,7 @@ export function renderCompare(view: CompareView, style: Style): string {
     localityTable(view, style),
     latencyTable(view, style),
     failoverTable(view, style),
+    eventsAlignment(view, style),
     shareOverlay(view, style),
     spectrumOverlay(view, style),
     paragraph(`Verdicts: each test at α = ${view.alpha} on its own (no correction for multiple tests); higher latency, error rate or failover time = worse.`, style, { indent: 0, color: 'dim' }),

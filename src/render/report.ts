@@ -8,6 +8,8 @@ import {
   requestsSection,
   thresholdsSection,
 } from './report-sections.js';
+import { eventsSection } from './events-section.js';
+import { prometheusSection } from './prometheus-section.js';
 import type { ReportView } from './report-view.js';
 import { renderSpectrum } from './spectrum.js';
 import type { Style } from './style.js';
@@ -25,8 +27,10 @@ export function renderReport(view: ReportView, style: Style): string {
     requestsSection(r, style),
     distributionSection(r, view.alpha, style),
     localitySection(r, style),
+    prometheusSection(r, style),
     latencySection(r, style),
     failoverSection(r, style),
+    eventsSection(r, style),
     thresholdsSection(r, style),
     shareChart(r, style),
     errorChart(r, style),

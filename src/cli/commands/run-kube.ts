@@ -36,6 +36,7 @@ export interface KubeRunCliOptions {
   k6Image?: string;
   journal?: string;
   parallelism?: number;
+  prometheus?: string;
 }
 
 /** DestinationRule references of a scenario document: `spec.destinationRule` and each `applyDestinationRule`. */
@@ -95,6 +96,7 @@ export async function runOnClusters(rt: CliRuntime, ref: string, opts: KubeRunCl
       k6Image: opts.k6Image ?? 'grafana/k6:1.4.2',
       k6Script,
       ...(opts.parallelism !== undefined ? { parallelism: opts.parallelism } : {}),
+      ...(opts.prometheus !== undefined ? { prometheus: opts.prometheus } : {}),
       trials: opts.repeat,
       labels: opts.label,
       runId: hex6(rt.randomSeed()),

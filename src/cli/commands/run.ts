@@ -44,6 +44,7 @@ export function runCommand(rt: CliRuntime): Command {
     .option('--k6-image <image>', 'kube: k6 container image', 'grafana/k6:1.4.2')
     .option('--journal <file>', 'kube: journal of cluster changes, replayed by `meshbench restore` (default: .meshbench-journal.jsonl)')
     .option('--parallelism <n>', 'kube: run k6 through the k6-operator (TestRun) with n runners', parsePositiveInt)
+    .option('--prometheus <url>', "kube: cross-check the client's counts with istio_requests_total from this Prometheus (default: the client cluster's istio-system/prometheus through the API server, when it exists)")
     .addHelpText(
       'after',
       '\nExamples:\n' +

@@ -7,7 +7,9 @@ import type { Clock, Progress } from '../../app/ports.js';
 import { ToolError } from '../../errors.js';
 import { connectClusters, type ConnectedCluster } from '../index.js';
 import { checkEastWestGateway, checkInjection, checkIstiod, checkNetworkLabel, checkWorkloads } from './cluster-checks.js';
+import { checkCrossNetworkGateway, checkTrustBundles } from './bundle-checks.js';
 import { checkDestinationRule } from './destination-rule-check.js';
+import { checkProxyStatus, checkRemoteClusters } from './istiod-checks.js';
 import { checkRemoteSecrets, checkRootCerts } from './mesh-checks.js';
 import { checkEndpoints, checkGatewayReachability, findSleepPod, type ClusterFacts } from './traffic-checks.js';
 import { summarize, type CheckResult, type DoctorReport } from './types.js';
@@ -73,6 +75,8 @@ export async function doctor(req: DoctorRequest, deps: DoctorDeps): Promise<Doct
     entry.network = net?.network ?? '';
     const ew = await guard('eastwest-gateway', name, checks, () => checkEastWestGateway(c, entry.network));
     if (ew !== undefined) checks.push(ew.result);
+    const xgw = await guard('cross-network-gateway', name, checks, () => checkCrossNetworkGateway(c));
+    if (xgw !== undefined) checks.push(xgw);
     facts.push({ cluster: c, network: entry.network, ...(ew?.address !== undefined ? { gatewayAddress: ew.address } : {}) });
     const inj = await guard('injection', name, checks, () => checkInjection(c));
     if (inj !== undefined) checks.push(inj);
@@ -95,6 +99,16 @@ export async function doctor(req: DoctorRequest, deps: DoctorDeps): Promise<Doct
   if (roots !== undefined) checks.push(...roots);
   const remotes = await guard('remote-secret', undefined, checks, () => checkRemoteSecrets(reachable, deps));
   if (remotes !== undefined) checks.push(...remotes);
+  const bundles = await guard('trust-bundle', undefined, checks, () => checkTrustBundles(reachable));
+  if (bundles !== undefined) checks.push(...bundles);
+
+  deps.progress.update('asking istiod (proxy-status, remote-clusters)');
+  for (const c of reachable) {
+    const ps = await guard('proxy-status', c.spec.name, checks, () => checkProxyStatus(c));
+    if (ps !== undefined) checks.push(ps);
+    const rc = await guard('remote-clusters', c.spec.name, checks, () => checkRemoteClusters(c, kube.clusters));
+    if (rc !== undefined) checks.push(rc);
+  }
 
   const client = kube.clusters[0];
   if (client !== undefined && reachable.includes(client) && facts[0]?.cluster === client) {

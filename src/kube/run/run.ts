@@ -33,6 +33,8 @@ import { DESTINATION_RULE_VERSIONS, checkRequestNames, refuseSimOnlyActions } fr
 import { prepareRun } from './prepare.js';
 import { applyRestore, describeStep, restoreIncompleteError, restorePlan, type RestoreStep } from './restore.js';
 import { restoreCommand } from './restore-journal.js';
+import { EnvoyStatsWatch } from './envoy-stats-watch.js';
+import { startServerSideCheck } from './server-side.js';
 import { settle } from './settle.js';
 import { loadStarter } from './start-load.js';
 import { DEFAULT_TRIAL_TIMING, runTrial, type TrialTiming } from './trial.js';
@@ -58,6 +60,8 @@ export interface KubeRunRequest {
   runId: string;
   /** The manifest of a DestinationRule the scenario names, by its source and name. */
   ruleManifest: (source: string, name: string) => KubeObject;
+  /** `--prometheus`: the Prometheus to cross-check with (default: the client cluster's istio-system/prometheus, if any). */
+  prometheus?: string;
 }
 
 /** The outside world of a kube run. */
@@ -109,6 +113,11 @@ export async function runOnKube(req: KubeRunRequest, deps: KubeRunDeps): Promise
   const p = await prepareRun(s, req, deps);
   const { clusters, gatewayFor, facts, client, clientNamespace, sync, directory, accumulator, clientIstio } = p;
   const startedAt = deps.clock.wallNow();
+  const serverSide = await startServerSideCheck(
+    { ...(req.prometheus !== undefined ? { prometheusUrl: req.prometheus } : {}), client, clientNamespace, scenario: s },
+    { clock: deps.clock, progress: deps.progress, signal: deps.signal },
+  );
+  let prometheus: Awaited<ReturnType<typeof serverSide.finish>>;
 
   const recorder = new ChangeRecorder(deps.journal);
   let remaining: readonly RestoreStep[] | undefined;
@@ -154,6 +163,7 @@ export async function runOnKube(req: KubeRunRequest, deps: KubeRunDeps): Promise
           actions,
           proxy,
           label: req.trials > 1 ? `trial ${trial + 1}/${req.trials}` : '',
+          envoyStats: new EnvoyStatsWatch(proxy),
           timing,
           startLoad: loadStarter({ req, scenario: s, prepared: p, recorder, trial, note: (l) => deps.progress.note(l) }),
         },
@@ -167,6 +177,7 @@ export async function runOnKube(req: KubeRunRequest, deps: KubeRunDeps): Promise
         if (note !== undefined) deps.progress.note(note);
       }
     }
+    prometheus = await serverSide.finish();
   } catch (err) {
     failure = err;
   } finally {
@@ -214,6 +225,7 @@ export async function runOnKube(req: KubeRunRequest, deps: KubeRunDeps): Promise
         timestampsMs: req.load === 'curl' ? 1 : 0.001,
         alignmentMs: Math.round(sync.uncertaintyMs * 1000) / 1000,
       },
+      ...(prometheus !== undefined ? { prometheus } : {}),
     },
     labels: { ...(istioLabel !== undefined ? { istio: istioLabel } : {}), ...req.labels },
     startedAt: startedAt.toISOString(),

@@ -16,6 +16,7 @@ import { describeAction, type Scenario } from '../../model/scenario.js';
 import { performAction, type ActionContext } from './actions.js';
 import type { ClockSync } from './clock-sync.js';
 import { proxySnapshot, type ProxyTarget, type Watch } from './endpoint-watch.js';
+import type { EnvoyStatsWatch } from './envoy-stats-watch.js';
 import type { LoadHandle, SampleSink } from './load.js';
 import type { PodDirectory } from './topology.js';
 
@@ -52,6 +53,8 @@ export interface TrialSetup {
   startLoad: (onSample: SampleSink) => Promise<LoadHandle>;
   /** `trial 2/5` or '' for one trial. */
   label: string;
+  /** The client proxy's Envoy statistics, read around actions and every `everyMs` (events of what changed). */
+  envoyStats?: EnvoyStatsWatch;
   timing: TrialTiming;
 }
 
@@ -115,6 +118,8 @@ export async function runTrial(t: TrialSetup, deps: TrialDeps): Promise<TrialOut
   const load = await t.startLoad(onSample);
   const prefix = `${t.scenario.name}${t.label ? ` ${t.label}` : ''}`;
   const events: RunEvent[] = [];
+  // Envoy-statistics observations: kept out of the measures (phases come from the timeline), in the result.
+  const observed: RunEvent[] = [];
   try {
     const waitFrom = clock.now();
     let polledAt = -Infinity;
@@ -134,6 +139,12 @@ export async function runTrial(t: TrialSetup, deps: TrialDeps): Promise<TrialOut
     const runMs = (driverMs: number) => Math.max(0, Math.round((driverMs - originDriverMs) * 1000) / 1000);
     const graceEndMs = originDriverMs + durationMs + t.scenario.request.timeoutUs / 1000 + 60_000;
     const watches: Watch[] = [];
+    const stats = t.envoyStats;
+    const readStats = async () => {
+      if (stats !== undefined) observed.push(...(await stats.sample(runMs(clock.now()), signal)));
+    };
+    await readStats();
+    let nextStatsMs = stats !== undefined ? clock.now() + stats.everyMs : Infinity;
     let next = 0;
     let nextWatchMs = Infinity;
     let nextTopologyMs = clock.now() + t.timing.topologyEveryMs;
@@ -144,10 +155,12 @@ export async function runTrial(t: TrialSetup, deps: TrialDeps): Promise<TrialOut
       while (next < timeline.length && now >= originDriverMs + (timeline[next]?.atUs ?? 0) / 1000) {
         const entry = timeline[next]!;
         const name = entry.name ?? entry.action.kind;
+        await readStats();
         const before = t.proxy !== undefined ? await proxySnapshot(t.proxy, signal) : undefined;
         await performAction(entry.action, t.actions);
         const at = clock.now();
         events.push({ name, atMs: runMs(at), action: describeAction(entry.action) });
+        await readStats();
         progress.note(`${prefix}: ${seconds(runMs(at))} ${name}: ${describeAction(entry.action)}`);
         if (before !== undefined) {
           watches.push({ name, before, actionAtMs: at, untilMs: at + t.timing.watchWindowMs });
@@ -176,6 +189,11 @@ export async function runTrial(t: TrialSetup, deps: TrialDeps): Promise<TrialOut
         nextWatchMs = watches.length > 0 ? seenAt + t.timing.watchPollMs : Infinity;
         now = seenAt;
       }
+      if (now >= nextStatsMs) {
+        await readStats();
+        nextStatsMs = clock.now() + (stats?.everyMs ?? Infinity);
+        now = clock.now();
+      }
       if (now >= nextTopologyMs) {
         await bestEffort(() => t.directory.refresh(), notes, 'listing pods');
         nextTopologyMs = clock.now() + t.timing.topologyEveryMs;
@@ -184,6 +202,7 @@ export async function runTrial(t: TrialSetup, deps: TrialDeps): Promise<TrialOut
       const requests = Math.max(counts.requests, load.requestsSeen());
       progress.update(`${prefix}: ${seconds(Math.min(runMs(now), durationMs))} / ${seconds(durationMs)}, ${requests} requests, ${counts.errors} errors${shares ? `, ${shares}` : ''}`);
       if (load.finished()) {
+        await readStats();
         if (next < timeline.length) {
           throw new EnvironmentError(`${load.description} ended at ${seconds(runMs(now))}, before the timeline's ${timeline[next]?.name ?? timeline[next]?.action.kind} (at ${seconds((timeline[next]?.atUs ?? 0) / 1000)})`, { code: 'KUBE_LOAD' });
         }
@@ -195,7 +214,7 @@ export async function runTrial(t: TrialSetup, deps: TrialDeps): Promise<TrialOut
         break;
       }
       const actionDue = next < timeline.length ? originDriverMs + (timeline[next]?.atUs ?? 0) / 1000 : Infinity;
-      const wake = Math.min(actionDue, nextWatchMs, nextTopologyMs, now + t.timing.pollMs);
+      const wake = Math.min(actionDue, nextWatchMs, nextTopologyMs, nextStatsMs, now + t.timing.pollMs);
       await clock.sleep(Math.max(1, Math.ceil(wake - now)), signal);
     }
   } catch (err) {
@@ -216,5 +235,7 @@ export async function runTrial(t: TrialSetup, deps: TrialDeps): Promise<TrialOut
   const unattributed = pending.filter((s) => s.cluster === undefined).length;
   if (unattributed > 0) notes.push(`${unattributed} response(s) named pods meshbench never saw; they count without cluster and locality`);
   notes.push(...load.notes());
-  return { measures: acc.finish(events), events, requests: counts.requests, notes };
+  const measures = acc.finish(events);
+  const all = [...events, ...observed].sort((a, b) => a.atMs - b.atMs);
+  return { measures, events: all, requests: counts.requests, notes };
 }

@@ -14,6 +14,8 @@
  */
 import type { KubeObject } from '../../../src/kube/gateway.js';
 import { isReady } from './controller.js';
+import { envoyStatsText } from './envoy-admin.js';
+import { pilotDiscovery } from './istiod-debug.js';
 import type { ApiServer } from './server.js';
 
 export interface ExecContext {
@@ -161,7 +163,12 @@ const pilotAgent: ExecHandler = ({ server, pod, container, argv, stdout, stderr 
     stderr('Usage: pilot-agent request <method> <path> [<body>]\n');
     return 1;
   }
-  if (path.replace(/^\//, '').split('?')[0] !== 'clusters') {
+  const [route = '', query = ''] = path.replace(/^\//, '').split('?');
+  if (route === 'stats') {
+    stdout(envoyStatsText(server, pod, new URLSearchParams(query).get('filter') ?? undefined));
+    return 0;
+  }
+  if (route !== 'clusters') {
     stderr(`emulator: pilot-agent request GET ${path} is not emulated\n`);
     return 1;
   }
@@ -193,6 +200,7 @@ export function defaultExecRegistry(): ExecRegistry {
   const r = new ExecRegistry();
   r.register('pilot-agent', pilotAgent);
   r.register('curl', curl);
+  r.register('pilot-discovery', pilotDiscovery);
   return r;
 }
 

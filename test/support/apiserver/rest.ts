@@ -7,6 +7,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parse as parseYaml } from 'yaml';
 import type { KubeObject } from '../../../src/kube/gateway.js';
 import { serveLog } from './pod-logs.js';
+import { serveServiceProxy } from './service-proxy.js';
 import { apiVersionOf, findByPlural, groupList, resourceList, type ResourceDef } from './resources.js';
 import type { ApiServer } from './server.js';
 import { StatusError } from './store.js';
@@ -36,6 +37,9 @@ export async function routeRequest(server: ApiServer, req: IncomingMessage, res:
   let sub: string | undefined;
   if (seg[0] === 'namespaces' && seg.length >= 3) [, ns, plural, name, sub] = seg as [string, string, string, string?, string?];
   else [plural, name, sub] = seg as [string, string?, string?];
+  if (group === '' && plural === 'services' && sub === 'proxy' && ns !== undefined && name !== undefined) {
+    return serveServiceProxy(server, req.method ?? 'GET', res, ns, name, seg.slice(5).map(encodeURIComponent).join('/'), url.search);
+  }
   const def = findByPlural(group, plural);
   if (def === undefined || !def.versions.includes(version) || !server.served(def, version)) {
     throw new StatusError(404, 'NotFound', 'the server could not find the requested resource');

@@ -15,6 +15,7 @@ import { parse as parseYaml } from 'yaml';
 import type { KubeObject } from '../../../src/kube/gateway.js';
 import { Controller, type ControllerOptions, type EmulatedNode } from './controller.js';
 import { handleExecUpgrade } from './exec-channel.js';
+import { emulateIstiodRootCert } from './istiod-debug.js';
 import { routeRequest } from './rest.js';
 import { defaultExecRegistry, type ExecRegistry } from './handlers.js';
 import { FaultInjector, type RequestInfo } from './faults.js';
@@ -288,6 +289,7 @@ export class ApiServer {
 export async function startApiServer(opts: ApiServerOptions = {}): Promise<ApiServer> {
   const tls = await serverTls();
   const s = new ApiServer(tls.caPem, opts);
+  emulateIstiodRootCert(s);
   await s.listen(tls);
   return s;
 }
