@@ -23,12 +23,14 @@ export function demoCommand(rt: CliRuntime): Command {
     .option('--out <dir>', 'also save the five results in this directory')
     .addHelpText('after', '\nEvery figure is measured on the simulator when you run it. Replay an experiment with\n`meshbench run <name> --seed <n>`; inspect a policy with `meshbench explain <name>`.')
     .action(async (opts: DemoOptions, cmd: Command) => {
-      const [{ loadMesh, loadScenario }, { runDemo }, { renderDemo }, { resultIdFactory }, { lineProgress }] = await Promise.all([
+      const [{ loadMesh, loadScenario }, { runDemo }, { renderDemo }, { resultIdFactory }, { lineProgress }, { inProcessPool }, { yieldToEventLoop }] = await Promise.all([
         import('../../fs/documents.js'),
         import('../../app/demo.js'),
         import('../../render/demo.js'),
         import('../result-ids.js'),
         import('../progress.js'),
+        import('../../app/run-sim.js'),
+        import('../trial-pool.js'),
       ]);
       const mesh = await loadMesh(undefined, rt.cwd);
       const load = (name: string) => loadScenario(name, rt.cwd, mesh);
@@ -36,7 +38,7 @@ export function demoCommand(rt: CliRuntime): Command {
       const progress = lineProgress((s) => rt.stderr.write(s), { isTTY: rt.stderr.isTTY, clock: rt.clock });
       const outcome = await runDemo(
         { mesh, distribution, locality, failover, outlier503, istio: opts.istio, olderIstio: opts.older, seed: opts.seed, failoverTrials: opts.trials },
-        { clock: rt.clock, progress, newId: resultIdFactory(rt) },
+        { clock: rt.clock, progress, pool: inProcessPool(yieldToEventLoop), signal: rt.signal, newId: resultIdFactory(rt) },
       );
       rt.stdout.write(renderDemo({ mesh, seed: opts.seed, istio: opts.istio, olderIstio: opts.older, ...outcome }, styleFor(rt, cmd.optsWithGlobals())));
       if (opts.out !== undefined) {

@@ -91,11 +91,22 @@ export function runCommand(rt: CliRuntime): Command {
             {
               clock: rt.clock,
               progress,
-              pool: workerTrialPool({ ...(opts.workers !== undefined ? { workers: opts.workers } : {}), signal: rt.signal }),
+              pool: workerTrialPool(opts.workers !== undefined ? { workers: opts.workers } : {}),
               newId,
+              signal: rt.signal,
             },
           );
-          if (rt.signal.aborted) throw new InterruptedError('interrupted; no result was saved for the unfinished run');
+          if (outcome.kind === 'stopped') {
+            const { formatVirtual } = await import('../../app/run-sim.js');
+            const where =
+              `stopped in trial ${outcome.at.index + 1} of ${opts.repeat} at ${formatVirtual(outcome.at.nowUs)} of ${formatVirtual(outcome.at.durationUs)} virtual time`;
+            if (outcome.result === undefined) throw new InterruptedError(`interrupted: ${where}; no trial had completed, so no result was saved`);
+            const path = await store.save(outcome.result);
+            rt.stderr.write(`interrupted: ${where}; kept the ${outcome.completed} completed trial${outcome.completed === 1 ? '' : 's'} of ${opts.repeat}\n`);
+            await printResult(rt, outcome.result, path, opts, style, jsonOut, serializeResult);
+            if (opts.json === true) rt.stdout.write(jsonOut.join(',\n') + '\n');
+            throw new InterruptedError(`interrupted: saved ${path} (marked interrupted, ${outcome.completed} of ${opts.repeat} trials)`);
+          }
           const path = await store.save(outcome.result);
           failed ||= outcome.result.thresholds.some((t) => !t.ok);
           await printResult(rt, outcome.result, path, opts, style, jsonOut, serializeResult);
