@@ -9,9 +9,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { CliDeps } from '../../src/cli/deps.js';
-import { main } from '../../src/cli/main.js';
-import { TickingClock } from '../fakes/ticking-clock.js';
+import { runCliUntil } from '../support/cli-interrupt.js';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -23,31 +21,6 @@ function tempDir(): string {
   return d;
 }
 
-/** Runs the CLI in-process and aborts its signal the first time stderr contains `trigger`. */
-async function runUntil(argv: string[], trigger: string): Promise<{ code: number; stdout: string; stderr: string; aborted: boolean }> {
-  const controller = new AbortController();
-  let stdout = '';
-  let stderr = '';
-  const deps: CliDeps = {
-    stdout: { write: (s) => void (stdout += s), isTTY: false, columns: 100 },
-    stderr: {
-      write: (s) => {
-        stderr += s;
-        if (!controller.signal.aborted && stderr.includes(trigger)) controller.abort(new Error('interrupted by SIGINT'));
-      },
-      isTTY: false,
-      columns: 100,
-    },
-    env: {},
-    cwd: process.cwd(),
-    clock: new TickingClock(5_000),
-    randomSeed: () => 42,
-    signal: controller.signal,
-  };
-  const code = await main(argv, deps);
-  return { code, stdout, stderr, aborted: controller.signal.aborted };
-}
-
 function savedResults(dir: string): Array<Record<string, unknown>> {
   return readdirSync(dir)
     .filter((n) => n.endsWith('.json'))
@@ -57,7 +30,7 @@ function savedResults(dir: string): Array<Record<string, unknown>> {
 describe('interrupting a run', () => {
   it('stops one long trial inside the trial, says where, saves nothing half-measured and exits 130', async () => {
     const out = tempDir();
-    const r = await runUntil(['run', 'test/fixtures/limits/long-trial.yaml', '--seed', '1', '--out', out], 'virtual (');
+    const r = await runCliUntil(['run', 'test/fixtures/limits/long-trial.yaml', '--seed', '1', '--out', out], 'virtual (');
     expect(r.aborted).toBe(true);
     expect(r.code, r.stderr).toBe(130);
     expect(r.stderr).toMatch(/interrupted: stopped in trial 1 of 1 at \d+\.\d s of 20 min 0 s virtual time; no trial had completed/);
@@ -67,7 +40,7 @@ describe('interrupting a run', () => {
 
   it('--repeat 3 --workers 1: keeps the completed trial as a result marked interrupted', async () => {
     const out = tempDir();
-    const r = await runUntil(['run', 'test/fixtures/limits/short-trial.yaml', '--seed', '1', '--repeat', '3', '--workers', '1', '--out', out], 'trial 1/3');
+    const r = await runCliUntil(['run', 'test/fixtures/limits/short-trial.yaml', '--seed', '1', '--repeat', '3', '--workers', '1', '--out', out], 'trial 1/3');
     expect(r.code, r.stderr).toBe(130);
     expect(r.stderr).toContain('interrupted: stopped in trial 2 of 3 at 0.0 s of 20.0 s virtual time; kept the 1 completed trial of 3');
     const [saved, ...more] = savedResults(out);
@@ -79,7 +52,7 @@ describe('interrupting a run', () => {
 
   it('with worker threads: exit 130 without an internal error or a stack', async () => {
     const out = tempDir();
-    const r = await runUntil(['run', 'test/fixtures/limits/long-trial.yaml', '--seed', '1', '--repeat', '2', '--workers', '2', '--out', out], 'virtual (');
+    const r = await runCliUntil(['run', 'test/fixtures/limits/long-trial.yaml', '--seed', '1', '--repeat', '2', '--workers', '2', '--out', out], 'virtual (');
     expect(r.code, r.stderr).toBe(130);
     expect(r.stderr).not.toContain('internal error');
     expect(r.stderr).not.toMatch(/\n\s+at /);
@@ -87,7 +60,7 @@ describe('interrupting a run', () => {
   }, 30_000);
 
   it('demo honours the first interrupt', async () => {
-    const r = await runUntil(['demo', '--seed', '1'], 'simulating locality');
+    const r = await runCliUntil(['demo', '--seed', '1'], 'simulating locality');
     expect(r.code, r.stderr).toBe(130);
     expect(r.stderr).toMatch(/demo interrupted in locality/);
     expect(r.stdout).toBe('');

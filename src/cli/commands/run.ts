@@ -14,6 +14,7 @@ interface RunOptions extends KubeRunCliOptions {
   out: string;
   json?: boolean;
   workers?: number;
+  allowLarge?: boolean;
 }
 
 /**
@@ -34,6 +35,7 @@ export function runCommand(rt: CliRuntime): Command {
     .option('--out <dir>', 'results directory', 'results')
     .option('--json', 'print the result document on stdout (progress goes to stderr)')
     .option('--workers <n>', 'sim: worker threads for --repeat (default: one per core)', parsePositiveInt)
+    .option('--allow-large', 'sim: run even past the size limits (memory, requests, trials; see README "Limits")')
     .option('--context <name>', 'kube: kubeconfig context, repeatable, in cluster order (cluster1, cluster2)', collect, [])
     .option('--kubeconfig <file>', 'kube: kubeconfig file (default: $KUBECONFIG or ~/.kube/config)')
     .addOption(new Option('--load <generator>', 'kube: load generator').choices(['k6', 'curl']).default('k6'))
@@ -49,8 +51,10 @@ export function runCommand(rt: CliRuntime): Command {
         '  meshbench run my-scenario.yaml --mesh my-mesh.yaml --label team=payments\n' +
         '  meshbench run failover --target kube --context c1 --context c2 --load curl\n' +
         '  meshbench restore                                   undo what an interrupted kube run left\n' +
-        '\nExit codes: 0 ok, 2 usage, 3 invalid scenario/mesh/DestinationRule, 4 environment,\n' +
-        '            10 a threshold failed (the result is saved), 130 interrupted.',
+        '\nExit codes: 0 ok, 2 usage, 3 invalid scenario/mesh/DestinationRule or a run past the size limits\n' +
+        '            (--allow-large), 4 environment (--out not writable: the result goes to a temp file),\n' +
+        '            10 a threshold failed (the result is saved), 130 interrupted (completed trials are\n' +
+        '            saved, marked interrupted; a second Ctrl-C exits at once).',
     )
     .action(async (refs: string[], opts: RunOptions, cmd: Command) => {
       const style = styleFor(rt, cmd.optsWithGlobals());
@@ -82,7 +86,9 @@ export function runCommand(rt: CliRuntime): Command {
         const mesh = await loadMesh(opts.mesh, rt.cwd);
         // Validate every scenario before running any, so a typo in the second file costs nothing.
         const loaded = [];
-        for (const ref of refs) loaded.push(await loadScenario(ref, rt.cwd, mesh));
+        // …and refuse a run past the size limits before it starts (exit 3 naming the fields).
+        const limits = opts.allowLarge === true ? undefined : { trials: opts.repeat, meshDisplay: opts.mesh ?? 'builtin:two-cluster' };
+        for (const ref of refs) loaded.push(await loadScenario(ref, rt.cwd, mesh, limits));
         const seed = opts.seed ?? rt.randomSeed();
         if (opts.seed === undefined) rt.stderr.write(`seed ${seed} (replay with --seed ${seed})\n`);
         for (const l of loaded) {
