@@ -32,6 +32,7 @@ export function demoCommand(rt: CliRuntime): Command {
         import('../../app/run-sim.js'),
         import('../trial-pool.js'),
       ]);
+      if (opts.out !== undefined) await (await import('../../fs/results-dir.js')).checkResultsDir(opts.out, rt.cwd);
       const mesh = await loadMesh(undefined, rt.cwd);
       const load = (name: string) => loadScenario(name, rt.cwd, mesh);
       const [distribution, locality, failover, outlier503] = await Promise.all([load('distribution'), load('locality'), load('failover'), load('outlier-503')]);

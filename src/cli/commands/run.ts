@@ -66,6 +66,8 @@ export function runCommand(rt: CliRuntime): Command {
         import('../../fs/result-file.js'),
       ]);
       const store = createFileResultStore(opts.out, { cwd: rt.cwd });
+      const [{ checkResultsDir }, { saveResultOrFallback }] = await Promise.all([import('../../fs/results-dir.js'), import('../result-save.js')]);
+      const save = (r: import('../../model/result.js').Result) => saveResultOrFallback(rt, store, r);
       const progress = lineProgress((s) => rt.stderr.write(s), { isTTY: rt.stderr.isTTY, clock: rt.clock });
       const newId = resultIdFactory(rt);
       const jsonOut: string[] = [];
@@ -75,9 +77,10 @@ export function runCommand(rt: CliRuntime): Command {
         // Validate every scenario before touching a cluster, so a typo in the second file costs nothing.
         const mesh = await loadMesh(opts.mesh, rt.cwd);
         for (const ref of refs) await loadScenario(ref, rt.cwd, mesh);
+        await checkResultsDir(opts.out, rt.cwd);
         for (const ref of refs) {
           const r = await runOnClusters(rt, ref, opts, { progress, newId });
-          const path = await store.save(r);
+          const path = await save(r);
           failed ||= r.thresholds.some((t) => !t.ok);
           await printResult(rt, r, path, opts, style, jsonOut, serializeResult);
         }
@@ -89,6 +92,8 @@ export function runCommand(rt: CliRuntime): Command {
         // …and refuse a run past the size limits before it starts (exit 3 naming the fields).
         const limits = opts.allowLarge === true ? undefined : { trials: opts.repeat, meshDisplay: opts.mesh ?? 'builtin:two-cluster' };
         for (const ref of refs) loaded.push(await loadScenario(ref, rt.cwd, mesh, limits));
+        // …and that the results can be saved, before spending the run's time.
+        await checkResultsDir(opts.out, rt.cwd);
         const seed = opts.seed ?? rt.randomSeed();
         if (opts.seed === undefined) rt.stderr.write(`seed ${seed} (replay with --seed ${seed})\n`);
         for (const l of loaded) {
@@ -107,13 +112,13 @@ export function runCommand(rt: CliRuntime): Command {
             const where =
               `stopped in trial ${outcome.at.index + 1} of ${opts.repeat} at ${formatVirtual(outcome.at.nowUs)} of ${formatVirtual(outcome.at.durationUs)} virtual time`;
             if (outcome.result === undefined) throw new InterruptedError(`interrupted: ${where}; no trial had completed, so no result was saved`);
-            const path = await store.save(outcome.result);
+            const path = await save(outcome.result);
             rt.stderr.write(`interrupted: ${where}; kept the ${outcome.completed} completed trial${outcome.completed === 1 ? '' : 's'} of ${opts.repeat}\n`);
             await printResult(rt, outcome.result, path, opts, style, jsonOut, serializeResult);
             if (opts.json === true) rt.stdout.write(jsonOut.join(',\n') + '\n');
             throw new InterruptedError(`interrupted: saved ${path} (marked interrupted, ${outcome.completed} of ${opts.repeat} trials)`);
           }
-          const path = await store.save(outcome.result);
+          const path = await save(outcome.result);
           failed ||= outcome.result.thresholds.some((t) => !t.ok);
           await printResult(rt, outcome.result, path, opts, style, jsonOut, serializeResult);
           const secs = outcome.elapsedMs / 1000;
