@@ -4,12 +4,15 @@ import { InterruptedError, ToolError } from '../errors.js';
 import { describeFailure } from './errors-out.js';
 import { styleFor } from './output.js';
 import { buildProgram } from './program.js';
+import { safeWriter } from './safe-output.js';
 
 /**
  * Runs one command line and returns the exit code; never calls process.exit (bin.ts does),
  * so output is flushed and tests can call it in-process.
  */
-export async function main(argv: readonly string[], deps: CliDeps): Promise<number> {
+export async function main(argv: readonly string[], rawDeps: CliDeps): Promise<number> {
+  // Control characters from untrusted text are escaped once, here at the output edge.
+  const deps: CliDeps = { ...rawDeps, stdout: safeWriter(rawDeps.stdout), stderr: safeWriter(rawDeps.stderr) };
   let exitCode = 0;
   const program = buildProgram({
     ...deps,
