@@ -18,10 +18,12 @@ export async function benchSimTrials(base: SimJob, trials: number): Promise<{ ro
   const seeds = Array.from({ length: trials }, (_, i) => i + 1);
   const noop = () => {};
   let t0 = performance.now();
-  await inProcessPool.run(job, seeds, noop);
+  await inProcessPool().run(job, seeds, { onTrialDone: noop });
   const singleMs = performance.now() - t0;
   t0 = performance.now();
-  const batch = await workerTrialPool({ workers }).run(job, seeds, noop);
+  const out = await workerTrialPool({ workers }).run(job, seeds, { onTrialDone: noop });
+  if (out.kind !== 'done') throw new Error('trials stopped without an interrupt');
+  const batch = out.batch;
   const parallelMs = performance.now() - t0;
   if (batch.measures.trials !== trials) throw new Error(`merged ${batch.measures.trials} trials, expected ${trials}`);
   const ceiling = await floorCeiling(workers);

@@ -9,7 +9,8 @@ import type { Scenario } from '../model/scenario.js';
 import type { DemoView } from '../render/demo.js';
 import { compareResults } from './compare.js';
 import type { Clock, Progress, ResultStore } from './ports.js';
-import { inProcessPool, runSimulation } from './run-sim.js';
+import { InterruptedError } from '../errors.js';
+import { formatVirtual, runSimulation, type TrialPool } from './run-sim.js';
 
 /** A scenario as loaded by the edge (document loader). */
 export interface DemoScenario {
@@ -36,14 +37,25 @@ export interface DemoInput {
 /** What the story renders, minus what the caller already knows (mesh, seed, versions). */
 export type DemoOutcome = Omit<DemoView, 'mesh' | 'seed' | 'istio' | 'olderIstio'>;
 
-export async function runDemo(input: DemoInput, ports: { clock: Clock; progress: Progress; newId(scenario: string, date: Date): string }): Promise<DemoOutcome> {
+/**
+ * `pool` runs the trials (the edge passes an in-process pool that yields between slices);
+ * `signal` stops the story at the next slice: the demo's results are only shown whole, so an
+ * interrupt throws InterruptedError naming the experiment it stopped in.
+ */
+export async function runDemo(
+  input: DemoInput,
+  ports: { clock: Clock; progress: Progress; pool: TrialPool; signal?: AbortSignal; newId(scenario: string, date: Date): string },
+): Promise<DemoOutcome> {
   const t0 = ports.clock.now();
   let requests = 0;
   const run = async (s: DemoScenario, istio: string, trials = 1, labels: Record<string, string> = {}) => {
     const out = await runSimulation(
       { mesh: input.mesh, scenario: s.scenario, raw: s.raw, sha256: s.sha256, istio, seed: input.seed, trials, labels: { demo: 'true', ...labels } },
-      { clock: ports.clock, progress: ports.progress, pool: inProcessPool, newId: ports.newId },
+      { clock: ports.clock, progress: ports.progress, pool: ports.pool, newId: ports.newId, ...(ports.signal !== undefined ? { signal: ports.signal } : {}) },
     );
+    if (out.kind === 'stopped') {
+      throw new InterruptedError(`demo interrupted in ${s.scenario.name} (trial ${out.at.index + 1} of ${trials}, ${formatVirtual(out.at.nowUs)} virtual); nothing was saved`);
+    }
     requests += out.requests;
     return out.result;
   };

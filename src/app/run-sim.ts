@@ -11,17 +11,50 @@ import type { Scenario } from '../model/scenario.js';
 import { TOOL_VERSION } from '../version.js';
 import { buildResult } from './build-result.js';
 import type { Clock, Progress } from './ports.js';
-import { runSimTrials, type SimBatch, type SimJob } from './sim-trials.js';
+import { runSimTrialsSliced, type SimBatch, type SimJob, type TrialPosition } from './sim-trials.js';
 
-/** Runs batches of trials; `firstTrial` numbers the first seed's trial. */
-export interface TrialPool {
-  run(job: SimJob, seeds: readonly number[], onTrialDone: () => void): Promise<SimBatch>;
+/** What a pool reports back while it runs, and how it is told to stop. */
+export interface PoolHooks {
+  onTrialDone(): void;
+  /** Position within a running trial (only the pool's first trial stream reports it). */
+  onSlice?(at: TrialPosition): void;
+  /** Aborted on an interrupt: the pool stops between slices and returns the trials that completed. */
+  signal?: AbortSignal;
 }
 
-/** Runs every trial on the calling thread. */
-export const inProcessPool: TrialPool = {
-  run: (job, seeds, onTrialDone) => Promise.resolve(runSimTrials(job, seeds, 0, onTrialDone)),
-};
+/** Trials run to the end, or stopped by the signal with the completed ones kept. */
+export type PoolOutcome =
+  | { kind: 'done'; batch: SimBatch }
+  | { kind: 'stopped'; batch: SimBatch | undefined; completed: number; at: TrialPosition };
+
+/** Runs batches of trials. */
+export interface TrialPool {
+  run(job: SimJob, seeds: readonly number[], hooks: PoolHooks): Promise<PoolOutcome>;
+}
+
+/**
+ * Runs every trial on the calling thread, in slices of events. `pause` is awaited between slices
+ * (the edge passes a macrotask yield so a signal handler can run and abort); without it a run
+ * cannot be interrupted from the same thread.
+ */
+export function inProcessPool(pause?: () => Promise<void>): TrialPool {
+  return {
+    async run(job, seeds, hooks) {
+      const out = await runSimTrialsSliced(
+        job,
+        seeds,
+        0,
+        {
+          stopRequested: () => hooks.signal?.aborted === true,
+          ...(pause !== undefined ? { pause } : {}),
+          ...(hooks.onSlice !== undefined ? { onSlice: hooks.onSlice } : {}),
+        },
+        hooks.onTrialDone,
+      );
+      return 'done' in out ? { kind: 'done', batch: out.done } : { kind: 'stopped', ...out.stopped };
+    },
+  };
+}
 
 export interface SimRunRequest {
   mesh: Mesh;
@@ -51,44 +84,93 @@ export interface SimRunOutcome {
   elapsedMs: number;
 }
 
-export async function runSimulation(req: SimRunRequest, ports: SimRunPorts): Promise<SimRunOutcome> {
+/** An interrupted run: the result of the trials that completed (none → undefined) and where it stopped. */
+export interface SimRunStopped {
+  result: Result | undefined;
+  requests: number;
+  elapsedMs: number;
+  completed: number;
+  at: TrialPosition;
+}
+
+/**
+ * Runs the trials and builds the result. With `signal` aborted mid-way it returns `stopped`: the
+ * completed trials as a result marked `interrupted` (a trial cut mid-way is dropped), or none.
+ */
+export async function runSimulation(
+  req: SimRunRequest,
+  ports: SimRunPorts & { signal?: AbortSignal },
+): Promise<({ kind: 'done' } & SimRunOutcome) | ({ kind: 'stopped' } & SimRunStopped)> {
   const startedAt = ports.clock.wallNow();
   const t0 = ports.clock.now();
   const seeds = Array.from({ length: req.trials }, (_, i) => req.seed + i);
   let done = 0;
+  let within = '';
   const perTrialRequests = expectedRequests(req.scenario);
   const report = () => {
     const rate = ports.clock.now() - t0 > 0 ? (done * perTrialRequests) / ((ports.clock.now() - t0) / 1000) : 0;
     ports.progress.update(
-      `simulating ${req.scenario.name}: trial ${done}/${req.trials}` + (rate > 0 ? `, ${formatRate(rate)} simulated req/s` : ''),
+      `simulating ${req.scenario.name}: trial ${done}/${req.trials}${within}` + (rate > 0 ? `, ${formatRate(rate)} simulated req/s` : ''),
     );
   };
   report();
-  const batch = await ports.pool.run({ mesh: req.mesh, scenario: req.scenario, istio: req.istio }, seeds, () => {
-    done++;
-    report();
+  const out = await ports.pool.run({ mesh: req.mesh, scenario: req.scenario, istio: req.istio }, seeds, {
+    onTrialDone: () => {
+      done++;
+      within = '';
+      report();
+    },
+    onSlice: (at) => {
+      within = `, ${formatVirtual(at.nowUs)} of ${formatVirtual(at.durationUs)} virtual (${Math.min(100, Math.floor((100 * at.nowUs) / Math.max(1, at.durationUs)))}%)`;
+      report();
+    },
+    ...(ports.signal !== undefined ? { signal: ports.signal } : {}),
   });
   ports.progress.done();
-  const merged = mergeTrials([batch.measures]);
-  const finishedAt = ports.clock.wallNow();
-  const result = buildResult({
-    id: ports.newId(req.scenario.name, startedAt),
-    scenario: {
-      name: req.scenario.name,
-      ...(req.scenario.description !== undefined ? { description: req.scenario.description } : {}),
-      sha256: req.sha256,
-      spec: req.scenario,
-    },
-    target: { kind: 'sim', istio: req.istio, seed: req.seed, mesh: req.mesh },
-    labels: { istio: req.istio, ...req.labels },
-    startedAt: startedAt.toISOString(),
-    finishedAt: finishedAt.toISOString(),
-    merged,
-    events: batch.events,
-    thresholds: evaluateThresholds(req.scenario.thresholds, merged),
-    toolVersion: TOOL_VERSION,
-  });
-  return { result, requests: batch.requests, eventsProcessed: batch.eventsProcessed, elapsedMs: ports.clock.now() - t0 };
+  const batch = out.batch;
+  const build = (b: SimBatch, interrupted?: Result['interrupted']): Result => {
+    const merged = mergeTrials([b.measures]);
+    const finishedAt = ports.clock.wallNow();
+    const result = buildResult({
+      id: ports.newId(req.scenario.name, startedAt),
+      scenario: {
+        name: req.scenario.name,
+        ...(req.scenario.description !== undefined ? { description: req.scenario.description } : {}),
+        sha256: req.sha256,
+        spec: req.scenario,
+      },
+      target: { kind: 'sim', istio: req.istio, seed: req.seed, mesh: req.mesh },
+      labels: { istio: req.istio, ...req.labels },
+      startedAt: startedAt.toISOString(),
+      finishedAt: finishedAt.toISOString(),
+      merged,
+      events: b.events,
+      thresholds: evaluateThresholds(req.scenario.thresholds, merged),
+      toolVersion: TOOL_VERSION,
+    });
+    return interrupted === undefined ? result : { ...result, interrupted };
+  };
+  const elapsedMs = ports.clock.now() - t0;
+  if (out.kind === 'done') {
+    return { kind: 'done', result: build(out.batch), requests: out.batch.requests, eventsProcessed: out.batch.eventsProcessed, elapsedMs };
+  }
+  const interrupted = { trialsRequested: req.trials, trialsKept: out.completed, stoppedAtTrial: out.at.index, stoppedAtVirtualMs: Math.floor(out.at.nowUs / 1000) };
+  return {
+    kind: 'stopped',
+    result: batch === undefined ? undefined : build(batch, interrupted),
+    requests: batch?.requests ?? 0,
+    elapsedMs,
+    completed: out.completed,
+    at: out.at,
+  };
+}
+
+/** Virtual time for progress lines: `12.3 s`, `4 min 10 s`, `2 h 5 min`. */
+export function formatVirtual(us: number): string {
+  const s = us / 1e6;
+  if (s < 60) return `${s.toFixed(1)} s`;
+  if (s < 3600) return `${Math.floor(s / 60)} min ${Math.floor(s % 60)} s`;
+  return `${Math.floor(s / 3600)} h ${Math.floor((s % 3600) / 60)} min`;
 }
 
 function expectedRequests(s: Scenario): number {

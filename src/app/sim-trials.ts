@@ -10,7 +10,7 @@ import { formatLocality } from '../model/locality.js';
 import type { Mesh } from '../model/mesh.js';
 import type { RunEvent } from '../model/sample.js';
 import type { Scenario } from '../model/scenario.js';
-import { simulate } from '../sim/engine/simulation.js';
+import { startSimulation } from '../sim/engine/simulation.js';
 import { explainMesh } from '../sim/explain/explain.js';
 import { istioProfile } from '../sim/istio-profile.js';
 import { findWorkload } from '../sim/topology.js';
@@ -84,11 +84,91 @@ export function faultedVersion(mesh: Mesh, scenario: Scenario): string | undefin
   return findWorkload(mesh, a.cluster, a.deployment)?.workload.version;
 }
 
+/** Where a trial loop stands between two slices (progress within a trial). */
+export interface TrialPosition {
+  /** Index of the trial being run, from 0 within this call. */
+  index: number;
+  /** Virtual time the trial has reached, and its load duration (µs). */
+  nowUs: number;
+  durationUs: number;
+}
+
+/** Events per slice: small enough that a check between slices answers a signal within ~10 ms. */
+export const SLICE_EVENTS = 20_000;
+
+/** Batch of the trials that finished before a stop, and where the stop came. */
+export interface StoppedBatch {
+  /** Trials completed (combined in `batch`); undefined batch when none completed. */
+  completed: number;
+  batch: SimBatch | undefined;
+  /** The trial that was cut, and the virtual time it had reached. */
+  at: TrialPosition;
+}
+
 /**
  * Runs one trial per seed (seed i is trial `firstTrial + i`) and combines them.
  * `onTrialDone` is called after every trial (progress).
  */
 export function runSimTrials(job: SimJob, seeds: readonly number[], firstTrial: number, onTrialDone?: () => void): SimBatch {
+  const steps = trialSteps(job, seeds, firstTrial, onTrialDone, Infinity);
+  for (;;) {
+    const next = steps.next(false);
+    if (next.done === true) return next.value as SimBatch;
+  }
+}
+
+/** How a sliced trial loop is driven: a stop check, a pause that lets the caller's event loop run, progress. */
+export interface TrialControl {
+  /** True once the work should stop (an interrupt); checked between slices. */
+  stopRequested(): boolean;
+  /** Awaited between slices when given (in-process runs: lets a signal handler run). */
+  pause?(): Promise<void>;
+  /** Called between slices with the position reached. */
+  onSlice?(at: TrialPosition): void;
+  /** Events per slice (default SLICE_EVENTS). */
+  sliceEvents?: number;
+}
+
+/**
+ * `runSimTrials` in slices of events, checking `control` between them. Same results as
+ * `runSimTrials` when it runs to the end; on a stop it returns the trials that completed
+ * (a trial cut mid-way is dropped: its requests in flight were never measured).
+ */
+export async function runSimTrialsSliced(
+  job: SimJob,
+  seeds: readonly number[],
+  firstTrial: number,
+  control: TrialControl,
+  onTrialDone?: () => void,
+): Promise<{ done: SimBatch } | { stopped: StoppedBatch }> {
+  // Already stopped (an interrupt between two scenarios): run nothing.
+  if (control.stopRequested()) return { stopped: { completed: 0, batch: undefined, at: { index: 0, nowUs: 0, durationUs: job.scenario.load.durationUs } } };
+  const steps = trialSteps(job, seeds, firstTrial, onTrialDone, control.sliceEvents ?? SLICE_EVENTS);
+  let stop = false;
+  for (;;) {
+    const next = steps.next(stop);
+    if (next.done === true) {
+      const v = next.value;
+      return 'completed' in v ? { stopped: v } : { done: v };
+    }
+    control.onSlice?.(next.value);
+    if (control.pause !== undefined) await control.pause();
+    stop = control.stopRequested();
+  }
+}
+
+/**
+ * The trial loop as a generator: yields the position after every slice of `sliceEvents` events;
+ * `next(true)` stops it, and it returns what completed. One implementation for the plain, the
+ * sliced and the worker paths, so they cannot drift apart.
+ */
+function* trialSteps(
+  job: SimJob,
+  seeds: readonly number[],
+  firstTrial: number,
+  onTrialDone: (() => void) | undefined,
+  sliceEvents: number,
+): Generator<TrialPosition, SimBatch | StoppedBatch, boolean> {
   const profile = istioProfile(job.istio);
   if (profile === undefined) throw new RangeError(`unsupported Istio version ${job.istio}`);
   if (seeds.length === 0) throw new RangeError('runSimTrials: no seeds');
@@ -104,20 +184,37 @@ export function runSimTrials(job: SimJob, seeds: readonly number[], firstTrial: 
   // next starts), kept for the next call too: fresh columns cost page faults on every trial.
   const columns = spareColumns ?? new Columns();
   spareColumns = undefined;
-  seeds.forEach((seed, i) => {
-    const acc = createAccumulator(options, columns);
-    const out = simulate({ mesh: job.mesh, scenario: job.scenario, profile, seed }, acc);
-    pending.push(acc.finish(out.events));
-    if (pending.length === COMBINE_EVERY) {
-      combined = combineTrials(combined === undefined ? pending : [combined, ...pending]);
-      pending = [];
+  const batchOf = (): SimBatch => {
+    const rest = combined === undefined ? pending : [combined, ...pending];
+    return { measures: combineTrials(rest), events, eventsSeed: seeds[0] as number, requests, eventsProcessed };
+  };
+  try {
+    for (let i = 0; i < seeds.length; i++) {
+      const seed = seeds[i] as number;
+      const acc = createAccumulator(options, columns);
+      const sim = startSimulation({ mesh: job.mesh, scenario: job.scenario, profile, seed }, acc);
+      while (!sim.advance(sliceEvents)) {
+        const at = { index: i, nowUs: sim.nowUs, durationUs: job.scenario.load.durationUs };
+        if (yield at) return { completed: i, batch: i > 0 ? batchOf() : undefined, at };
+      }
+      const out = sim.output();
+      pending.push(acc.finish(out.events));
+      if (pending.length === COMBINE_EVERY) {
+        combined = combineTrials(combined === undefined ? pending : [combined, ...pending]);
+        pending = [];
+      }
+      if (i === 0) events = seeds.length > 1 || firstTrial > 0 ? out.events.map((e) => ({ ...e, trial: firstTrial })) : out.events;
+      requests += out.requests;
+      eventsProcessed += out.eventsProcessed;
+      onTrialDone?.();
+      // A check between trials too: short trials never reach a slice boundary.
+      if (i + 1 < seeds.length) {
+        const at = { index: i + 1, nowUs: 0, durationUs: job.scenario.load.durationUs };
+        if (yield at) return { completed: i + 1, batch: batchOf(), at };
+      }
     }
-    if (i === 0) events = seeds.length > 1 || firstTrial > 0 ? out.events.map((e) => ({ ...e, trial: firstTrial })) : out.events;
-    requests += out.requests;
-    eventsProcessed += out.eventsProcessed;
-    onTrialDone?.();
-  });
-  spareColumns = columns;
-  const rest = combined === undefined ? pending : [combined, ...pending];
-  return { measures: combineTrials(rest), events, eventsSeed: seeds[0] as number, requests, eventsProcessed };
+  } finally {
+    spareColumns = columns;
+  }
+  return batchOf();
 }

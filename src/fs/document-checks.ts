@@ -6,9 +6,10 @@ import { DEFAULT_REQUEST } from '../model/resolve-scenario.js';
 import type { DocumentKind } from '../model/validate-header.js';
 import { validateDestinationRuleFile } from '../model/validate-destination-rule.js';
 import { validateMeshDocument } from '../model/validate-mesh.js';
-import { field, stringField } from '../model/validate-problems.js';
+import { field, formatPath, stringField } from '../model/validate-problems.js';
 import { scenarioReferences, validateScenarioDocument, type DestinationRuleRef } from '../model/validate-scenario.js';
 import { readRelativeRef, type SourceFile } from './document-files.js';
+import { estimateRun, limitProblems, meshLimitProblem, type LimitProblem } from '../model/run-limits.js';
 import { parseYamlFile, sortProblems, toProblem, type YamlFile } from './yaml-positions.js';
 
 /**
@@ -78,14 +79,48 @@ async function loadReferencedRules(raw: unknown, src: SourceFile, cwd: string): 
   return { refs, problems };
 }
 
-/** Validates a Scenario source file against a mesh, reading the DestinationRule files it names. */
-export async function checkScenarioSource(src: SourceFile, mesh: Mesh, cwd: string): Promise<{ scenario?: Scenario; raw?: unknown; problems: Problem[] }> {
+/** A run's size checked against the documented limits (model/run-limits.ts): how many trials, and the mesh file's name. */
+export interface RunLimitCheck {
+  trials: number;
+  meshDisplay: string;
+}
+
+/**
+ * Validates a Scenario source file against a mesh, reading the DestinationRule files it names.
+ * With `limits`, a valid scenario is also estimated and refused past the run limits.
+ */
+export async function checkScenarioSource(
+  src: SourceFile,
+  mesh: Mesh,
+  cwd: string,
+  limits?: RunLimitCheck,
+): Promise<{ scenario?: Scenario; raw?: unknown; problems: Problem[] }> {
   const yaml = parseYamlFile(src.text, src.display);
   const one = singleDocument(yaml, 'Scenario');
   if (!one.ok) return { problems: one.problems };
   const { refs, problems: refProblems } = await loadReferencedRules(one.raw, src, cwd);
   const r = validateScenarioDocument(one.raw, { mesh, source: src.display, destinationRules: refs });
   const problems = [...r.problems.map((p) => toProblem(yaml, one.doc, p)), ...refProblems];
+  if (r.scenario !== undefined && problems.length === 0 && limits !== undefined) {
+    const over = limitProblems(estimateRun(r.scenario, mesh, limits.trials), r.scenario, mesh);
+    problems.push(...over.map((p) => locateLimitProblem(p, yaml, one.doc, limits)));
+  }
   if (r.scenario !== undefined && problems.length === 0) return { scenario: r.scenario, raw: one.raw, problems: [] };
   return { raw: one.raw, problems: sortProblems(problems) };
+}
+
+/** A limit problem located in the scenario file (line:col), the mesh file, or on the command line. */
+function locateLimitProblem(p: LimitProblem, yaml: YamlFile, doc: number, limits: RunLimitCheck): Problem {
+  if (p.in === 'scenario') return toProblem(yaml, doc, { path: p.path, message: p.message, hint: p.hint });
+  const file = p.in === 'mesh' ? limits.meshDisplay : 'command line';
+  return { file, path: p.in === 'mesh' ? formatPath(p.path) : String(p.path[0]), message: p.message, hint: p.hint };
+}
+
+/** `validate` of a Mesh file: its pods alone past the memory limit (located at the largest replicas). */
+export function checkMeshLimits(src: SourceFile, mesh: Mesh): Problem[] {
+  const p = meshLimitProblem(mesh);
+  if (p === undefined) return [];
+  const yaml = parseYamlFile(src.text, src.display);
+  const one = singleDocument(yaml, 'Mesh');
+  return [toProblem(yaml, one.ok ? one.doc : 0, { path: p.path, message: p.message, hint: p.hint })];
 }

@@ -3,7 +3,7 @@ import type { DestinationRule } from '../model/destination-rule.js';
 import type { Mesh } from '../model/mesh.js';
 import { destinationRuleSelects, serviceFqdn } from '../model/resolve-dr-host.js';
 import type { Scenario } from '../model/scenario.js';
-import { checkDestinationRuleSource, checkMeshSource, checkScenarioSource } from './document-checks.js';
+import { checkDestinationRuleSource, checkMeshSource, checkScenarioSource, type RunLimitCheck } from './document-checks.js';
 import { readDocumentRef, readPathRef } from './document-files.js';
 
 /**
@@ -42,13 +42,14 @@ export async function loadMesh(ref: string | undefined, cwd: string): Promise<Me
 /**
  * Loads a Scenario and validates it against `mesh`: a file path relative to `cwd`, or a built-in
  * name (`failover` → scenarios/failover.yaml in the package). DestinationRule files it names resolve
- * from the scenario's directory; their problems are reported with their own file name.
+ * from the scenario's directory; their problems are reported with their own file name. With
+ * `limits`, a run of it past the documented size limits is refused too (model/run-limits.ts).
  * @throws InvalidInputError listing every problem (exit 3)
  */
-export async function loadScenario(ref: string, cwd: string, mesh: Mesh): Promise<LoadedScenario> {
+export async function loadScenario(ref: string, cwd: string, mesh: Mesh, limits?: RunLimitCheck): Promise<LoadedScenario> {
   const read = await readDocumentRef(ref, cwd, 'scenario');
   if (!read.ok) throw new InvalidInputError([read.problem]);
-  const r = await checkScenarioSource(read.file, mesh, cwd);
+  const r = await checkScenarioSource(read.file, mesh, cwd, limits);
   if (r.scenario === undefined) throw new InvalidInputError(r.problems);
   return { scenario: r.scenario, raw: r.raw, sha256: read.file.sha256, path: read.file.absPath };
 }

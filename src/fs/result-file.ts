@@ -1,3 +1,4 @@
+import { histogramProblems } from './histogram-limits.js';
 import { InvalidInputError, type Problem } from '../errors.js';
 import type { Result } from '../model/result.js';
 import { validateResult } from '../model/result-schema.js';
@@ -58,7 +59,12 @@ export function parseResultText(text: string, display: string): Result {
     throw new InvalidInputError([syntaxProblem(text, display, err)], { cause: err });
   }
   const checked = validateResult(data, TOOL_VERSION);
-  if (checked.ok) return checked.result;
+  if (checked.ok) {
+    // Histograms are checked before anything decodes them (untrusted files: histogram-limits.ts).
+    const bad = histogramProblems(checked.result, display);
+    if (bad.length > 0) throw new InvalidInputError(bad);
+    return checked.result;
+  }
   // Positions only on the error path: re-reading a large result with positions costs time.
   const located = parseYamlFile(text, display);
   const problems = checked.problems.map((p) =>

@@ -1,4 +1,4 @@
-import { mkdir, open, readdir, readFile, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises';
 
 /**
  * The filesystem operations the result store needs, as an object so tests can inject a failure
@@ -24,7 +24,12 @@ export interface ResultStoreFs {
   remove(path: string): Promise<void>;
   /** fsync of a directory, so a rename inside it survives a crash. May reject where unsupported. */
   syncDir(dir: string): Promise<void>;
-  readFile(path: string): Promise<string>;
+  /**
+   * Reads a regular file of at most `maxBytes` (untrusted results folders): anything else fails
+   * with code ENOTREG (a FIFO, a device: never opened for reading, so never blocks) or EFBIG.
+   */
+  readFile(path: string, maxBytes: number): Promise<string>;
+  /** Names of the regular files (or links to regular files) in `dir`. */
   readdir(dir: string): Promise<string[]>;
   isFile(path: string): Promise<boolean>;
 }
@@ -54,8 +59,31 @@ export const nodeResultStoreFs: ResultStoreFs = {
       await handle.close();
     }
   },
-  readFile: (path) => readFile(path, 'utf8'),
-  readdir: (dir) => readdir(dir),
+  async readFile(path, maxBytes) {
+    // stat first: opening a FIFO for reading blocks until a writer comes.
+    const st = await stat(path);
+    if (!st.isFile()) throw Object.assign(new Error(`${path} is not a regular file`), { code: 'ENOTREG' });
+    if (st.size > maxBytes) throw Object.assign(new Error(`${path} is ${st.size} bytes`), { code: 'EFBIG', size: st.size });
+    const handle = await open(path, 'r');
+    try {
+      // Read at most maxBytes + 1 whatever the file grew to since the stat.
+      const buf = Buffer.alloc(Math.min(maxBytes + 1, st.size + 1));
+      const { bytesRead } = await handle.read(buf, 0, buf.length, 0);
+      if (bytesRead > maxBytes) throw Object.assign(new Error(`${path} grew past ${maxBytes} bytes`), { code: 'EFBIG', size: bytesRead });
+      return buf.subarray(0, bytesRead).toString('utf8');
+    } finally {
+      await handle.close();
+    }
+  },
+  async readdir(dir) {
+    const entries = await readdir(dir, { withFileTypes: true });
+    const names: string[] = [];
+    for (const e of entries) {
+      if (e.isFile()) names.push(e.name);
+      else if (e.isSymbolicLink() && (await stat(`${dir}/${e.name}`).then((s) => s.isFile(), () => false))) names.push(e.name);
+    }
+    return names;
+  },
   async isFile(path) {
     try {
       return (await stat(path)).isFile();

@@ -20,6 +20,9 @@ export interface FileResultStoreOptions {
   tempSuffix?: () => string;
 }
 
+/** Largest result file read (a 1,000-trial failover result is under 1 MB). */
+export const RESULT_MAX_BYTES = 64 * 1024 * 1024;
+
 function errnoCode(err: unknown): string | undefined {
   return (err as NodeJS.ErrnoException | undefined)?.code;
 }
@@ -82,10 +85,15 @@ export function createFileResultStore(dir: string, opts: FileResultStoreOptions 
   async function readResult(absPath: string): Promise<Result> {
     let text: string;
     try {
-      text = await fs.readFile(absPath);
+      text = await fs.readFile(absPath, RESULT_MAX_BYTES);
     } catch (err) {
       const code = errnoCode(err);
       if (code === 'ENOENT' || code === 'ENOTDIR') throw notFound(shown(absPath), [absPath]);
+      if (code === 'ENOTREG') throw new InvalidInputError([{ file: shown(absPath), path: '', message: 'not a regular file (results are read from regular files only)' }]);
+      if (code === 'EFBIG') {
+        const size = (err as { size?: number }).size ?? 0;
+        throw new InvalidInputError([{ file: shown(absPath), path: '', message: `${size} bytes, past the limit of ${RESULT_MAX_BYTES / 1024 / 1024} MiB for a result file` }]);
+      }
       throw new EnvironmentError(`cannot read result ${shown(absPath)} (${code ?? String(err)})`, { cause: err, code: 'RESULT_READ' });
     }
     return parseResultText(text, shown(absPath));
@@ -135,8 +143,27 @@ export function createFileResultStore(dir: string, opts: FileResultStoreOptions 
           hint: 'give more of the id, or the file path',
         });
       }
+      // A renamed file keeps its id inside: look the id (or a prefix of it) up in the documents.
+      const byId = await findByStoredId(pathOrId);
+      if (byId !== undefined) return byId;
     }
     throw notFound(pathOrId, candidates);
+  }
+
+  /** The path of the stored result whose id (or id prefix) is `ref`, read from inside the files. */
+  async function findByStoredId(ref: string): Promise<string | undefined> {
+    const { results } = await list();
+    const exact = results.filter((r) => r.result.id === ref);
+    const hits = exact.length > 0 ? exact : results.filter((r) => r.result.id.startsWith(ref));
+    if (hits.length > 1) {
+      const ids = [...new Set(hits.map((h) => h.result.id))];
+      if (ids.length > 1) {
+        throw new UsageError(`"${ref}" matches ${ids.length} result ids in ${shown(storeDir)}: ${ids.slice(0, 5).join(', ')}${ids.length > 5 ? ', …' : ''}`, {
+          hint: 'give more of the id, or the file path',
+        });
+      }
+    }
+    return hits[0]?.path;
   }
 
   async function list(): ReturnType<ResultStore['list']> {

@@ -2,7 +2,7 @@ import type { Problem } from '../errors.js';
 import type { Mesh } from '../model/mesh.js';
 import { DEFAULT_REQUEST } from '../model/resolve-scenario.js';
 import { documentKind, type DocumentKind } from '../model/validate-header.js';
-import { checkDestinationRuleSource, checkMeshSource, checkScenarioSource } from './document-checks.js';
+import { checkDestinationRuleSource, checkMeshLimits, checkMeshSource, checkScenarioSource } from './document-checks.js';
 import { readDocumentRef, readPathRef, type SourceFile } from './document-files.js';
 import { BUILTIN_MESH } from './documents.js';
 import { parseYamlFile, toProblem } from './yaml-positions.js';
@@ -49,7 +49,9 @@ function detectKind(src: SourceFile): { kind?: DocumentKind; problems: Problem[]
  * Validates files (paths relative to `cwd`, or built-in scenario names). Scenarios are checked
  * against `opts.mesh` (default: the built-in mesh), which is loaded only if a scenario needs it.
  */
-export async function validateFiles(files: readonly string[], opts: { cwd: string; mesh?: string }): Promise<ValidateReport> {
+export async function validateFiles(files: readonly string[], opts: { cwd: string; mesh?: string; allowLarge?: boolean }): Promise<ValidateReport> {
+  // Sizes a single-trial run would be refused for (README "Limits") are problems too, unless allowed.
+  const checkLimits = opts.allowLarge !== true;
   const report: ValidateReport = { files: [] };
   let mesh: Mesh | undefined;
   let meshLoaded = false;
@@ -64,7 +66,8 @@ export async function validateFiles(files: readonly string[], opts: { cwd: strin
     }
     const r = checkMeshSource(read.file);
     mesh = r.mesh;
-    report.mesh = { file: read.file.display, kind: 'Mesh', names: r.mesh === undefined ? [] : [r.mesh.name], problems: r.problems };
+    const problems = r.mesh !== undefined && checkLimits ? [...r.problems, ...checkMeshLimits(read.file, r.mesh)] : r.problems;
+    report.mesh = { file: read.file.display, kind: 'Mesh', names: r.mesh === undefined ? [] : [r.mesh.name], problems };
     return mesh;
   };
 
@@ -82,7 +85,7 @@ export async function validateFiles(files: readonly string[], opts: { cwd: strin
     entry.kind = kind;
     if (kind === 'Mesh') {
       const r = checkMeshSource(src);
-      entry.problems = r.problems;
+      entry.problems = r.mesh !== undefined && checkLimits ? [...r.problems, ...checkMeshLimits(src, r.mesh)] : r.problems;
       if (r.mesh !== undefined) entry.names = [r.mesh.name];
     } else if (kind === 'DestinationRule') {
       const r = checkDestinationRuleSource(src, DEFAULT_REQUEST.namespace);
@@ -94,7 +97,7 @@ export async function validateFiles(files: readonly string[], opts: { cwd: strin
         entry.problems = [{ file: src.display, path: '', message: `not checked: the mesh ${report.mesh?.file ?? ''} has problems`, hint: 'fix the mesh first (its problems are listed above)' }];
         continue;
       }
-      const r = await checkScenarioSource(src, m, opts.cwd);
+      const r = await checkScenarioSource(src, m, opts.cwd, checkLimits ? { trials: 1, meshDisplay: report.mesh?.file ?? BUILTIN_MESH } : undefined);
       entry.problems = r.problems;
       if (r.scenario !== undefined) entry.names = [r.scenario.name];
     }

@@ -181,6 +181,9 @@ export const resultSchema = z
       z.object({ name: z.string().min(1), atMs: nonNegative, action: z.string(), trial: count.optional() }),
     ),
     thresholds: z.array(z.object({ expr: z.string().min(1), value: z.number().nullable(), ok: z.boolean(), note: z.string().optional() })),
+    interrupted: z
+      .object({ trialsRequested: z.number().int().min(1), trialsKept: count, stoppedAtTrial: count, stoppedAtVirtualMs: nonNegative })
+      .optional(),
   });
 
 type Exact<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;

@@ -24,6 +24,18 @@ export interface Result {
   series: Series;
   events: RunEvent[];
   thresholds: ThresholdOutcome[];
+  /** Present when the run was interrupted (SIGINT/SIGTERM): the result holds only the trials that completed. */
+  interrupted?: Interrupted;
+}
+
+/** Where an interrupted run stopped and what it kept. */
+export interface Interrupted {
+  trialsRequested: number;
+  /** Trials completed and kept in this result; the trial running at the stop is dropped. */
+  trialsKept: number;
+  /** Index (from 0) of the trial that was running, and the virtual time it had reached. */
+  stoppedAtTrial: number;
+  stoppedAtVirtualMs: number;
 }
 
 export type ResultTarget =

@@ -15,6 +15,16 @@ export function headerSection(result: Result, source: string, style: Style): str
   const trials = `${formatCount(result.trials)} trial${result.trials === 1 ? '' : 's'}`;
   rows.push(['run', `${formatTimestamp(result.startedAt)} · ${trials} · meshbench ${result.tool.version}`]);
   rows.push(['load', describeLoad(result.summary.load)]);
+  const cut = result.interrupted;
+  if (cut !== undefined) {
+    rows.push([
+      'interrupted',
+      style.paint(
+        `kept ${formatCount(cut.trialsKept)} of ${formatCount(cut.trialsRequested)} trials; stopped in trial ${formatCount(cut.stoppedAtTrial + 1)} at ${formatDuration(cut.stoppedAtVirtualMs)} virtual time`,
+        'yellow',
+      ),
+    ]);
+  }
   if (source !== result.id && source !== `${result.id}.json`) rows.push(['file', source]);
   const about = result.scenario.description !== undefined ? `${paragraph(result.scenario.description, style, { color: 'dim' })}\n` : '';
   const closed =

@@ -33,20 +33,23 @@ export function demoCommand(rt: CliRuntime): Command {
           hint: `e.g. meshbench demo --istio ${opts.istio} --older ${opts.istio === '1.18' ? '1.24' : '1.18'}`,
         });
       }
-      const [{ loadMesh, loadScenario }, { runDemo }, { renderDemo }, { resultIdFactory }, { lineProgress }] = await Promise.all([
+      const [{ loadMesh, loadScenario }, { runDemo }, { renderDemo }, { resultIdFactory }, { lineProgress }, { inProcessPool }, { yieldToEventLoop }] = await Promise.all([
         import('../../fs/documents.js'),
         import('../../app/demo.js'),
         import('../../render/demo.js'),
         import('../result-ids.js'),
         import('../progress.js'),
+        import('../../app/run-sim.js'),
+        import('../trial-pool.js'),
       ]);
+      if (opts.out !== undefined) await (await import('../../fs/results-dir.js')).checkResultsDir(opts.out, rt.cwd);
       const mesh = await loadMesh(undefined, rt.cwd);
       const load = (name: string) => loadScenario(name, rt.cwd, mesh);
       const [distribution, locality, failover, outlier503] = await Promise.all([load('distribution'), load('locality'), load('failover'), load('outlier-503')]);
       const progress = opts.quiet === true ? silentProgress : lineProgress((s) => rt.stderr.write(s), { isTTY: rt.stderr.isTTY, clock: rt.clock });
       const outcome = await runDemo(
         { mesh, distribution, locality, failover, outlier503, istio: opts.istio, olderIstio: opts.older, seed: opts.seed, failoverTrials: opts.trials },
-        { clock: rt.clock, progress, newId: resultIdFactory(rt) },
+        { clock: rt.clock, progress, pool: inProcessPool(yieldToEventLoop), signal: rt.signal, newId: resultIdFactory(rt) },
       );
       const style = styleFor(rt, cmd.optsWithGlobals());
       // Saved before the story is printed, so every id it shows names a stored result.

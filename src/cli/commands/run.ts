@@ -17,6 +17,7 @@ interface RunOptions extends KubeRunCliOptions {
   json?: boolean;
   quiet?: boolean;
   workers?: number;
+  allowLarge?: boolean;
 }
 
 /**
@@ -38,6 +39,7 @@ export function runCommand(rt: CliRuntime): Command {
     .option('--json', 'print the result document on stdout (progress goes to stderr)')
     .addOption(new Option('-q, --quiet', 'print only the verdict line and the result path (no report, no progress)').conflicts('json'))
     .option('--workers <n>', 'sim: worker threads for --repeat (default: one per core)', parsePositiveInt)
+    .option('--allow-large', 'sim: run even past the size limits (memory, requests, trials; see README "Limits")')
     .option('--context <name>', 'kube: kubeconfig context, repeatable, in cluster order (cluster1, cluster2)', collect, [])
     .option('--kubeconfig <file>', 'kube: kubeconfig file (default: $KUBECONFIG or ~/.kube/config)')
     .addOption(new Option('--load <generator>', 'kube: load generator').choices(['k6', 'curl']).default('k6'))
@@ -54,8 +56,10 @@ export function runCommand(rt: CliRuntime): Command {
         '  meshbench run my-scenario.yaml --mesh my-mesh.yaml --label team=payments\n' +
         '  meshbench run failover --target kube --context c1 --context c2 --load curl\n' +
         '  meshbench restore                                   undo what an interrupted kube run left\n' +
-        '\nExit codes: 0 ok, 2 usage, 3 invalid scenario/mesh/DestinationRule, 4 environment,\n' +
-        '            10 a threshold failed (the result is saved), 130 interrupted.',
+        '\nExit codes: 0 ok, 2 usage, 3 invalid scenario/mesh/DestinationRule or a run past the size limits\n' +
+        '            (--allow-large), 4 environment (--out not writable: the result goes to a temp file),\n' +
+        '            10 a threshold failed (the result is saved), 130 interrupted (completed trials are\n' +
+        '            saved, marked interrupted; a second Ctrl-C exits at once).',
     )
     .action(async (refs: string[], opts: RunOptions, cmd: Command) => {
       checkTargetFlags(cmd, opts.target);
@@ -69,6 +73,8 @@ export function runCommand(rt: CliRuntime): Command {
         import('../../fs/result-file.js'),
       ]);
       const store = createFileResultStore(opts.out, { cwd: rt.cwd });
+      const [{ checkResultsDir }, { saveResultOrFallback }] = await Promise.all([import('../../fs/results-dir.js'), import('../result-save.js')]);
+      const save = (r: import('../../model/result.js').Result) => saveResultOrFallback(rt, store, r);
       const progress = opts.quiet === true ? silentProgress : lineProgress((s) => rt.stderr.write(s), { isTTY: rt.stderr.isTTY, clock: rt.clock });
       const newId = resultIdFactory(rt);
       const jsonOut: string[] = [];
@@ -78,9 +84,10 @@ export function runCommand(rt: CliRuntime): Command {
         // Validate every scenario before touching a cluster, so a typo in the second file costs nothing.
         const mesh = await loadMesh(opts.mesh, rt.cwd);
         for (const ref of refs) await loadScenario(ref, rt.cwd, mesh);
+        await checkResultsDir(opts.out, rt.cwd);
         for (const ref of refs) {
           const r = await runOnClusters(rt, ref, opts, { progress, newId });
-          const path = await store.save(r);
+          const path = await save(r);
           failed ||= r.thresholds.some((t) => !t.ok);
           await printResult(rt, r, path, opts, style, jsonOut, serializeResult);
         }
@@ -89,7 +96,11 @@ export function runCommand(rt: CliRuntime): Command {
         const mesh = await loadMesh(opts.mesh, rt.cwd);
         // Validate every scenario before running any, so a typo in the second file costs nothing.
         const loaded = [];
-        for (const ref of refs) loaded.push(await loadScenario(ref, rt.cwd, mesh));
+        // …and refuse a run past the size limits before it starts (exit 3 naming the fields).
+        const limits = opts.allowLarge === true ? undefined : { trials: opts.repeat, meshDisplay: opts.mesh ?? 'builtin:two-cluster' };
+        for (const ref of refs) loaded.push(await loadScenario(ref, rt.cwd, mesh, limits));
+        // …and that the results can be saved, before spending the run's time.
+        await checkResultsDir(opts.out, rt.cwd);
         const seed = opts.seed ?? rt.randomSeed();
         if (opts.seed === undefined && opts.quiet !== true) rt.stderr.write(`seed ${seed} (replay with --seed ${seed})\n`);
         for (const l of loaded) {
@@ -98,12 +109,23 @@ export function runCommand(rt: CliRuntime): Command {
             {
               clock: rt.clock,
               progress,
-              pool: workerTrialPool({ ...(opts.workers !== undefined ? { workers: opts.workers } : {}), signal: rt.signal }),
+              pool: workerTrialPool(opts.workers !== undefined ? { workers: opts.workers } : {}),
               newId,
+              signal: rt.signal,
             },
           );
-          if (rt.signal.aborted) throw new InterruptedError('interrupted; no result was saved for the unfinished run');
-          const path = await store.save(outcome.result);
+          if (outcome.kind === 'stopped') {
+            const { formatVirtual } = await import('../../app/run-sim.js');
+            const where =
+              `stopped in trial ${outcome.at.index + 1} of ${opts.repeat} at ${formatVirtual(outcome.at.nowUs)} of ${formatVirtual(outcome.at.durationUs)} virtual time`;
+            if (outcome.result === undefined) throw new InterruptedError(`interrupted: ${where}; no trial had completed, so no result was saved`);
+            const path = await save(outcome.result);
+            rt.stderr.write(`interrupted: ${where}; kept the ${outcome.completed} completed trial${outcome.completed === 1 ? '' : 's'} of ${opts.repeat}\n`);
+            await printResult(rt, outcome.result, path, opts, style, jsonOut, serializeResult);
+            if (opts.json === true) rt.stdout.write(jsonOut.join(',\n') + '\n');
+            throw new InterruptedError(`interrupted: saved ${path} (marked interrupted, ${outcome.completed} of ${opts.repeat} trials)`);
+          }
+          const path = await save(outcome.result);
           failed ||= outcome.result.thresholds.some((t) => !t.ok);
           await printResult(rt, outcome.result, path, opts, style, jsonOut, serializeResult);
           const secs = outcome.elapsedMs / 1000;

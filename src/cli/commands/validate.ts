@@ -6,6 +6,7 @@ import { styleFor } from '../output.js';
 interface ValidateOptions {
   mesh?: string;
   json?: boolean;
+  allowLarge?: boolean;
 }
 
 /**
@@ -18,10 +19,15 @@ export function validateCommand(rt: CliRuntime): Command {
     .argument('<file...>', 'Scenario, Mesh or DestinationRule files (YAML or JSON), or built-in scenario names')
     .option('--mesh <file>', 'mesh that scenarios are checked against (default: the built-in two-cluster mesh)')
     .option('--json', 'print the report as JSON on stdout')
-    .addHelpText('after', '\nExit codes: 0 every file is valid, 3 a file has problems (all of them are listed).')
+    .option('--allow-large', 'do not report runs past the size limits (README "Limits")')
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 every file is valid, 3 a file has problems (all of them are listed), including a\n' +
+        'one-trial run past the size limits (memory, requests) that `run` would refuse without --allow-large.',
+    )
     .action(async (files: string[], opts: ValidateOptions, cmd: Command) => {
       const { validateFiles } = await import('../../fs/validate-files.js');
-      const report = await validateFiles(files, { cwd: rt.cwd, ...(opts.mesh !== undefined ? { mesh: opts.mesh } : {}) });
+      const report = await validateFiles(files, { cwd: rt.cwd, ...(opts.mesh !== undefined ? { mesh: opts.mesh } : {}), allowLarge: opts.allowLarge === true });
       const all = [...(opts.mesh !== undefined && report.mesh ? [report.mesh] : []), ...report.files];
       const problems: Problem[] = [...(report.mesh?.problems ?? []), ...report.files.flatMap((f) => f.problems)];
       if (opts.json === true) {

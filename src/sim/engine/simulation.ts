@@ -97,6 +97,31 @@ export function simulate(input: SimInput, sink: SampleSink): SimOutput {
   return new Simulation(input, sink).run();
 }
 
+/**
+ * A run advanced in slices, so a caller can stop it between events (interrupts) and report the
+ * virtual time reached (progress). `advance` processes at most `maxEvents` events and returns true
+ * once the run is over; `output` is valid after that. Slicing never changes the run: the same
+ * events happen in the same order whatever the slice size.
+ */
+export interface SlicedSimulation {
+  advance(maxEvents: number): boolean;
+  /** Virtual time of the last event processed. */
+  readonly nowUs: number;
+  output(): SimOutput;
+}
+
+export function startSimulation(input: SimInput, sink: SampleSink): SlicedSimulation {
+  const sim = new Simulation(input, sink);
+  sim.start();
+  return {
+    advance: (maxEvents) => sim.advance(maxEvents),
+    get nowUs() {
+      return sim.currentUs();
+    },
+    output: () => sim.output(),
+  };
+}
+
 class Simulation {
   private readonly mesh: Mesh;
   private readonly scenario: Scenario;
@@ -178,6 +203,16 @@ class Simulation {
   }
 
   run(): SimOutput {
+    this.start();
+    this.advance(Infinity);
+    return this.output();
+  }
+
+  currentUs(): number {
+    return this.nowUs;
+  }
+
+  start(): void {
     this.scheduleLoad();
     for (const entry of this.scenario.timeline) {
       this.queue.push(
@@ -186,8 +221,14 @@ class Simulation {
       );
     }
     this.startOutlierTicks(0);
+  }
+
+  /** Processes up to `maxEvents` events; true when the run is over (see SlicedSimulation). */
+  advance(maxEvents: number): boolean {
     const q = this.queue;
+    const stopAt = this.eventsProcessed + maxEvents;
     for (;;) {
+      if (this.eventsProcessed >= stopAt) return false;
       // An arrival runs after every heap event at or before its time.
       const arrivalUs = this.nextArrivalUs;
       if (arrivalUs < q.peekTimeUs()) {
@@ -197,8 +238,8 @@ class Simulation {
         this.onArrival(arrivalUs);
         continue;
       }
-      if (q.length === 0) break;
-      if (this.outstanding === 0 && this.nowUs >= this.loadEndUs && this.loadDone()) break;
+      if (q.length === 0) return true;
+      if (this.outstanding === 0 && this.nowUs >= this.loadEndUs && this.loadDone()) return true;
       const ev = q.pop() as SimEvent;
       const t = q.lastTimeUs;
       this.nowUs = t;
@@ -218,6 +259,9 @@ class Simulation {
           (ev as CallEvent).fn(t);
       }
     }
+  }
+
+  output(): SimOutput {
     return {
       events: this.observer.events(),
       requests: this.requests,

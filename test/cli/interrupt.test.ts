@@ -1,0 +1,94 @@
+/**
+ * Interrupts (issue 17): the first SIGINT/SIGTERM stops a run between slices of events, keeps the
+ * completed trials as a result marked `interrupted`, says where it stopped and exits 130.
+ * In-process runs abort the CLI's AbortSignal from the progress output (no timing involved); one
+ * test sends a real SIGINT to a child process once it has printed its progress line.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { runCliUntil } from '../support/cli-interrupt.js';
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+function tempDir(): string {
+  const d = mkdtempSync(join(tmpdir(), 'meshbench-interrupt-'));
+  dirs.push(d);
+  return d;
+}
+
+function savedResults(dir: string): Array<Record<string, unknown>> {
+  return readdirSync(dir)
+    .filter((n) => n.endsWith('.json'))
+    .map((n) => JSON.parse(readFileSync(join(dir, n), 'utf8')) as Record<string, unknown>);
+}
+
+describe('interrupting a run', () => {
+  it('stops one long trial inside the trial, says where, saves nothing half-measured and exits 130', async () => {
+    const out = tempDir();
+    const r = await runCliUntil(['run', 'test/fixtures/limits/long-trial.yaml', '--seed', '1', '--out', out], 'virtual (');
+    expect(r.aborted).toBe(true);
+    expect(r.code, r.stderr).toBe(130);
+    expect(r.stderr).toMatch(/interrupted: stopped in trial 1 of 1 at \d+\.\d s of 20 min 0 s virtual time; no trial had completed/);
+    expect(r.stderr).not.toContain('internal error');
+    expect(savedResults(out)).toEqual([]);
+  });
+
+  it('--repeat 3 --workers 1: keeps the completed trial as a result marked interrupted', async () => {
+    const out = tempDir();
+    const r = await runCliUntil(['run', 'test/fixtures/limits/short-trial.yaml', '--seed', '1', '--repeat', '3', '--workers', '1', '--out', out], 'trial 1/3');
+    expect(r.code, r.stderr).toBe(130);
+    expect(r.stderr).toContain('interrupted: stopped in trial 2 of 3 at 0.0 s of 20.0 s virtual time; kept the 1 completed trial of 3');
+    const [saved, ...more] = savedResults(out);
+    expect(more).toEqual([]);
+    expect(saved?.['trials']).toBe(1);
+    expect(saved?.['interrupted']).toEqual({ trialsRequested: 3, trialsKept: 1, stoppedAtTrial: 1, stoppedAtVirtualMs: 0 });
+    expect(r.stdout).toContain('interrupted');
+  });
+
+  it('with worker threads: exit 130 without an internal error or a stack', async () => {
+    const out = tempDir();
+    const r = await runCliUntil(['run', 'test/fixtures/limits/long-trial.yaml', '--seed', '1', '--repeat', '2', '--workers', '2', '--out', out], 'virtual (');
+    expect(r.code, r.stderr).toBe(130);
+    expect(r.stderr).not.toContain('internal error');
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    expect(r.stderr).toContain('interrupted: stopped in trial 1 of 2');
+  }, 30_000);
+
+  it('demo honours the first interrupt', async () => {
+    const r = await runCliUntil(['demo', '--seed', '1'], 'simulating locality');
+    expect(r.code, r.stderr).toBe(130);
+    expect(r.stderr).toMatch(/demo interrupted in locality/);
+    expect(r.stdout).toBe('');
+  });
+
+  it('a real SIGINT to the CLI process stops a long trial and exits 130', async () => {
+    const out = tempDir();
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/bin.ts', 'run', 'test/fixtures/limits/long-trial.yaml', '--seed', '1', '--out', out], {
+      cwd: process.cwd(),
+      env: { ...process.env, NO_COLOR: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const started = new Promise<void>((resolve) =>
+      child.stderr.on('data', (d: Buffer) => {
+        stderr += d.toString();
+        if (stderr.includes('simulating long-trial: trial 0/1')) resolve();
+      }),
+    );
+    try {
+      await Promise.race([started, exited.then(() => Promise.reject(new Error(`exited before its progress line:\n${stderr}`)))]);
+      child.kill('SIGINT');
+      expect(await exited).toBe(130);
+      expect(stderr).toContain('interrupted: stopped in trial 1 of 1');
+      expect(stderr).not.toContain('internal error');
+    } finally {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    }
+  }, 30_000);
+});
