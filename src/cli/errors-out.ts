@@ -9,8 +9,9 @@ import type { Style } from '../render/style.js';
 export function describeFailure(err: unknown, style: Style, verbose: boolean): { text: string; exitCode: number } {
   if (err instanceof CommanderError) {
     if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version') return { text: '', exitCode: ExitCode.Ok };
-    // `meshbench` with no command: commander prints the help to stderr and exits non-zero
-    // (help({ error: true })); `meshbench help` exits 0.
+    // `meshbench` with no command: commander (lib/command.js, Command._parseCommand) calls
+    // help({ error: true }), which prints the help to stderr and exits 1 (Command.help); we make
+    // that a usage error. `meshbench help` and `--help` exit 0.
     if (err.code === 'commander.help') return { text: '', exitCode: err.exitCode === 0 ? ExitCode.Ok : ExitCode.Usage };
     // commander already printed its message through configureOutput.
     return { text: '', exitCode: ExitCode.Usage };
