@@ -49,7 +49,7 @@ describe('loadMesh', () => {
     const [p] = await problemsOf(loadMesh('nope/mesh.yaml', fixtures));
     expect(p?.message).toBe(`file not found: ${join(fixtures, 'nope', 'mesh.yaml')}`);
     const [byName] = await problemsOf(loadMesh('three-cluster', fixtures));
-    expect(byName?.hint).toContain('built-in meshes: two-cluster');
+    expect(byName?.hint).toContain('built-in meshes: remote-two-zones, three-region, two-cluster');
   });
 
   it('names the expected kind when given a scenario', async () => {
@@ -62,7 +62,7 @@ describe('loadScenario', () => {
   it('loads every built-in scenario cleanly against the built-in mesh', async () => {
     const mesh = await loadMesh(undefined, root);
     const names = await listBuiltins('scenario');
-    expect(names).toEqual(['distribution', 'failover', 'gateway-down', 'locality', 'outlier-503']);
+    expect(names).toEqual(['distribution', 'duplicate-gateway', 'failover', 'failover-priority-regions', 'gateway-down', 'locality', 'outlier-503', 'scale-up']);
     for (const name of names) {
       const loaded = await loadScenario(name, '/', mesh);
       expect(loaded.scenario.name).toBe(name);
@@ -157,7 +157,7 @@ describe('loadScenario', () => {
     const mesh = await loadMesh(undefined, root);
     const [p] = await problemsOf(loadScenario('failovr', fixtures, mesh));
     expect(p?.message).toBe(`file not found: ${join(fixtures, 'failovr')}`);
-    expect(p?.hint).toContain('distribution, failover, gateway-down, locality, outlier-503');
+    expect(p?.hint).toContain('distribution, duplicate-gateway, failover, failover-priority-regions, gateway-down, locality, outlier-503, scale-up');
   });
 
   it('refuses a directory and an empty or multi-document file', async () => {
