@@ -6,24 +6,16 @@
  * by the id stored in it when the file was renamed.
  */
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { tempDirs } from '../support/temp-dirs.js';
 import { runCli } from '../support/cli.js';
 
 const FIXTURE = 'test/fixtures/results/20261123-214500-failover-3fa2c1.json';
 const BOMB = 'test/fixtures/untrusted/histogram-bomb.json';
 
-const dirs: string[] = [];
-afterEach(() => {
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
-function tempDir(): string {
-  const d = mkdtempSync(join(tmpdir(), 'meshbench-untrusted-'));
-  dirs.push(d);
-  return d;
-}
+const tempDir = tempDirs('meshbench-untrusted-');
 
 describe('untrusted result files', () => {
   it('refuses a histogram that inflates to 400 MB with exit 3, before decoding it (report and compare)', async () => {
