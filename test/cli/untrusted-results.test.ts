@@ -38,14 +38,15 @@ describe('untrusted result files', () => {
     expect(r.stderr).toContain('68157440 bytes, past the limit of 64 MiB for a result file');
   });
 
-  it('list skips a FIFO named x.json instead of hanging on it', async () => {
+  it('list reports a FIFO named x.json as unreadable instead of hanging on it', async () => {
     const dir = tempDir();
     copyFileSync(FIXTURE, join(dir, '20261123-214500-failover-3fa2c1.json'));
     execFileSync('mkfifo', [join(dir, 'x.json')]);
     const r = await runCli(['list', '--out', dir, '--json']);
     expect(r.code, r.stderr).toBe(0);
-    const listed = JSON.parse(r.stdout) as { results: Array<{ id: string }> };
+    const listed = JSON.parse(r.stdout) as { results: Array<{ id: string }>; unreadable: Array<{ path: string; reason: string }> };
     expect(listed.results.map((x) => x.id)).toEqual(['20261123-214500-failover-3fa2c1']);
+    expect(listed.unreadable).toEqual([{ path: join(dir, 'x.json'), reason: 'not a regular file (results are read from regular files only)' }]);
     const direct = await runCli(['report', join(dir, 'x.json')]);
     expect(direct.code).toBe(3);
   });
