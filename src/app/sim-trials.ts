@@ -8,6 +8,7 @@ import { combineTrials } from '../measure/combine.js';
 import type { TrialMeasures } from '../measure/types.js';
 import { formatLocality } from '../model/locality.js';
 import type { Mesh } from '../model/mesh.js';
+import { estimateRun, streamsRequests } from '../model/run-limits.js';
 import type { RunEvent } from '../model/sample.js';
 import type { Scenario } from '../model/scenario.js';
 import { startSimulation } from '../sim/engine/simulation.js';
@@ -68,6 +69,8 @@ export function accumulatorOptionsFor(job: SimJob): AccumulatorOptions {
     thresholds: scenario.thresholds,
     failover: scenario.measure.failover ?? null,
   };
+  // Bounded memory: long trials that need no per-request rows are counted as they run.
+  if (streamsRequests(scenario, estimateRun(scenario, mesh, 1).requestsPerTrial)) opts.keepSamples = false;
   const predicted = explained.entries[0]?.predictedShares;
   if (predicted !== undefined && Object.keys(predicted).length > 0) opts.expectedShares = predicted;
   const faulted = faultedVersion(mesh, scenario);

@@ -13,6 +13,9 @@ export function installSignalHandlers(): {
   const onSignal = (name: NodeJS.Signals) => {
     count++;
     if (count === 1) {
+      // Say at once that the signal was heard: the work stops at its next check (a slice of
+      // events, a kube call), which can take a moment.
+      process.stderr.write(`\n${name}: stopping (keeping what was measured); send it again to exit at once\n`);
       controller.abort(new Error(`interrupted by ${name}`));
       return;
     }

@@ -29,7 +29,7 @@ export interface ResultStoreFs {
    * with code ENOTREG (a FIFO, a device: never opened for reading, so never blocks) or EFBIG.
    */
   readFile(path: string, maxBytes: number): Promise<string>;
-  /** Names of the regular files (or links to regular files) in `dir`. */
+  /** Names in `dir` (readFile refuses the ones that are not regular files). */
   readdir(dir: string): Promise<string[]>;
   isFile(path: string): Promise<boolean>;
 }
@@ -75,15 +75,7 @@ export const nodeResultStoreFs: ResultStoreFs = {
       await handle.close();
     }
   },
-  async readdir(dir) {
-    const entries = await readdir(dir, { withFileTypes: true });
-    const names: string[] = [];
-    for (const e of entries) {
-      if (e.isFile()) names.push(e.name);
-      else if (e.isSymbolicLink() && (await stat(`${dir}/${e.name}`).then((s) => s.isFile(), () => false))) names.push(e.name);
-    }
-    return names;
-  },
+  readdir: (dir) => readdir(dir),
   async isFile(path) {
     try {
       return (await stat(path)).isFile();

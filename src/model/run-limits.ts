@@ -4,7 +4,7 @@
  * `duration: 10000h` or `rate: 1e9` costs a message instead of the machine's memory.
  *
  * The cost figures are measured, not derived: `/usr/bin/time -v meshbench run` on the reference
- * machine (docs/reliability.md has the runs): ~90 MB for the process and a small run; 33 bytes per
+ * machine (README "Limits"): ~90 MB for the process and a small run; 33 bytes per
  * request row kept for a trial (src/measure/columns.ts: 3 Float64 + Uint16 + 2 Int16 + Uint8 + the
  * presence byte); ~4 KB per simulated pod (endpoints in every istiod, EDS assignments, LB state);
  * ~1 KB per closed-model virtual user; ~0.7 M simulated requests per second on one core.
@@ -33,6 +33,34 @@ const VU_BYTES = 1024;
 const EVENTS_PER_REQUEST = 3;
 const REQUESTS_PER_SECOND = 700_000;
 
+/**
+ * Bounded memory: a trial of more requests than this whose measures need no per-request rows is
+ * counted as the samples arrive (the accumulator's streaming mode) instead of keeping 33 bytes per
+ * request; below it the rows are kept (the faster path for the usual trial sizes).
+ */
+export const STREAM_ABOVE_REQUESTS = 1_000_000;
+
+/**
+ * True when the trial's measures need the per-request rows: phases and failover figures are cut at
+ * event times, `during` windows too, and the distribution test uses the requests before the first
+ * event. A scenario with no timeline, no failover measure, no `during` threshold and no
+ * DestinationRule (so no outlier ejection either) produces no events, and streaming counts it
+ * exactly (the same measures, test/app/streaming-rows.test.ts).
+ */
+export function needsRequestRows(scenario: Scenario): boolean {
+  return (
+    scenario.timeline.length > 0 ||
+    scenario.measure.failover !== undefined ||
+    scenario.thresholds.some((t) => t.during !== undefined) ||
+    scenario.destinationRule !== undefined
+  );
+}
+
+/** True when the trials of `scenario` are counted as they run instead of keeping a row per request. */
+export function streamsRequests(scenario: Scenario, requestsPerTrial: number): boolean {
+  return requestsPerTrial > STREAM_ABOVE_REQUESTS && !needsRequestRows(scenario);
+}
+
 /** What a run is expected to cost. */
 export interface RunEstimate {
   requestsPerTrial: number;
@@ -41,6 +69,8 @@ export interface RunEstimate {
   events: number;
   /** Peak resident memory (one trial's rows are kept at a time; trials reuse them). */
   memoryBytes: number;
+  /** Bytes per request kept for a trial: 33, or 0 when the trials are streamed (STREAM_ABOVE_REQUESTS). */
+  rowBytes: number;
   /** Pods the simulator holds at the largest (mesh replicas, gateways, scale-ups in the timeline). */
   pods: number;
   /** On one core (the worker pool divides it). */
@@ -68,7 +98,8 @@ export function estimateRun(scenario: Scenario, mesh: Mesh, trials: number): Run
   const outlierTicks = durationS / 10;
   const eventsPerTrial = requestsPerTrial * EVENTS_PER_REQUEST + outlierTicks * mesh.clusters.length + scenario.timeline.length;
   const vus = load.kind === 'closed' ? load.concurrency : 0;
-  const memoryBytes = BASE_BYTES + ROW_BYTES * requestsPerTrial + POD_BYTES * pods + VU_BYTES * vus;
+  const rowBytes = streamsRequests(scenario, requestsPerTrial) ? 0 : ROW_BYTES;
+  const memoryBytes = BASE_BYTES + rowBytes * requestsPerTrial + POD_BYTES * pods + VU_BYTES * vus;
   const requests = requestsPerTrial * trials;
   return {
     requestsPerTrial,
@@ -76,6 +107,7 @@ export function estimateRun(scenario: Scenario, mesh: Mesh, trials: number): Run
     requests,
     events: eventsPerTrial * trials,
     memoryBytes,
+    rowBytes,
     pods,
     seconds: requests / REQUESTS_PER_SECOND,
     ...(perRequestUs !== undefined ? { perRequestUs } : {}),
@@ -137,7 +169,7 @@ export function limitProblems(estimate: RunEstimate, scenario: Scenario, mesh: M
     });
   }
   if (estimate.memoryBytes > RUN_LIMITS.memoryBytes) {
-    const rowsBytes = ROW_BYTES * estimate.requestsPerTrial;
+    const rowsBytes = estimate.rowBytes * estimate.requestsPerTrial;
     const podBytes = POD_BYTES * estimate.pods;
     const vuBytes = load.kind === 'closed' ? VU_BYTES * load.concurrency : 0;
     const biggest = Math.max(rowsBytes, podBytes, vuBytes);

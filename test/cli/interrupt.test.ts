@@ -5,21 +5,13 @@
  * test sends a real SIGINT to a child process once it has printed its progress line.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { tempDirs } from '../support/temp-dirs.js';
 import { runCliUntil } from '../support/cli-interrupt.js';
 
-const dirs: string[] = [];
-afterEach(() => {
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
-function tempDir(): string {
-  const d = mkdtempSync(join(tmpdir(), 'meshbench-interrupt-'));
-  dirs.push(d);
-  return d;
-}
+const tempDir = tempDirs('meshbench-interrupt-');
 
 function savedResults(dir: string): Array<Record<string, unknown>> {
   return readdirSync(dir)
@@ -91,4 +83,18 @@ describe('interrupting a run', () => {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     }
   }, 30_000);
+});
+
+describe('progress within a trial', () => {
+  it('on a terminal, redraws one live line with the virtual time reached', async () => {
+    const r = await runCliUntil(['run', 'test/fixtures/limits/long-trial.yaml', '--seed', '1', '--out', tempDir()], 'virtual (', {}, { stderrIsTTY: true });
+    expect(r.code).toBe(130);
+    expect(r.stderr).toMatch(/\r\u001b\[2Ksimulating long-trial: trial 0\/1, \d+\.\d s of 20 min 0 s virtual \(\d+%\)/);
+  });
+
+  it('on a pipe, prints plain lines with the virtual time reached', async () => {
+    const r = await runCliUntil(['run', 'test/fixtures/limits/long-trial.yaml', '--seed', '1', '--out', tempDir()], 'virtual (');
+    expect(r.stderr).toMatch(/^simulating long-trial: trial 0\/1, \d+\.\d s of 20 min 0 s virtual \(\d+%\)/m);
+    expect(r.stderr).not.toContain('\r');
+  });
 });

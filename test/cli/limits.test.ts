@@ -12,8 +12,8 @@ const DIR = 'test/fixtures/limits';
 describe('size limits before a run', () => {
   it.each([
     ['duration: 10000h', `${DIR}/duration-10000h.yaml`, [], /duration-10000h\.yaml:8:\d+ {2}spec\.load\.duration {2}the run would simulate ~1\.1e10 requests .*the limit is 1\.0e9 requests/],
-    ['rate: 1e9', `${DIR}/rate-1e9.yaml`, [], /rate-1e9\.yaml:8:\d+ {2}spec\.load\.rate {2}the run would need ~1\.8 TiB of memory/],
-    ['concurrency: 1e6', `${DIR}/concurrency-1e6.yaml`, [], /concurrency-1e6\.yaml:8:\d+ {2}spec\.load\.concurrency {2}the run would need ~577\.3 GiB of memory/],
+    ['rate: 1e9', `${DIR}/rate-1e9.yaml`, [], /rate-1e9\.yaml:8:\d+ {2}spec\.load\.rate {2}the run would simulate ~6\.0e10 requests .*the limit is 1\.0e9 requests/],
+    ['concurrency: 1e6', `${DIR}/concurrency-1e6.yaml`, [], /concurrency-1e6\.yaml:8:\d+ {2}spec\.load\.concurrency {2}the run would need ~1\.0 GiB of memory: 1\.0e6 virtual users/],
     ['replicas: 1e6', `${DIR}/tiny.yaml`, ['--mesh', `${DIR}/mesh-replicas-1e6.yaml`], /mesh-replicas-1e6\.yaml {2}spec\.clusters\[0\]\.workloads\[0\]\.replicas {2}the run would need ~3\.9 GiB of memory: 1\.0e6 pods/],
     ['--repeat 1e7', 'failover', ['--repeat', '1e7'], /command line {2}--repeat {2}--repeat 1\.0e7 is past the limit of 100,000 trials/],
   ])('refuses %s with exit 3, naming the field and the estimate, before simulating', async (_name, scenario, extra, message) => {
@@ -33,6 +33,14 @@ describe('size limits before a run', () => {
     expect(r.stderr).toMatch(/mesh-replicas-1e6\.yaml:16:\d+ {2}spec\.clusters\[0\]\.workloads\[0\]\.replicas {2}1\.0e6 pods would need ~3\.9 GiB/);
     const allowed = await runCli(['validate', `${DIR}/duration-10000h.yaml`, '--allow-large']);
     expect(allowed.code, allowed.stderr).toBe(0);
+  });
+
+  it('a long trial counted as it runs fits; the same length with a fault in the timeline does not', async () => {
+    const streamed = await runCli(['validate', `${DIR}/ten-hours.yaml`]);
+    expect(streamed.code, streamed.stderr).toBe(0);
+    const rows = await runCli(['validate', `${DIR}/ten-hours-with-fault.yaml`]);
+    expect(rows.code).toBe(3);
+    expect(rows.stderr).toMatch(/ten-hours-with-fault\.yaml:9:\d+ {2}spec\.load\.duration {2}the run would need ~1\.2 GiB of memory: 3\.6e7 requests per trial/);
   });
 
   it('the built-in scenarios are within the limits', async () => {

@@ -4,20 +4,12 @@
  * exits 4. Both used to drop the result after the whole run.
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { tempDirs } from '../support/temp-dirs.js';
 import { runCli } from '../support/cli.js';
 
-const dirs: string[] = [];
-afterEach(() => {
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
-function tempDir(): string {
-  const d = mkdtempSync(join(tmpdir(), 'meshbench-save-'));
-  dirs.push(d);
-  return d;
-}
+const tempDir = tempDirs('meshbench-save-');
 
 describe('saving results', () => {
   it('--out naming a file: exit 4 before anything runs, naming the path', async () => {

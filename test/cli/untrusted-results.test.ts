@@ -6,24 +6,16 @@
  * by the id stored in it when the file was renamed.
  */
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { tempDirs } from '../support/temp-dirs.js';
 import { runCli } from '../support/cli.js';
 
 const FIXTURE = 'test/fixtures/results/20261123-214500-failover-3fa2c1.json';
 const BOMB = 'test/fixtures/untrusted/histogram-bomb.json';
 
-const dirs: string[] = [];
-afterEach(() => {
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
-function tempDir(): string {
-  const d = mkdtempSync(join(tmpdir(), 'meshbench-untrusted-'));
-  dirs.push(d);
-  return d;
-}
+const tempDir = tempDirs('meshbench-untrusted-');
 
 describe('untrusted result files', () => {
   it('refuses a histogram that inflates to 400 MB with exit 3, before decoding it (report and compare)', async () => {
@@ -46,14 +38,15 @@ describe('untrusted result files', () => {
     expect(r.stderr).toContain('68157440 bytes, past the limit of 64 MiB for a result file');
   });
 
-  it('list skips a FIFO named x.json instead of hanging on it', async () => {
+  it('list reports a FIFO named x.json as unreadable instead of hanging on it', async () => {
     const dir = tempDir();
     copyFileSync(FIXTURE, join(dir, '20261123-214500-failover-3fa2c1.json'));
     execFileSync('mkfifo', [join(dir, 'x.json')]);
     const r = await runCli(['list', '--out', dir, '--json']);
     expect(r.code, r.stderr).toBe(0);
-    const listed = JSON.parse(r.stdout) as { results: Array<{ id: string }> };
+    const listed = JSON.parse(r.stdout) as { results: Array<{ id: string }>; unreadable: Array<{ path: string; reason: string }> };
     expect(listed.results.map((x) => x.id)).toEqual(['20261123-214500-failover-3fa2c1']);
+    expect(listed.unreadable).toEqual([{ path: join(dir, 'x.json'), reason: 'not a regular file (results are read from regular files only)' }]);
     const direct = await runCli(['report', join(dir, 'x.json')]);
     expect(direct.code).toBe(3);
   });

@@ -11,6 +11,7 @@ export async function runCliUntil(
   argv: string[],
   trigger: string,
   overrides: Partial<CliDeps> = {},
+  opts: { stderrIsTTY?: boolean } = {},
 ): Promise<{ code: number; stdout: string; stderr: string; aborted: boolean }> {
   const controller = new AbortController();
   let stdout = '';
@@ -22,7 +23,7 @@ export async function runCliUntil(
         stderr += s;
         if (!controller.signal.aborted && stderr.includes(trigger)) controller.abort(new Error('interrupted by SIGINT'));
       },
-      isTTY: false,
+      isTTY: opts.stderrIsTTY === true,
       columns: 100,
     },
     env: {},

@@ -78,6 +78,9 @@ export function runCommand(rt: CliRuntime): Command {
       const progress = opts.quiet === true ? silentProgress : lineProgress((s) => rt.stderr.write(s), { isTTY: rt.stderr.isTTY, clock: rt.clock });
       const newId = resultIdFactory(rt);
       const jsonOut: string[] = [];
+      const writeJson = () => {
+        if (opts.json === true) rt.stdout.write(jsonOut.length === 1 ? (jsonOut[0] as string) : `[\n${jsonOut.join(',\n')}]\n`);
+      };
       let failed = false;
       if (opts.target === 'kube') {
         const { runOnClusters } = await import('./run-kube.js');
@@ -118,11 +121,14 @@ export function runCommand(rt: CliRuntime): Command {
             const { formatVirtual } = await import('../../app/run-sim.js');
             const where =
               `stopped in trial ${outcome.at.index + 1} of ${opts.repeat} at ${formatVirtual(outcome.at.nowUs)} of ${formatVirtual(outcome.at.durationUs)} virtual time`;
-            if (outcome.result === undefined) throw new InterruptedError(`interrupted: ${where}; no trial had completed, so no result was saved`);
+            if (outcome.result === undefined) {
+              writeJson(); // the scenarios that finished before
+              throw new InterruptedError(`interrupted: ${where}; no trial had completed, so no result was saved`);
+            }
             const path = await save(outcome.result);
             rt.stderr.write(`interrupted: ${where}; kept the ${outcome.completed} completed trial${outcome.completed === 1 ? '' : 's'} of ${opts.repeat}\n`);
             await printResult(rt, outcome.result, path, opts, style, jsonOut, serializeResult);
-            if (opts.json === true) rt.stdout.write(jsonOut.join(',\n') + '\n');
+            writeJson();
             throw new InterruptedError(`interrupted: saved ${path} (marked interrupted, ${outcome.completed} of ${opts.repeat} trials)`);
           }
           const path = await save(outcome.result);
@@ -137,7 +143,7 @@ export function runCommand(rt: CliRuntime): Command {
           }
         }
       }
-      if (opts.json === true) rt.stdout.write(jsonOut.length === 1 ? (jsonOut[0] as string) : `[\n${jsonOut.join(',\n')}]\n`);
+      writeJson();
       if (failed) rt.setExitCode(ExitCode.ThresholdsFailed);
     });
 }
