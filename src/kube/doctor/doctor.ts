@@ -7,6 +7,8 @@ import type { Clock, Progress } from '../../app/ports.js';
 import { ToolError } from '../../errors.js';
 import { connectClusters, type ConnectedCluster } from '../index.js';
 import { checkEastWestGateway, checkInjection, checkIstiod, checkNetworkLabel, checkWorkloads } from './cluster-checks.js';
+import type { ProcessSpawner } from '../istioctl.js';
+import { checkIstioctlAnalyze } from './analyze-check.js';
 import { checkCrossNetworkGateway, checkTrustBundles } from './bundle-checks.js';
 import { checkDestinationRule } from './destination-rule-check.js';
 import { checkProxyStatus, checkRemoteClusters } from './istiod-checks.js';
@@ -26,6 +28,10 @@ export interface DoctorDeps {
   jitter: () => number;
   progress: Progress;
   signal?: AbortSignal;
+  /** Runs istioctl for `istioctl analyze` (skipped when absent or istioctl is not installed). */
+  spawnProcess?: ProcessSpawner;
+  /** istioctl's path (default `istioctl`). */
+  istioctl?: string;
 }
 
 function failed(id: string, cluster: string | undefined, err: unknown): CheckResult {
@@ -108,6 +114,18 @@ export async function doctor(req: DoctorRequest, deps: DoctorDeps): Promise<Doct
     if (ps !== undefined) checks.push(ps);
     const rc = await guard('remote-clusters', c.spec.name, checks, () => checkRemoteClusters(c, kube.clusters));
     if (rc !== undefined) checks.push(rc);
+  }
+  const spawn = deps.spawnProcess;
+  if (spawn !== undefined) {
+    deps.progress.update('istioctl analyze');
+    for (const c of reachable) {
+      const found = await guard('istioctl-analyze', c.spec.name, checks, () => checkIstioctlAnalyze(c, spawn, deps.istioctl));
+      if (found === undefined) {
+        if (!checks.some((x) => x.id === 'istioctl-analyze')) checks.push({ id: 'istioctl-analyze', status: 'skip', message: 'istioctl not found; istioctl analyze not run' });
+        break;
+      }
+      checks.push(found);
+    }
   }
 
   const client = kube.clusters[0];
