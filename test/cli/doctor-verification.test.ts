@@ -46,9 +46,13 @@ function line(out: string, status: string, cluster: string, id: string): string 
   return out.split('\n').find((l) => new RegExp(`^${status} +${cluster} +${id} `).test(l));
 }
 
+function deleteRules(server: TwoClusters['c1']): void {
+  for (const dr of server.list('networking.istio.io/v1', 'DestinationRule', 'sample')) server.remove('networking.istio.io/v1', 'DestinationRule', 'sample', dr.metadata.name);
+}
+
 describe('doctor: the verification section', () => {
   it('a healthy deployed test bed passes every verification check', async () => {
-    const { doctor } = await deployed();
+    const { e, doctor } = await deployed();
     const r = await doctor();
     expect(r.code, r.stdout).toBe(0);
     for (const c of ['cluster1', 'cluster2']) {
@@ -60,9 +64,13 @@ describe('doctor: the verification section', () => {
     expect(line(r.stdout, 'PASS', 'cluster2', 'remote-clusters')).toMatch(/cluster1 synced/);
     // istioctl analyze: only the informational "default is not injected".
     expect(line(r.stdout, 'PASS', 'cluster1', 'istioctl-analyze')).toMatch(/no findings|informational/);
+    // With the locality DestinationRule the end-to-end check is skipped; without it both versions answer.
+    expect(line(r.stdout, 'SKIP', 'cluster1', 'end-to-end')).toMatch(/DestinationRule \S+ is set/);
+    deleteRules(e.c1);
     const without = await doctor({ istioctlMissing: true });
-    expect(without.code).toBe(0);
+    expect(without.code, without.stdout).toBe(0);
     expect(line(without.stdout, 'SKIP', 'mesh', 'istioctl-analyze')).toMatch(/istioctl not found/);
+    expect(line(without.stdout, 'PASS', 'cluster1', 'end-to-end')).toMatch(/12 requests from the sleep pod reached both versions \(v1 ×\d+, v2 ×\d+\)|v2 ×\d+, v1 ×\d+/);
   }, 60_000);
 
   it('fails each check where it should, with its fix', async () => {
@@ -87,6 +95,7 @@ describe('doctor: the verification section', () => {
     const ew = e.c1.get('apps/v1', 'Deployment', 'istio-system', 'istio-eastwestgateway') as KubeObject;
     e.c1.put({ ...ew, spec: { ...(ew['spec'] as object), replicas: 0 } });
     e.c1.controller.reconcile(true);
+    deleteRules(e.c1);
 
     const r = await doctor();
     expect(r.code).toBe(4);
@@ -106,6 +115,9 @@ describe('doctor: the verification section', () => {
     expect(line(out, 'FAIL', 'cluster1', 'istioctl-analyze')).toMatch(/1 error, 0 warnings/);
     expect(out).toContain('Error [IST0101] (Gateway istio-system/cross-network-gateway) Referenced selector not found: "istio=eastwestgateway"');
     expect(out).toContain('fix: istioctl analyze --context c1 --all-namespaces explains each finding');
+    // cluster1's istiod cannot read cluster2: every request stays on v1.
+    expect(line(out, 'FAIL', 'cluster1', 'end-to-end')).toMatch(/12 requests from the sleep pod reached v1 ×12; never v2/);
+    expect(out).toMatch(/fix: The other cluster's helloworld is not reachable/);
   }, 60_000);
 
   it('cacerts plugged in after istiod started: the workloads\' bundle lacks the shared root', async () => {

@@ -11,6 +11,7 @@ import type { ProcessSpawner } from '../istioctl.js';
 import { checkIstioctlAnalyze } from './analyze-check.js';
 import { checkCrossNetworkGateway, checkTrustBundles } from './bundle-checks.js';
 import { checkDestinationRule } from './destination-rule-check.js';
+import { checkEndToEnd } from './e2e-check.js';
 import { checkProxyStatus, checkRemoteClusters } from './istiod-checks.js';
 import { checkRemoteSecrets, checkRootCerts } from './mesh-checks.js';
 import { checkEndpoints, checkGatewayReachability, findSleepPod, type ClusterFacts } from './traffic-checks.js';
@@ -143,6 +144,8 @@ export async function doctor(req: DoctorRequest, deps: DoctorDeps): Promise<Doct
       if (reach !== undefined) checks.push(...reach);
       const dr = await guard('destination-rule', client.spec.name, checks, () => checkDestinationRule(client, versions.get(client.spec.name), ep?.hostCount ?? 0));
       if (dr !== undefined) checks.push(...dr);
+      const e2e = await guard('end-to-end', client.spec.name, checks, () => checkEndToEnd(client, sleepPod));
+      if (e2e !== undefined) checks.push(e2e);
     }
   }
   deps.progress.done();
