@@ -28,23 +28,31 @@ afterEach(async () => {
   env = undefined;
 });
 
-async function deployed(): Promise<{ e: TwoClusters; doctor: () => ReturnType<typeof runCli> }> {
+async function deployed(): Promise<{ e: TwoClusters; doctor: (o?: { istioctlMissing?: boolean }) => ReturnType<typeof runCli> }> {
   const e = await startTwoClusters();
   env = e;
   const istioctl = fakeIstioctl({ c1: e.c1, c2: e.c2 });
   const opts = { env: { KUBECONFIG: e.kubeconfig }, spawnProcess: istioctl.spawn };
   const r = await runCli(['deploy', '--context', 'c1', '--context', 'c2', '--certs', certsDir], opts);
   expect(r.code, r.stderr).toBe(0);
-  return { e, doctor: () => runCli(['doctor', '--context', 'c1', '--context', 'c2', '--no-color'], opts) };
+  const missing = fakeIstioctl({ c1: e.c1, c2: e.c2 }, '1.24.2', { missing: true });
+  return {
+    e,
+    doctor: (o = {}) => runCli(['doctor', '--context', 'c1', '--context', 'c2', '--no-color'], { ...opts, spawnProcess: o.istioctlMissing === true ? missing.spawn : istioctl.spawn }),
+  };
 }
 
 function line(out: string, status: string, cluster: string, id: string): string | undefined {
   return out.split('\n').find((l) => new RegExp(`^${status} +${cluster} +${id} `).test(l));
 }
 
+function deleteRules(server: TwoClusters['c1']): void {
+  for (const dr of server.list('networking.istio.io/v1', 'DestinationRule', 'sample')) server.remove('networking.istio.io/v1', 'DestinationRule', 'sample', dr.metadata.name);
+}
+
 describe('doctor: the verification section', () => {
   it('a healthy deployed test bed passes every verification check', async () => {
-    const { doctor } = await deployed();
+    const { e, doctor } = await deployed();
     const r = await doctor();
     expect(r.code, r.stdout).toBe(0);
     for (const c of ['cluster1', 'cluster2']) {
@@ -54,6 +62,15 @@ describe('doctor: the verification section', () => {
     }
     expect(line(r.stdout, 'PASS', 'cluster1', 'remote-clusters')).toMatch(/cluster2 synced/);
     expect(line(r.stdout, 'PASS', 'cluster2', 'remote-clusters')).toMatch(/cluster1 synced/);
+    // istioctl analyze: only the informational "default is not injected".
+    expect(line(r.stdout, 'PASS', 'cluster1', 'istioctl-analyze')).toMatch(/no findings|informational/);
+    // With the locality DestinationRule the end-to-end check is skipped; without it both versions answer.
+    expect(line(r.stdout, 'SKIP', 'cluster1', 'end-to-end')).toMatch(/DestinationRule \S+ is set/);
+    deleteRules(e.c1);
+    const without = await doctor({ istioctlMissing: true });
+    expect(without.code, without.stdout).toBe(0);
+    expect(line(without.stdout, 'SKIP', 'mesh', 'istioctl-analyze')).toMatch(/istioctl not found/);
+    expect(line(without.stdout, 'PASS', 'cluster1', 'end-to-end')).toMatch(/12 requests from the sleep pod reached both versions \(v1 ×\d+, v2 ×\d+\)|v2 ×\d+, v1 ×\d+/);
   }, 60_000);
 
   it('fails each check where it should, with its fix', async () => {
@@ -74,6 +91,11 @@ describe('doctor: the verification section', () => {
     for (const p of e.c2.list('v1', 'Pod', 'istio-system', 'app=istiod')) e.c2.remove('v1', 'Pod', 'istio-system', p.metadata.name);
     e.c2.controller.reconcile(true);
     e.c2.controller.reconcile(true);
+    // cluster1's east-west gateway scaled to 0: its Gateway selects no pod (istioctl analyze IST0101).
+    const ew = e.c1.get('apps/v1', 'Deployment', 'istio-system', 'istio-eastwestgateway') as KubeObject;
+    e.c1.put({ ...ew, spec: { ...(ew['spec'] as object), replicas: 0 } });
+    e.c1.controller.reconcile(true);
+    deleteRules(e.c1);
 
     const r = await doctor();
     expect(r.code).toBe(4);
@@ -90,6 +112,12 @@ describe('doctor: the verification section', () => {
     // cluster2 has no cacerts now, so its bundle is skipped; cluster1's still holds its root.
     expect(line(out, 'SKIP', 'cluster2', 'trust-bundle')).toBeDefined();
     expect(line(out, 'PASS', 'cluster1', 'trust-bundle')).toBeDefined();
+    expect(line(out, 'FAIL', 'cluster1', 'istioctl-analyze')).toMatch(/1 error, 0 warnings/);
+    expect(out).toContain('Error [IST0101] (Gateway istio-system/cross-network-gateway) Referenced selector not found: "istio=eastwestgateway"');
+    expect(out).toContain('fix: istioctl analyze --context c1 --all-namespaces explains each finding');
+    // cluster1's istiod cannot read cluster2: every request stays on v1.
+    expect(line(out, 'FAIL', 'cluster1', 'end-to-end')).toMatch(/12 requests from the sleep pod reached v1 ×12; never v2/);
+    expect(out).toMatch(/fix: The other cluster's helloworld is not reachable/);
   }, 60_000);
 
   it('cacerts plugged in after istiod started: the workloads\' bundle lacks the shared root', async () => {

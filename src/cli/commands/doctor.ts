@@ -8,6 +8,7 @@ interface DoctorOptions {
   context?: string[];
   kubeconfig?: string;
   json?: boolean;
+  istioctl?: string;
 }
 
 /**
@@ -16,24 +17,26 @@ interface DoctorOptions {
  */
 export function doctorCommand(rt: CliRuntime): Command {
   return new Command('doctor')
-    .description('check the multi-cluster test bed: istiod, root certs, remote secrets, gateways, injection, endpoints')
+    .description('check the multi-cluster test bed: istiod, root certs, remote secrets, gateways, injection, endpoints, proxy-status, remote clusters, trust bundles, istioctl analyze')
     .option('--context <name>', 'kubeconfig context, repeatable, in cluster order (cluster1 first: it runs the sleep client)', collect)
     .option('--kubeconfig <file>', 'kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)')
     .option('--json', 'print the report as JSON on stdout')
+    .option('--istioctl <path>', 'istioctl for `istioctl analyze` (skipped when not installed)', 'istioctl')
     .addHelpText('after', '\nExit codes: 0 no check failed (warnings allowed), 2 usage, 4 a check failed.')
     .action(async (opts: DoctorOptions, cmd: Command) => {
       const contexts = requireContexts(opts.context ?? [], 1);
-      const [{ doctor }, { formatDoctorReport }, { createRng }, { lineProgress }] = await Promise.all([
+      const [{ doctor }, { formatDoctorReport }, { createRng }, { lineProgress }, { nodeSpawner }] = await Promise.all([
         import('../../kube/doctor/doctor.js'),
         import('../../kube/doctor/format.js'),
         import('../../sim/rng.js'),
         import('../progress.js'),
+        import('../../kube/istioctl.js'),
       ]);
       const rng = createRng(rt.randomSeed());
       const progress = lineProgress((s) => rt.stderr.write(s), { isTTY: rt.stderr.isTTY, clock: rt.clock });
       const report = await doctor(
         { contexts, cwd: rt.cwd, env: rt.env, ...(opts.kubeconfig !== undefined ? { kubeconfig: opts.kubeconfig } : {}) },
-        { clock: rt.clock, jitter: () => rng.next(), progress, signal: rt.signal },
+        { clock: rt.clock, jitter: () => rng.next(), progress, signal: rt.signal, spawnProcess: rt.spawnProcess ?? nodeSpawner, ...(opts.istioctl !== undefined ? { istioctl: opts.istioctl } : {}) },
       );
       if (opts.json === true) rt.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
       else rt.stdout.write(formatDoctorReport(report, styleFor(rt, cmd.optsWithGlobals())));

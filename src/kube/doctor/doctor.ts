@@ -7,8 +7,11 @@ import type { Clock, Progress } from '../../app/ports.js';
 import { ToolError } from '../../errors.js';
 import { connectClusters, type ConnectedCluster } from '../index.js';
 import { checkEastWestGateway, checkInjection, checkIstiod, checkNetworkLabel, checkWorkloads } from './cluster-checks.js';
+import type { ProcessSpawner } from '../istioctl.js';
+import { checkIstioctlAnalyze } from './analyze-check.js';
 import { checkCrossNetworkGateway, checkTrustBundles } from './bundle-checks.js';
 import { checkDestinationRule } from './destination-rule-check.js';
+import { checkEndToEnd } from './e2e-check.js';
 import { checkProxyStatus, checkRemoteClusters } from './istiod-checks.js';
 import { checkRemoteSecrets, checkRootCerts } from './mesh-checks.js';
 import { checkEndpoints, checkGatewayReachability, findSleepPod, type ClusterFacts } from './traffic-checks.js';
@@ -26,6 +29,10 @@ export interface DoctorDeps {
   jitter: () => number;
   progress: Progress;
   signal?: AbortSignal;
+  /** Runs istioctl for `istioctl analyze` (skipped when absent or istioctl is not installed). */
+  spawnProcess?: ProcessSpawner;
+  /** istioctl's path (default `istioctl`). */
+  istioctl?: string;
 }
 
 function failed(id: string, cluster: string | undefined, err: unknown): CheckResult {
@@ -109,6 +116,18 @@ export async function doctor(req: DoctorRequest, deps: DoctorDeps): Promise<Doct
     const rc = await guard('remote-clusters', c.spec.name, checks, () => checkRemoteClusters(c, kube.clusters));
     if (rc !== undefined) checks.push(rc);
   }
+  const spawn = deps.spawnProcess;
+  if (spawn !== undefined) {
+    deps.progress.update('istioctl analyze');
+    for (const c of reachable) {
+      const found = await guard('istioctl-analyze', c.spec.name, checks, () => checkIstioctlAnalyze(c, spawn, deps.istioctl));
+      if (found === undefined) {
+        if (!checks.some((x) => x.id === 'istioctl-analyze')) checks.push({ id: 'istioctl-analyze', status: 'skip', message: 'istioctl not found; istioctl analyze not run' });
+        break;
+      }
+      checks.push(found);
+    }
+  }
 
   const client = kube.clusters[0];
   if (client !== undefined && reachable.includes(client) && facts[0]?.cluster === client) {
@@ -125,6 +144,8 @@ export async function doctor(req: DoctorRequest, deps: DoctorDeps): Promise<Doct
       if (reach !== undefined) checks.push(...reach);
       const dr = await guard('destination-rule', client.spec.name, checks, () => checkDestinationRule(client, versions.get(client.spec.name), ep?.hostCount ?? 0));
       if (dr !== undefined) checks.push(...dr);
+      const e2e = await guard('end-to-end', client.spec.name, checks, () => checkEndToEnd(client, sleepPod));
+      if (e2e !== undefined) checks.push(e2e);
     }
   }
   deps.progress.done();

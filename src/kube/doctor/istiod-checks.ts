@@ -72,14 +72,24 @@ async function istiodDebug(c: ConnectedCluster, path: string): Promise<{ pod: st
   }
 }
 
+/**
+ * A debug endpoint's JSON list, or the check's result when it cannot be read (no istiod pod: skip;
+ * the request failed: fail with istiod's log as the fix).
+ */
+async function debugList<T>(c: ConnectedCluster, base: { id: string; cluster: string }, path: string, what: string): Promise<{ pod: string; list: T[] } | CheckResult> {
+  const got = await istiodDebug(c, path);
+  if (got === undefined) return { ...base, status: 'skip', message: `no ready istiod pod; ${what} not checked` };
+  if ('error' in got) return { ...base, status: 'fail', message: got.error, fix: `kubectl --context ${c.spec.context} -n ${ISTIO_NAMESPACE} logs ${got.pod} -c discovery` };
+  return { pod: got.pod, list: Array.isArray(got.body) ? (got.body as T[]) : [] };
+}
+
 /** `istioctl proxy-status` for one cluster's istiod: every connected proxy's CDS/LDS/EDS/RDS acked. */
 export async function checkProxyStatus(c: ConnectedCluster): Promise<CheckResult> {
   const base = { id: 'proxy-status', cluster: c.spec.name };
   const ctx = c.spec.context;
-  const got = await istiodDebug(c, '/debug/syncz');
-  if (got === undefined) return { ...base, status: 'skip', message: 'no ready istiod pod; proxy status not checked' };
-  if ('error' in got) return { ...base, status: 'fail', message: got.error, fix: `kubectl --context ${ctx} -n ${ISTIO_NAMESPACE} logs ${got.pod} -c discovery` };
-  const list = Array.isArray(got.body) ? (got.body as SyncStatus[]) : [];
+  const got = await debugList<SyncStatus>(c, base, '/debug/syncz', 'proxy status');
+  if ('status' in got) return got;
+  const list = got.list;
   if (list.length === 0) {
     return { ...base, status: 'warn', message: `no proxy is connected to istiod (${got.pod})`, fix: `Check sidecar injection and restart the workloads: kubectl --context ${ctx} -n sample rollout restart deployment` };
   }
@@ -100,10 +110,9 @@ export async function checkProxyStatus(c: ConnectedCluster): Promise<CheckResult
 export async function checkRemoteClusters(c: ConnectedCluster, all: readonly ConnectedCluster[]): Promise<CheckResult> {
   const base = { id: 'remote-clusters', cluster: c.spec.name };
   const ctx = c.spec.context;
-  const got = await istiodDebug(c, '/debug/clusterz');
-  if (got === undefined) return { ...base, status: 'skip', message: 'no ready istiod pod; remote clusters not checked' };
-  if ('error' in got) return { ...base, status: 'fail', message: got.error, fix: `kubectl --context ${ctx} -n ${ISTIO_NAMESPACE} logs ${got.pod} -c discovery` };
-  const list = Array.isArray(got.body) ? (got.body as RemoteClusterStatus[]) : [];
+  const got = await debugList<RemoteClusterStatus>(c, base, '/debug/clusterz', 'remote clusters');
+  if ('status' in got) return got;
+  const list = got.list;
   const problems: string[] = [];
   for (const other of all) {
     if (other === c) continue;

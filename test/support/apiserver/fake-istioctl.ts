@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { parse } from 'yaml';
 import type { ProcessResult, ProcessSpawner } from '../../../src/kube/istioctl.js';
 import type { KubeObject } from '../../../src/kube/gateway.js';
+import { fakeAnalyze } from './fake-analyze.js';
 import type { ApiServer } from './server.js';
 
 export interface FakeIstioctl {
@@ -43,6 +44,7 @@ export function fakeIstioctl(byContext: Record<string, ApiServer>, version = '1.
       const ctx = flag(args, '--context');
       const server = ctx !== undefined ? byContext[ctx] : undefined;
       if (server === undefined) return { exitCode: 1, stdout: '', stderr: `Error: context "${ctx}" does not exist\n` };
+      if (args[0] === 'analyze') return fakeAnalyze(server);
       if (args[0] === 'install') {
         if (fake.failNextInstall !== undefined) {
           const f = fake.failNextInstall;

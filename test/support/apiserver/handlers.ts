@@ -15,6 +15,7 @@
 import type { KubeObject } from '../../../src/kube/gateway.js';
 import { isReady } from './controller.js';
 import { envoyStatsText } from './envoy-admin.js';
+import { withHelloworld } from './helloworld-curl.js';
 import { pilotDiscovery } from './istiod-debug.js';
 import type { ApiServer } from './server.js';
 
@@ -199,7 +200,7 @@ const curl: ExecHandler = ({ server, argv, stdout, stderr }) => {
 export function defaultExecRegistry(): ExecRegistry {
   const r = new ExecRegistry();
   r.register('pilot-agent', pilotAgent);
-  r.register('curl', curl);
+  r.register('curl', withHelloworld(curl));
   r.register('pilot-discovery', pilotDiscovery);
   return r;
 }
