@@ -14,6 +14,7 @@ interface RunOptions extends KubeRunCliOptions {
   out: string;
   json?: boolean;
   workers?: number;
+  html?: string;
 }
 
 /**
@@ -33,6 +34,7 @@ export function runCommand(rt: CliRuntime): Command {
     .option('--label <key=value>', 'stored with the result (repeatable)', parseLabel, {})
     .option('--out <dir>', 'results directory', 'results')
     .option('--json', 'print the result document on stdout (progress goes to stderr)')
+    .option('--html <file>', 'also write the report as one self-contained HTML page (one run; with several scenarios, one article each)')
     .option('--workers <n>', 'sim: worker threads for --repeat (default: one per core)', parsePositiveInt)
     .option('--context <name>', 'kube: kubeconfig context, repeatable, in cluster order (cluster1, cluster2)', collect, [])
     .option('--kubeconfig <file>', 'kube: kubeconfig file (default: $KUBECONFIG or ~/.kube/config)')
@@ -65,6 +67,7 @@ export function runCommand(rt: CliRuntime): Command {
       const progress = lineProgress((s) => rt.stderr.write(s), { isTTY: rt.stderr.isTTY, clock: rt.clock });
       const newId = resultIdFactory(rt);
       const jsonOut: string[] = [];
+      const saved: Array<{ result: import('../../model/result.js').Result; path: string }> = [];
       let failed = false;
       if (opts.target === 'kube') {
         const { runOnClusters } = await import('./run-kube.js');
@@ -74,6 +77,7 @@ export function runCommand(rt: CliRuntime): Command {
         for (const ref of refs) {
           const r = await runOnClusters(rt, ref, opts, { progress, newId });
           const path = await store.save(r);
+          saved.push({ result: r, path });
           failed ||= r.thresholds.some((t) => !t.ok);
           await printResult(rt, r, path, opts, style, jsonOut, serializeResult);
         }
@@ -97,6 +101,7 @@ export function runCommand(rt: CliRuntime): Command {
           );
           if (rt.signal.aborted) throw new InterruptedError('interrupted; no result was saved for the unfinished run');
           const path = await store.save(outcome.result);
+          saved.push({ result: outcome.result, path });
           failed ||= outcome.result.thresholds.some((t) => !t.ok);
           await printResult(rt, outcome.result, path, opts, style, jsonOut, serializeResult);
           const secs = outcome.elapsedMs / 1000;
@@ -107,6 +112,15 @@ export function runCommand(rt: CliRuntime): Command {
             );
           }
         }
+      }
+      if (opts.html !== undefined) {
+        const [{ writeHtmlPage }, { renderReportsHtml }, { buildReportView }] = await Promise.all([
+          import('../html-out.js'),
+          import('../../render/html/report-page.js'),
+          import('../../app/report.js'),
+        ]);
+        const views = saved.map((s) => buildReportView(s.result, s.path));
+        await writeHtmlPage(rt, opts.html, (generator) => renderReportsHtml(views, generator));
       }
       if (opts.json === true) rt.stdout.write(jsonOut.length === 1 ? (jsonOut[0] as string) : `[\n${jsonOut.join(',\n')}]\n`);
       if (failed) rt.setExitCode(ExitCode.ThresholdsFailed);
