@@ -53,7 +53,7 @@ export function spectrumFigure(title: string, spectra: ReadonlyArray<{ name: str
   const all = spectra.flatMap((s) => s.points.map((p) => p.ms)).filter((v) => v > 0);
   const logY = all.length > 0 && Math.max(...all) / Math.min(...all) > 20;
   const percentiles = [...new Set(spectra.flatMap((s) => s.points.map((p) => p.percentile)))].sort((a, b) => a - b);
-  const rows = percentiles.map((p) => [p === 100 ? 'max' : formatPercentile(p), ...spectra.map((s): [string, number | null] => {
+  const rows = percentiles.map((p) => [p === 100 ? 'max' : `p${formatPercentile(p)}`, ...spectra.map((s): [string, number | null] => {
     const pt = s.points.find((q) => q.percentile === p);
     return pt === undefined ? ['-', null] : [formatMs(pt.ms), pt.ms];
   })] as Array<string | [string, number | null]>);
@@ -62,7 +62,7 @@ export function spectrumFigure(title: string, spectra: ReadonlyArray<{ name: str
     title,
     summary: `Latency at each percentile (log axis of nines: p90, p99, p99.9 …; the last point is the maximum)${logY ? ', latency on a log axis' : ''}; ${p99}.`,
     chart: {
-      x: { name: 'percentile', scale: 'nines', min: 0, max: maxX, format: (x) => (x >= maxX - 1e-9 ? 'max' : formatPercentile(100 - 100 * 10 ** -x)) },
+      x: { name: 'percentile', scale: 'nines', min: 0, max: maxX, format: (x) => (x >= maxX - 1e-9 ? 'max' : x <= 0 ? '' : `p${formatPercentile(100 - 100 * 10 ** -x)}`) },
       y: { name: 'latency (ms)', scale: logY ? 'log' : 'value', format: (v) => formatMs(v), ...(logY ? {} : { min: 0 }) },
       series: spectra.map((s) => ({ name: s.name, points: s.points.map((p): [number, number | null] => [xOf(p.percentile), p.ms]) })),
     },

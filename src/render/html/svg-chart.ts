@@ -54,9 +54,7 @@ export function chartSvg(spec: ChartSpec): string {
   try {
     chart.setOption(chartOption(spec) as echarts.EChartsCoreOption);
     const svg = chart.renderToSVGString();
-    // zrender numbers its instances process-wide (zr0, zr1 …): name them after the chart instead,
-    // so the page is the same bytes however many charts were drawn before.
-    return svg.replace(/\bzr\d+-/g, `${spec.id}-`);
+    return renumberIds(svg, spec.id);
   } finally {
     chart.dispose();
   }
@@ -113,4 +111,24 @@ function chartOption(spec: ChartSpec): Record<string, unknown> {
         : {}),
     })),
   };
+}
+
+/**
+ * zrender numbers its instances and its CSS classes process-wide (`zr3-cls-41`): renamed after the
+ * chart and numbered in order of appearance, so the page is the same bytes however many charts the
+ * process drew before, and ids stay unique within a page.
+ */
+export function renumberIds(svg: string, id: string): string {
+  const seen = new Map<string, string>();
+  const perKind = new Map<string, number>();
+  return svg.replace(/\bzr\d+-([a-z]+-?)(\d+)/g, (token, kind: string) => {
+    let name = seen.get(token);
+    if (name === undefined) {
+      const n = perKind.get(kind) ?? 0;
+      perKind.set(kind, n + 1);
+      name = `${id}-${kind}${n}`;
+      seen.set(token, name);
+    }
+    return name;
+  });
 }
