@@ -93,7 +93,8 @@ describeWithTool(TOOLS.chromium, 'HTML pages in headless Chromium', (chromiumPat
     };
     for (const c of charts) for (const name of axes[c.id] ?? []) expect(c.text, `${c.id} shows "${name}"`).toContain(name);
     // Each chart is named by its caption (the text alternative) and has its data table.
-    expect(await page.$$eval('figure svg[role="img"]', (s) => s.every((x) => (document.getElementById(x.getAttribute('aria-labelledby') ?? '')?.textContent ?? '').length > 20))).toBe(true);
+    const named = await page.$$eval('figure', (fs) => fs.map((f) => ({ by: f.querySelector('svg[role="img"]')?.getAttribute('aria-labelledby'), cap: f.querySelector('figcaption') })).map((x) => x.by === x.cap?.id && (x.cap?.textContent ?? '').length > 20));
+    expect(named.every((x) => x)).toBe(true);
     expect(await page.$$eval('figure', (fs) => fs.every((f) => f.querySelector('details table') !== null))).toBe(true);
 
     const s = a.summary;
@@ -115,10 +116,10 @@ describeWithTool(TOOLS.chromium, 'HTML pages in headless Chromium', (chromiumPat
     await page.locator('#share-of-requests-per-version-over-time svg').screenshot({ path: join(SHOTS, 'report-share-chart.png') });
     await page.setViewportSize({ width: 390, height: 844 });
     // Nothing overflows the phone's width: the charts scale down, wide tables scroll inside their box.
-    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    expect(await page.$eval('html', (h) => h.scrollWidth)).toBeLessThanOrEqual(390);
     await page.screenshot({ path: join(SHOTS, 'report-narrow.png'), fullPage: true });
     await page.emulateMedia({ colorScheme: 'dark' });
-    const dark = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+    const dark = await page.$eval('body', (b) => b.ownerDocument.defaultView!.getComputedStyle(b).backgroundColor);
     expect(dark).not.toBe('rgb(255, 255, 255)');
     await page.screenshot({ path: join(SHOTS, 'report-dark.png') });
     expect(problems).toEqual([]);
