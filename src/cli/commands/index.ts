@@ -14,6 +14,7 @@ import { reportCommand } from './report.js';
 import { compareCommand } from './compare.js';
 import { listCommand } from './list.js';
 import { restoreCommand } from './restore.js';
+import { sweepCommand } from './sweep.js';
 
 /**
  * Every registered command, in the order `--help` lists them. A command is registered only when
@@ -22,6 +23,7 @@ import { restoreCommand } from './restore.js';
 export const commandFactories: Array<(rt: CliRuntime) => Command> = [
   demoCommand,
   runCommand,
+  sweepCommand,
   validateCommand,
   verifyModelCommand,
   explainCommand,
