@@ -28,7 +28,7 @@ const ALLOWED: Record<string, { layers: string[]; packages: RegExp }> = {
   model: { layers: ['model', 'errors'], packages: /^(zod|yaml)$/ },
   sim: { layers: ['sim', 'model', 'measure', 'errors'], packages: /^$/ },
   measure: { layers: ['measure', 'model', 'errors'], packages: /^hdr-histogram-js$/ },
-  render: { layers: ['render', 'model', 'measure', 'errors'], packages: /^asciichart$/ },
+  render: { layers: ['render', 'model', 'measure', 'errors'], packages: /^(asciichart|echarts|echarts\/dist\/echarts\.esm\.min\.mjs)$/ },
   ingest: { layers: ['ingest', 'model', 'measure', 'errors'], packages: /^$/ },
   app: { layers: ['app', 'model', 'sim', 'measure', 'render', 'ingest', 'errors', 'version'], packages: /^$/ },
   fs: { layers: ['fs', 'model', 'measure', 'app', 'errors', 'version', 'ingest'], packages: /^(node:.*|yaml)$/ },

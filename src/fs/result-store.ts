@@ -6,6 +6,7 @@ import type { Result } from '../model/result.js';
 import { displayPath } from './document-files.js';
 import { parseResultText, serializeResult } from './result-file.js';
 import { nodeResultStoreFs, type ResultStoreFs } from './result-store-fs.js';
+import { AtomicWriteFailure, writeAtomically } from './write-text-atomic.js';
 
 /** The injectable filesystem operations (tests fail them on purpose). */
 export type { ResultStoreFs, WritableFile } from './result-store-fs.js';
@@ -54,31 +55,17 @@ export function createFileResultStore(dir: string, opts: FileResultStoreOptions 
   async function save(result: Result): Promise<string> {
     const text = serializeResult(result);
     const finalPath = join(storeDir, `${result.id}.json`);
-    const tempPath = join(storeDir, `.${result.id}.json.tmp-${tempSuffix()}`);
-    let step = 'create the results directory';
     try {
-      await fs.mkdir(storeDir);
-      step = 'write';
-      const file = await fs.openForWrite(tempPath);
-      try {
-        await file.write(text);
-        step = 'flush';
-        await file.sync();
-      } finally {
-        await file.close();
-      }
-      step = 'rename';
-      await fs.rename(tempPath, finalPath);
+      await writeAtomically(finalPath, text, { fs, tempSuffix });
     } catch (err) {
-      await fs.remove(tempPath).catch(() => undefined);
-      throw new EnvironmentError(`cannot save result ${shown(finalPath)}: ${step} failed (${errnoCode(err) ?? (err instanceof Error ? err.message : String(err))})`, {
-        cause: err,
+      if (!(err instanceof AtomicWriteFailure)) throw err;
+      const step = err.step === 'mkdir' ? 'create the results directory' : err.step;
+      throw new EnvironmentError(`cannot save result ${shown(finalPath)}: ${step} failed (${err.reason})`, {
+        cause: err.cause,
         code: 'RESULT_WRITE',
         hint: 'check that the results directory is writable and the disk is not full (--out <dir> writes elsewhere)',
       });
     }
-    // The rename is durable only once the directory entry is; some platforms cannot fsync a directory.
-    await fs.syncDir(storeDir).catch(() => undefined);
     return finalPath;
   }
 

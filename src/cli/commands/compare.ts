@@ -10,6 +10,7 @@ interface CompareOptions {
   alpha: number;
   width?: number;
   json?: boolean;
+  html?: string;
 }
 
 /**
@@ -26,12 +27,13 @@ export function compareCommand(rt: CliRuntime): Command {
     .option('--out <dir>', 'results directory that ids are looked up in', DEFAULT_RESULTS_DIR)
     .option('--width <n>', 'columns for tables and charts (default: the terminal width, or 100)', parseWidth)
     .option('--json', 'print the comparison as JSON on stdout')
+    .option('--html <file>', 'write the comparison as one self-contained HTML page (SVG overlays, data tables, no network) instead of printing it')
     .addHelpText(
       'after',
       '\nTests: latency and failover figures over trials by Mann-Whitney U on the HDR histograms (failover\n' +
         'needs 2+ trials on both sides), error counts and the version split by chi-square. Each test runs at\n' +
         'level --alpha on its own; higher latency, error rate or failover time counts as worse.\n' +
-        '\nExit codes: 0 ok, 2 fewer than two results or groups, 3 a result file is missing or unreadable.',
+        '\nExit codes: 0 ok, 2 fewer than two results or groups, 3 a result file is missing or unreadable,\n            4 the --html file cannot be written.',
     )
     .action(async (refs: string[], opts: CompareOptions, cmd: Command) => {
       const { createFileResultStore } = await import('../../fs/result-store.js');
@@ -41,6 +43,11 @@ export function compareCommand(rt: CliRuntime): Command {
         { refs, alpha: opts.alpha, ...(opts.by !== undefined ? { by: opts.by } : {}), ...(opts.baseline !== undefined ? { baseline: opts.baseline } : {}) },
         { store },
       );
+      if (opts.html !== undefined) {
+        const [{ writeHtmlPage }, { renderCompareHtml }] = await Promise.all([import('../html-out.js'), import('../../render/html/compare-page.js')]);
+        await writeHtmlPage(rt, opts.html, (generator) => renderCompareHtml(view, generator));
+        if (opts.json !== true) return;
+      }
       if (opts.json === true) {
         rt.stdout.write(`${JSON.stringify(compareJson(view), null, 2)}\n`);
         return;

@@ -16,6 +16,7 @@ import { listCommand } from './list.js';
 import { restoreCommand } from './restore.js';
 import { initCommand } from './init.js';
 import { completionCommand } from './completion.js';
+import { sweepCommand } from './sweep.js';
 
 /**
  * Every registered command, in the order `--help` lists them. A command is registered only when
@@ -25,6 +26,7 @@ export const commandFactories: Array<(rt: CliRuntime) => Command> = [
   demoCommand,
   runCommand,
   initCommand,
+  sweepCommand,
   validateCommand,
   verifyModelCommand,
   explainCommand,

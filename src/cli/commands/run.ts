@@ -18,6 +18,7 @@ interface RunOptions extends KubeRunCliOptions {
   quiet?: boolean;
   workers?: number;
   allowLarge?: boolean;
+  html?: string;
 }
 
 /**
@@ -38,6 +39,7 @@ export function runCommand(rt: CliRuntime): Command {
     .option('--out <dir>', 'results directory', 'results')
     .option('--json', 'print the result document on stdout (progress goes to stderr)')
     .addOption(new Option('-q, --quiet', 'print only the verdict line and the result path (no report, no progress)').conflicts('json'))
+    .option('--html <file>', 'also write the report as one self-contained HTML page (one run; with several scenarios, one article each)')
     .option('--workers <n>', 'sim: worker threads for --repeat (default: one per core)', parsePositiveInt)
     .option('--allow-large', 'sim: run even past the size limits (memory, requests, trials; see README "Limits")')
     .option('--context <name>', 'kube: kubeconfig context, repeatable, in cluster order (cluster1, cluster2)', collect, [])
@@ -81,6 +83,7 @@ export function runCommand(rt: CliRuntime): Command {
       const writeJson = () => {
         if (opts.json === true) rt.stdout.write(jsonOut.length === 1 ? (jsonOut[0] as string) : `[\n${jsonOut.join(',\n')}]\n`);
       };
+      const saved: Array<{ result: import('../../model/result.js').Result; path: string }> = [];
       let failed = false;
       if (opts.target === 'kube') {
         const { runOnClusters } = await import('./run-kube.js');
@@ -91,6 +94,7 @@ export function runCommand(rt: CliRuntime): Command {
         for (const ref of refs) {
           const r = await runOnClusters(rt, ref, opts, { progress, newId });
           const path = await save(r);
+          saved.push({ result: r, path });
           failed ||= r.thresholds.some((t) => !t.ok);
           await printResult(rt, r, path, opts, style, jsonOut, serializeResult);
         }
@@ -132,6 +136,7 @@ export function runCommand(rt: CliRuntime): Command {
             throw new InterruptedError(`interrupted: saved ${path} (marked interrupted, ${outcome.completed} of ${opts.repeat} trials)`);
           }
           const path = await save(outcome.result);
+          saved.push({ result: outcome.result, path });
           failed ||= outcome.result.thresholds.some((t) => !t.ok);
           await printResult(rt, outcome.result, path, opts, style, jsonOut, serializeResult);
           const secs = outcome.elapsedMs / 1000;
@@ -142,6 +147,15 @@ export function runCommand(rt: CliRuntime): Command {
             );
           }
         }
+      }
+      if (opts.html !== undefined) {
+        const [{ writeHtmlPage }, { renderReportsHtml }, { buildReportView }] = await Promise.all([
+          import('../html-out.js'),
+          import('../../render/html/report-page.js'),
+          import('../../app/report.js'),
+        ]);
+        const views = saved.map((s) => buildReportView(s.result, s.path));
+        await writeHtmlPage(rt, opts.html, (generator) => renderReportsHtml(views, generator));
       }
       writeJson();
       if (failed) rt.setExitCode(ExitCode.ThresholdsFailed);
