@@ -1,3 +1,4 @@
+import { crossCheck, type CrossCheck } from '../model/prometheus-check.js';
 import type { RunEvent } from '../model/sample.js';
 import type { Result, Summary } from '../model/result.js';
 import type { ThresholdOutcome } from '../model/threshold.js';
@@ -60,6 +61,8 @@ export interface ReportJson {
   trials: number;
   summary: Summary;
   distributionVerdict: { alpha: number; consistent: boolean } | null;
+  /** Client vs Prometheus (`istio_requests_total`) for kube runs that stored server-side counts; null otherwise. */
+  prometheusCheck: CrossCheck | null;
   events: RunEvent[];
   thresholds: ThresholdOutcome[];
   charts: {
@@ -93,6 +96,7 @@ export function reportJson(view: ReportView): ReportJson {
     trials: r.trials,
     summary: r.summary,
     distributionVerdict: test === undefined ? null : { alpha: view.alpha, consistent: test.pValue >= view.alpha },
+    prometheusCheck: r.target.kind === 'kube' && r.target.prometheus !== undefined ? crossCheck(r.summary, r.target.prometheus) : null,
     events: r.events,
     thresholds: r.thresholds,
     charts: {

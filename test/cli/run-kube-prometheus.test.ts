@@ -109,6 +109,10 @@ describeWithTool(TOOLS.prometheus, 'meshbench run --target kube: Prometheus cros
     expect(report.stdout).toMatch(/version v1\s+[\d,]+\s+[\d,]+\s+-[\d,]+\s+FLAGGED/);
     expect(report.stdout).toMatch(/version v2\s+[\d,]+\s+[\d,]+\s+\+[\d,]+\s+FLAGGED/);
     expect(report.stdout).toContain("the client's attribution and Istio's telemetry disagree");
+    const json = await runCli(['report', out, '--json'], {});
+    const doc = (JSON.parse(json.stdout) as { reports: Array<{ prometheusCheck: { flagged: boolean; tolerance: number; lines: Array<{ what: string; flagged: boolean }> } }> }).reports[0]!;
+    expect(doc.prometheusCheck.flagged).toBe(true);
+    expect(doc.prometheusCheck.lines.filter((l) => l.flagged).map((l) => l.what)).toContain('version v1');
   }, 60_000);
 
   it('--prometheus URL reads a Prometheus outside the cluster; without one the run notes it and stores none', async () => {
