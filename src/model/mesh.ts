@@ -14,17 +14,26 @@ export interface Mesh {
   defaults: MeshDefaults;
 }
 
+/**
+ * Control-plane timings. The three propagation delays are distributions: each trial draws every
+ * occurrence from a log-normal through the median (`…Us`) and the 99th percentile (`…P99Us`); a
+ * p99 equal to the median is a constant (what a mesh file that gives a plain duration means).
+ * The debounce settings are istiod flags, applied exactly (pilot/pkg/xds/discovery.go debounce).
+ */
 export interface ControlPlaneTiming {
-  /** Pod change → EndpointSlice seen by the istiod of the same cluster. */
+  /** Pod change → EndpointSlice seen by the istiod of the same cluster (median). */
   endpointUpdateUs: number;
-  /** Extra delay before a remote cluster's istiod sees the change (remote-secret watch). */
+  endpointUpdateP99Us: number;
+  /** Extra delay before a remote cluster's istiod sees the change (remote-secret watch; median). */
   remoteWatchUs: number;
+  remoteWatchP99Us: number;
   /** PILOT_DEBOUNCE_AFTER. */
   debounceAfterUs: number;
   /** PILOT_DEBOUNCE_MAX. */
   debounceMaxUs: number;
-  /** istiod → proxy EDS apply. */
+  /** istiod → proxy EDS apply (median). */
   pushUs: number;
+  pushP99Us: number;
 }
 
 export interface MeshDefaults {
@@ -63,12 +72,20 @@ export interface MeshWorkload {
 }
 
 /** Default control-plane and lifecycle timings when the mesh file omits them (product.md §3.1). */
+/**
+ * Medians are the old constants; the p99s are assumptions that give each delay a right tail of a
+ * few times its median (docs/simulator.md "Control-plane delays" says where to read real values:
+ * kube-apiserver watch latency, istiod's pilot_proxy_convergence_time and pilot_xds_push_time).
+ */
 export const DEFAULT_CONTROL_PLANE: ControlPlaneTiming = {
   endpointUpdateUs: 300_000,
+  endpointUpdateP99Us: 1_000_000,
   remoteWatchUs: 200_000,
+  remoteWatchP99Us: 800_000,
   debounceAfterUs: 100_000,
   debounceMaxUs: 10_000_000,
   pushUs: 50_000,
+  pushP99Us: 250_000,
 };
 
 export const DEFAULT_MESH_DEFAULTS: MeshDefaults = {

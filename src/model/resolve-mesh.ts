@@ -64,11 +64,14 @@ export function resolveMesh(doc: MeshDocument): Mesh {
       crossRegion: net.crossRegion ?? DEFAULT_NETWORK_DELAY_US.crossRegion,
     },
     controlPlane: {
-      endpointUpdateUs: cp.endpointUpdate ?? DEFAULT_CONTROL_PLANE.endpointUpdateUs,
-      remoteWatchUs: cp.remoteWatch ?? DEFAULT_CONTROL_PLANE.remoteWatchUs,
+      endpointUpdateUs: cp.endpointUpdate?.p50Us ?? DEFAULT_CONTROL_PLANE.endpointUpdateUs,
+      endpointUpdateP99Us: cp.endpointUpdate?.p99Us ?? DEFAULT_CONTROL_PLANE.endpointUpdateP99Us,
+      remoteWatchUs: cp.remoteWatch?.p50Us ?? DEFAULT_CONTROL_PLANE.remoteWatchUs,
+      remoteWatchP99Us: cp.remoteWatch?.p99Us ?? DEFAULT_CONTROL_PLANE.remoteWatchP99Us,
       debounceAfterUs: cp.debounceAfter ?? DEFAULT_CONTROL_PLANE.debounceAfterUs,
       debounceMaxUs: cp.debounceMax ?? DEFAULT_CONTROL_PLANE.debounceMaxUs,
-      pushUs: cp.push ?? DEFAULT_CONTROL_PLANE.pushUs,
+      pushUs: cp.push?.p50Us ?? DEFAULT_CONTROL_PLANE.pushUs,
+      pushP99Us: cp.push?.p99Us ?? DEFAULT_CONTROL_PLANE.pushP99Us,
     },
     defaults: {
       terminationGracePeriodUs: d.terminationGracePeriod ?? DEFAULT_MESH_DEFAULTS.terminationGracePeriodUs,

@@ -33,7 +33,7 @@ describe('loadMesh', () => {
     expect(mesh.clusters[0]?.eastWestGateway?.locality).toEqual({ region: 'us-east1', zone: 'us-east1-b', subzone: '' });
     expect(mesh.clusters[1]?.workloads[0]).toMatchObject({ version: 'v2', service: 'helloworld', locality: { region: 'us-west1', zone: 'us-west1-a', subzone: '' }, latency: { p50Us: 3000, p99Us: 20_000 } });
     expect(mesh.networkDelayUs).toEqual({ sameZone: 100, crossZone: 500, crossRegion: 30_000 });
-    expect(mesh.controlPlane).toEqual({ endpointUpdateUs: 300_000, remoteWatchUs: 200_000, debounceAfterUs: 100_000, debounceMaxUs: 10_000_000, pushUs: 50_000 });
+    expect(mesh.controlPlane).toEqual({ endpointUpdateUs: 300_000, endpointUpdateP99Us: 1_000_000, remoteWatchUs: 200_000, remoteWatchP99Us: 800_000, debounceAfterUs: 100_000, debounceMaxUs: 10_000_000, pushUs: 50_000, pushP99Us: 250_000 });
     expect(mesh.defaults).toMatchObject({ terminationGracePeriodUs: 30_000_000, terminationDrainDurationUs: 5_000_000 });
   });
 

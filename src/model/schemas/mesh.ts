@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseWorkloadLocality } from '../validate-locality.js';
+import { parseDelay } from '../delay.js';
 import { checked, dnsLabel, duration, int, labelValue } from './common.js';
 
 /**
@@ -9,6 +10,9 @@ import { checked, dnsLabel, duration, int, labelValue } from './common.js';
  */
 
 const locality = checked(parseWorkloadLocality);
+
+/** A control-plane delay: a duration (constant) or `{p50, p99}` (log-normal through both). */
+const delay = checked(parseDelay);
 
 /** One workload (Deployment) of a cluster. */
 export const meshWorkloadSchema = z.strictObject({
@@ -44,11 +48,11 @@ export const meshSchema = z.strictObject({
       .optional(),
     controlPlane: z
       .strictObject({
-        endpointUpdate: duration().optional(),
-        remoteWatch: duration().optional(),
+        endpointUpdate: delay.optional(),
+        remoteWatch: delay.optional(),
         debounceAfter: duration().optional(),
         debounceMax: duration().optional(),
-        push: duration().optional(),
+        push: delay.optional(),
       })
       .optional(),
     defaults: z

@@ -13,6 +13,7 @@ import { Debouncer, type DebounceStep } from '../istiod/debounce.js';
 import { buildClusterLoadAssignment } from '../istiod/endpoint-builder.js';
 import type { ClusterConfig, ClusterLoadAssignment, NetworkGateway } from '../xds-types.js';
 import type { ClientProxy } from './client-proxy.js';
+import type { ControlPlaneDelays } from './control-plane-delays.js';
 import type { SimCluster, SimGateway, SimPod, WorldScheduler } from './world.js';
 
 /** What a push delivers to a client proxy. */
@@ -35,6 +36,7 @@ export class Istiod {
   private readonly scheduler: WorldScheduler;
   private readonly hooks: IstiodHooks;
   private readonly debouncer: Debouncer;
+  private readonly delays: ControlPlaneDelays;
   /** Ready endpoints of the scenario's service as this istiod currently knows them, by pod id. */
   private readonly known = new Map<string, SimPod>();
   private destinationRule: DestinationRule | undefined;
@@ -50,6 +52,7 @@ export class Istiod {
     gateways: readonly NetworkGateway[];
     scheduler: WorldScheduler;
     hooks: IstiodHooks;
+    delays: ControlPlaneDelays;
     destinationRule: DestinationRule | undefined;
     initialEndpoints: readonly SimPod[];
   }) {
@@ -59,6 +62,7 @@ export class Istiod {
     this.gateways = opts.gateways;
     this.scheduler = opts.scheduler;
     this.hooks = opts.hooks;
+    this.delays = opts.delays;
     this.destinationRule = opts.destinationRule;
     this.debouncer = new Debouncer({
       debounceAfterUs: opts.mesh.controlPlane.debounceAfterUs,
@@ -126,7 +130,7 @@ export class Istiod {
     this.configDirty = false;
     const gw: SimGateway | undefined = this.cluster.gateway;
     const gwView = gw === undefined ? undefined : this.gatewayView();
-    this.scheduler.at(nowUs + this.mesh.controlPlane.pushUs, (t) => {
+    this.scheduler.at(nowUs + this.delays.pushUs(), (t) => {
       if (proxy !== undefined && update !== undefined) this.hooks.applyToClient(proxy, update, t);
       if (gw !== undefined && gwView !== undefined) gw.view = gwView;
       if (step.exclusive) this.act(this.debouncer.pushDone(t), t);

@@ -23,6 +23,7 @@ import {
 } from './attempt.js';
 import { ClientProxy, type RtHost } from './client-proxy.js';
 import { Istiod } from './control-plane.js';
+import { ControlPlaneDelays } from './control-plane-delays.js';
 import { EventQueue } from './event-queue.js';
 import { Observer } from './observer.js';
 import { applyTimelineAction } from './timeline.js';
@@ -111,6 +112,9 @@ class Simulation {
   private readonly proxy: ClientProxy;
   private readonly retry: RetryPolicy;
   private readonly observer: Observer;
+  private readonly delays: ControlPlaneDelays;
+  /** Outlier interval timer phase of the detector built before the run (drawn per trial). */
+  private readonly outlierPhase: number;
   private readonly loadEndUs: number;
   /**
    * Open model: the next arrival lives outside the heap (it is always the latest-known future
@@ -149,6 +153,8 @@ class Simulation {
     const at = (atUs: number, fn: (nowUs: number) => void) => this.queue.push(atUs, new CallEvent(fn));
     this.world = new World(this.mesh, this.rng.fork('world'), { at }, (pod, ready, t) => this.propagate(pod, ready, t));
     this.observer = new Observer();
+    this.delays = new ControlPlaneDelays(this.mesh.controlPlane, this.rng.fork('control-plane'));
+    this.outlierPhase = this.rng.fork('outlier/phase').next();
     const gateways = gatewaysOf(this.mesh);
     const serviceReady = [...this.world.podsById.values()].filter((p) => this.isScenarioService(p) && p.phase === 'ready');
     this.istiods = this.world.clusters.map(
@@ -160,6 +166,7 @@ class Simulation {
           gateways,
           scheduler: { at },
           hooks: { applyToClient: (proxy, update, t) => this.applyUpdate(proxy, update.assignment, update.config, t) },
+          delays: this.delays,
           destinationRule: cluster.spec.name === sc.client.cluster ? sc.destinationRule : undefined,
           initialEndpoints: serviceReady,
         }),
@@ -184,7 +191,10 @@ class Simulation {
         new CallEvent((t) => applyTimelineAction(entry, t, this.timelineContext())),
       );
     }
-    this.startOutlierTicks(0);
+    // The client's detector was built when its cluster was, long before the run: Envoy arms the
+    // interval timer in DetectorImpl::initialize (outlier_detection_impl.cc), so relative to t = 0
+    // its ticks fall at an arbitrary phase, which each trial draws.
+    this.startOutlierTicks(0, this.outlierPhase);
     const q = this.queue;
     for (;;) {
       // An arrival runs after every heap event at or before its time.
@@ -357,7 +367,8 @@ class Simulation {
   private applyUpdate(proxy: ClientProxy, assignment: Parameters<ClientProxy['applyAssignment']>[0], config: ReturnType<Istiod['clusterConfig']> | undefined, t: number): void {
     if (config !== undefined) {
       proxy.applyConfig(config);
-      this.startOutlierTicks(t);
+      // A CDS update builds a new cluster and detector: its timer is armed now (phase 0 from t).
+      this.startOutlierTicks(t, 0);
     }
     const before = proxy.hostList.map((h) => h.key).join(',');
     proxy.applyAssignment(assignment);
@@ -365,8 +376,12 @@ class Simulation {
     if (before !== after || config !== undefined) this.observer.edsUpdate(t, proxy);
   }
 
-  /** Outlier detection interval timer, re-armed after every tick while the run lasts. */
-  private startOutlierTicks(fromUs: number): void {
+  /**
+   * Outlier detection interval timer, re-armed after every tick while the run lasts
+   * (outlier_detection_impl.cc DetectorImpl::onIntervalTimer → armIntervalTimer). The first tick
+   * comes `interval × (1 − phase)` after `fromUs`: phase 0 is a timer armed at `fromUs`.
+   */
+  private startOutlierTicks(fromUs: number, phase: number): void {
     const generation = ++this.tickGeneration;
     const intervalUs = this.proxy.outlierIntervalUs;
     if (intervalUs === undefined || intervalUs <= 0) return;
@@ -376,15 +391,15 @@ class Simulation {
       if (back.length > 0) this.observer.unejected(t, back);
       if (t < this.loadEndUs || this.outstanding > 0) this.queue.push(t + intervalUs, new CallEvent(tick));
     };
-    this.queue.push(fromUs + intervalUs, new CallEvent(tick));
+    const firstUs = fromUs + Math.max(1, Math.round(intervalUs * (1 - phase)));
+    this.queue.push(firstUs, new CallEvent(tick));
   }
 
   /** Pod readiness change → each istiod sees it after the EndpointSlice watch delay (+ remote watch). */
   private propagate(pod: SimPod, ready: boolean, nowUs: number): void {
     if (!this.isScenarioService(pod)) return;
-    const cp = this.mesh.controlPlane;
     for (const istiod of this.istiods) {
-      const delayUs = cp.endpointUpdateUs + (istiod.cluster === pod.deployment.cluster ? 0 : cp.remoteWatchUs);
+      const delayUs = this.delays.endpointUpdateUs() + (istiod.cluster === pod.deployment.cluster ? 0 : this.delays.remoteWatchUs());
       this.queue.push(nowUs + delayUs, new CallEvent((t) => istiod.endpointSeen(pod, ready, t)));
     }
   }
@@ -406,6 +421,7 @@ class Simulation {
       mesh: this.mesh,
       observer: this.observer,
       clientIstiod: this.istiodOf(this.scenario.client.cluster),
+      delays: this.delays,
       schedule: (atUs: number, fn: (t: number) => void) => this.queue.push(atUs, new CallEvent(fn)),
     };
   }

@@ -29,17 +29,21 @@ describe('simulator: the seed experiments on the built-in mesh', () => {
 
   it('Ex. 7 — failover: errors only inside the propagation window, then 100% v2, then failback', () => {
     const { samples, out } = run(mesh, scenario({ destinationRule: destinationRule(), timeline: failoverTimeline, load: { kind: 'open', ratePerS: 100, durationUs: 60_000_000 } }));
-    // Propagation: endpointUpdate 300ms + debounceAfter 100ms + push 50ms = 450ms after the fault.
+    // Propagation: endpointUpdate + debounceAfter 100ms + push after the fault (drawn per trial;
+    // variance.test.ts checks the constant case lands at exactly 450 ms).
     const eds = out.events.filter((e) => e.name === 'eds-update').map((e) => e.atMs);
-    expect(eds).toEqual([20_450, 42_450]); // restore: podStartup 2s + the same 450ms
+    expect(eds).toHaveLength(2);
+    const [failoverMs, failbackMs] = eds as [number, number];
+    expect(failoverMs).toBeGreaterThan(20_100);
+    expect(failbackMs).toBeGreaterThan(42_100); // restore: podStartup 2s + the same chain
     const failures = samples.filter((s) => s.status !== 200);
     expect(failures.length).toBeGreaterThan(0);
     for (const f of failures) {
       expect(f.scheduledUs).toBeGreaterThanOrEqual(20_000_000);
-      expect(f.scheduledUs).toBeLessThan(20_450_000);
+      expect(f.scheduledUs).toBeLessThan(failoverMs * 1000);
     }
-    expect(share(scheduledIn(samples, 20_500_000, 40_000_000), 'v2')).toBe(1);
-    expect(share(scheduledIn(samples, 42_500_000, 60_000_000), 'v1')).toBe(1);
+    expect(share(scheduledIn(samples, failoverMs * 1000 + 50_000, 40_000_000), 'v2')).toBe(1);
+    expect(share(scheduledIn(samples, failbackMs * 1000 + 50_000, 60_000_000), 'v1')).toBe(1);
     expect(share(scheduledIn(samples, 0, 20_000_000), 'v1')).toBe(1);
   });
 
