@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { parseWorkloadLocality } from '../validate-locality.js';
 import { parseDelay } from '../delay.js';
+import { parseCpu } from '../quantity.js';
 import { checked, dnsLabel, duration, int, labelValue } from './common.js';
 
 /**
@@ -24,6 +25,16 @@ export const meshWorkloadSchema = z.strictObject({
   locality: locality.optional(),
   client: z.boolean().optional(),
   latency: z.strictObject({ p50: duration({ minUs: 1 }), p99: duration({ minUs: 1 }) }).optional(),
+  server: z
+    .strictObject({
+      workers: int(1, 1024).optional(),
+      cpu: z.strictObject({ p50: duration({ minUs: 1 }), p99: duration({ minUs: 1 }) }),
+      cpuLimit: checked(parseCpu).optional(),
+      backlog: int(0).optional(),
+      gracefulTimeout: duration().optional(),
+      signalCheckInterval: duration({ minUs: 1 }).optional(),
+    })
+    .optional(),
   labels: z.record(z.string(), z.string()).optional(),
 });
 
@@ -60,6 +71,8 @@ export const meshSchema = z.strictObject({
         terminationGracePeriod: duration().optional(),
         terminationDrainDuration: duration().optional(),
         podStartup: duration().optional(),
+        nativeSidecars: z.union([z.literal('auto'), z.boolean()]).optional(),
+        exitOnZeroActiveConnections: z.boolean().optional(),
       })
       .optional(),
   }),

@@ -17,6 +17,11 @@ export const OUTCOME_HTTP_ERROR = 1;
 export const OUTCOME_CONNECT_FAILURE = 2;
 /** Upstream reset after the request was sent (server sidecar exited mid-request): local 503, not retried. */
 export const OUTCOME_RESET = 3;
+/**
+ * On its way to a pod whose app server has finite capacity: the engine takes over at `doneUs`
+ * (arrival at the pod: queue, service, response `legUs` later).
+ */
+export const OUTCOME_PENDING = 4;
 
 /** Mutable record of the attempt in flight (one per request, reused across its attempts). */
 export interface AttemptState {
@@ -26,6 +31,8 @@ export interface AttemptState {
   status: number;
   startUs: number;
   doneUs: number;
+  /** One-way delay client → pod (half the round trip), set for OUTCOME_PENDING. */
+  legUs: number;
 }
 
 /**
@@ -83,6 +90,13 @@ function serve(pod: SimPod | undefined, a: AttemptState, nowUs: number, rttUs: n
     return;
   }
   const d = pod.deployment;
+  if (pod.server !== undefined) {
+    a.outcome = OUTCOME_PENDING;
+    a.status = 0;
+    a.legUs = rttUs >> 1;
+    a.doneUs = nowUs + a.legUs;
+    return;
+  }
   const serviceUs = (d.serviceTime === undefined ? 1000 : d.serviceTime.sampleUs(d.serviceRng)) + d.extraDelayUs;
   if (pod.failFraction > 0 && (pod.failFraction >= 1 || d.failRng.next() < pod.failFraction)) {
     fail(a, OUTCOME_HTTP_ERROR, pod.failStatus, nowUs + rttUs + serviceUs);

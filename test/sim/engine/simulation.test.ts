@@ -1,8 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { Sample } from '../../../src/model/sample.js';
-import { builtinMesh, destinationRule, failoverTimeline, run, scenario, share, withWorkload } from '../../support/sim.js';
+import { builtinMesh, destinationRule, failoverTimeline, lightMesh, run, scenario, share, withWorkload } from '../../support/sim.js';
 
-const mesh = await builtinMesh();
+/** Light-app helloworld (no capacity limit): these tests drive 50–200 req/s. */
+const mesh = await lightMesh();
+/** The built-in mesh: helloworld's real one-worker server. */
+const real = await builtinMesh();
 
 /** Requests scheduled in [fromUs, toUs). */
 const scheduledIn = (samples: readonly Sample[], fromUs: number, toUs: number) =>
@@ -10,8 +13,9 @@ const scheduledIn = (samples: readonly Sample[], fromUs: number, toUs: number) =
 
 describe('simulator: the seed experiments on the built-in mesh', () => {
   it('Ex. 5 — without a DestinationRule a sequential curl loop toggles between v1 and v2 about 50/50', () => {
-    const { samples } = run(mesh, scenario({ load: { kind: 'closed', concurrency: 1, durationUs: 120_000_000, thinkTimeUs: 0 } }));
-    expect(samples.length).toBeGreaterThan(3000);
+    const { samples } = run(real, scenario({ load: { kind: 'closed', concurrency: 1, durationUs: 120_000_000, thinkTimeUs: 0 } }));
+    // One worker, 33 ms per request locally, 93 ms through the gateway: ≈ 16 requests a second.
+    expect(samples.length).toBeGreaterThan(1500);
     expect(samples.every((s) => s.status === 200)).toBe(true);
     expect(share(samples, 'v1')).toBeGreaterThan(0.47);
     expect(share(samples, 'v1')).toBeLessThan(0.53);

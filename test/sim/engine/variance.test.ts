@@ -22,7 +22,7 @@ describe('simulator: honest variance between trials', () => {
     const dr = destinationRule({ intervalUs: 10_000_000, baseEjectionTimeUs: 30_000_000, maxEjectionPercent: 100 });
     const timeline = [
       { atUs: 2_000_000, name: 'fault', action: { kind: 'fail' as const, cluster: 'cluster1', deployment: 'helloworld-v1', status: 503, fraction: 1 } },
-      { atUs: 3_000_000, name: 'heal', action: { kind: 'heal' as const, cluster: 'cluster1', deployment: 'helloworld-v1' } },
+      { atUs: 5_000_000, name: 'heal', action: { kind: 'heal' as const, cluster: 'cluster1', deployment: 'helloworld-v1' } },
     ];
     const backAtMs: number[] = [];
     for (let seed = 1; seed <= 12; seed++) {
