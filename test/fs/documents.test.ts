@@ -62,7 +62,7 @@ describe('loadScenario', () => {
   it('loads every built-in scenario cleanly against the built-in mesh', async () => {
     const mesh = await loadMesh(undefined, root);
     const names = await listBuiltins('scenario');
-    expect(names).toEqual(['distribution', 'failover', 'gateway-down', 'locality', 'outlier-503']);
+    expect(names).toEqual(['distribution', 'failover', 'gateway-down', 'locality', 'outlier-503', 'overload']);
     for (const name of names) {
       const loaded = await loadScenario(name, '/', mesh);
       expect(loaded.scenario.name).toBe(name);
@@ -158,7 +158,7 @@ describe('loadScenario', () => {
     const mesh = await loadMesh(undefined, root);
     const [p] = await problemsOf(loadScenario('failovr', fixtures, mesh));
     expect(p?.message).toBe(`file not found: ${join(fixtures, 'failovr')}`);
-    expect(p?.hint).toContain('distribution, failover, gateway-down, locality, outlier-503');
+    expect(p?.hint).toContain('distribution, failover, gateway-down, locality, outlier-503, overload');
   });
 
   it('refuses a directory and an empty or multi-document file', async () => {
