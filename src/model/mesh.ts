@@ -54,6 +54,10 @@ export interface MeshDefaults {
    * active connections to reach zero (polled each second) instead of exiting at once.
    */
   exitOnZeroActiveConnections: boolean;
+  /** Envoy worker threads of the client sidecar (ProxyConfig concurrency; 2 for sidecars by default). */
+  proxyConcurrency: number;
+  /** Upstream connection idle timeout (Envoy HttpProtocolOptions idle_timeout, default 1 h). */
+  connectionIdleTimeoutUs: number;
 }
 
 export interface MeshCluster {
@@ -139,6 +143,8 @@ export const DEFAULT_MESH_DEFAULTS: MeshDefaults = {
   podStartupUs: 2_000_000,
   nativeSidecars: 'auto',
   exitOnZeroActiveConnections: false,
+  proxyConcurrency: 2,
+  connectionIdleTimeoutUs: 3_600_000_000,
 };
 
 export const DEFAULT_NETWORK_DELAY_US = { sameZone: 100, crossZone: 500, crossRegion: 30_000 };

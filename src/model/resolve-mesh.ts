@@ -94,6 +94,8 @@ export function resolveMesh(doc: MeshDocument): Mesh {
       podStartupUs: d.podStartup ?? DEFAULT_MESH_DEFAULTS.podStartupUs,
       nativeSidecars: d.nativeSidecars ?? DEFAULT_MESH_DEFAULTS.nativeSidecars,
       exitOnZeroActiveConnections: d.exitOnZeroActiveConnections ?? DEFAULT_MESH_DEFAULTS.exitOnZeroActiveConnections,
+      proxyConcurrency: d.proxyConcurrency ?? DEFAULT_MESH_DEFAULTS.proxyConcurrency,
+      connectionIdleTimeoutUs: d.connectionIdleTimeout ?? DEFAULT_MESH_DEFAULTS.connectionIdleTimeoutUs,
     },
   };
 }

@@ -73,6 +73,8 @@ export const meshSchema = z.strictObject({
         podStartup: duration().optional(),
         nativeSidecars: z.union([z.literal('auto'), z.boolean()]).optional(),
         exitOnZeroActiveConnections: z.boolean().optional(),
+        proxyConcurrency: int(1, 256).optional(),
+        connectionIdleTimeout: duration({ minUs: 1 }).optional(),
       })
       .optional(),
   }),

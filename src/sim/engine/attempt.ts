@@ -7,6 +7,7 @@
 import type { Mesh } from '../../model/mesh.js';
 import type { Locality } from '../../model/locality.js';
 import type { RtHost } from './client-proxy.js';
+import type { Conn, ConnectionPools } from './connections.js';
 import { hopDelayUs } from './network.js';
 import type { SimGateway, SimPod, World } from './world.js';
 
@@ -33,19 +34,32 @@ export interface AttemptState {
   doneUs: number;
   /** One-way delay client → pod (half the round trip), set for OUTCOME_PENDING. */
   legUs: number;
+  /** The upstream connection the attempt uses (undefined when none could be opened). */
+  conn: Conn | undefined;
 }
 
 /**
- * Decide the attempt's outcome and completion time. Paths:
+ * Decide the attempt's outcome and completion time, on a reused connection or a new one
+ * (connections.ts: handshake cost, gateway pinning). Paths:
  * - direct: client → pod (one hop each way, delay by locality relation);
  * - gateway: client → east-west gateway → a pod the gateway picks from its own cluster's endpoints
  *   (AUTO_PASSTHROUGH by SNI). A gateway that is down, or has no endpoint left, closes the
  *   passthrough connection during the mTLS handshake, which the client Envoy sees as a connect
  *   failure (mesh-behaviour.md §5.4 leaves this UNCONFIRMED; we choose connect failure).
  */
-export function startAttempt(world: World, mesh: Mesh, client: Locality, host: RtHost, a: AttemptState, nowUs: number): void {
+export function startAttempt(
+  world: World,
+  mesh: Mesh,
+  client: Locality,
+  host: RtHost,
+  a: AttemptState,
+  nowUs: number,
+  conns: ConnectionPools,
+  worker: number,
+): void {
   a.host = host;
   a.pod = undefined;
+  a.conn = undefined;
   a.startUs = nowUs;
   if (host.kind === 'direct') {
     let pod = host.targetRef as SimPod | undefined;
@@ -54,7 +68,20 @@ export function startAttempt(world: World, mesh: Mesh, client: Locality, host: R
       host.targetRef = pod;
     }
     if (host.hopUs < 0) host.hopUs = hopDelayUs(mesh, client, pod?.endpoint.locality ?? host.locality);
-    serve(pod, a, nowUs, 2 * host.hopUs);
+    const rttUs = 2 * host.hopUs;
+    let conn = conns.reuse(host.connPools, worker, nowUs);
+    let connectUs = 0;
+    if (conn === undefined) {
+      if (pod === undefined || !pod.sidecarUp) {
+        fail(a, OUTCOME_CONNECT_FAILURE, 503, nowUs + rttUs);
+        return;
+      }
+      // TCP handshake, then the mTLS (TLS 1.3) handshake with the server sidecar: one round trip each.
+      conn = conns.open(pod);
+      connectUs = 2 * rttUs;
+    }
+    a.conn = conn;
+    serve(pod, a, nowUs + connectUs, rttUs);
     return;
   }
   let gw = host.targetRef as SimGateway | undefined;
@@ -65,16 +92,31 @@ export function startAttempt(world: World, mesh: Mesh, client: Locality, host: R
   if (host.hopUs < 0) host.hopUs = gw === undefined ? 0 : hopDelayUs(mesh, client, gw.locality);
   const toGatewayUs = host.hopUs;
   if (gw === undefined || !gw.up) {
+    // A gateway that went down took its connections with it.
+    conns.closeAll(host.connPools);
     fail(a, OUTCOME_CONNECT_FAILURE, 503, nowUs + 2 * toGatewayUs);
     return;
   }
-  const pod = gatewayPick(gw);
-  if (pod === undefined) {
-    fail(a, OUTCOME_CONNECT_FAILURE, 503, nowUs + 2 * toGatewayUs);
-    return;
+  let conn = conns.reuse(host.connPools, worker, nowUs);
+  let connectUs = 0;
+  let pod: SimPod;
+  if (conn !== undefined) {
+    // Pinned: the gateway forwards this connection's bytes to the pod it chose when it opened.
+    pod = conn.pod as SimPod;
+  } else {
+    const picked = gatewayPick(gw);
+    if (picked === undefined) {
+      fail(a, OUTCOME_CONNECT_FAILURE, 503, nowUs + 2 * toGatewayUs);
+      return;
+    }
+    pod = picked;
+    if (pod.gatewayHopUs < 0) pod.gatewayHopUs = hopDelayUs(mesh, gw.locality, pod.endpoint.locality);
+    // TCP to the gateway; the gateway's own TCP to the pod once it read the SNI; TLS end to end.
+    connectUs = 2 * toGatewayUs + 2 * pod.gatewayHopUs + 2 * (toGatewayUs + pod.gatewayHopUs);
+    conn = conns.open(pod);
   }
-  if (pod.gatewayHopUs < 0) pod.gatewayHopUs = hopDelayUs(mesh, gw.locality, pod.endpoint.locality);
-  serve(pod, a, nowUs, 2 * (toGatewayUs + pod.gatewayHopUs));
+  a.conn = conn;
+  serve(pod, a, nowUs + connectUs, 2 * (toGatewayUs + pod.gatewayHopUs));
 }
 
 function serve(pod: SimPod | undefined, a: AttemptState, nowUs: number, rttUs: number): void {

@@ -24,6 +24,7 @@ import {
 } from './attempt.js';
 import { ClientProxy, type RtHost } from './client-proxy.js';
 import { Istiod } from './control-plane.js';
+import { ConnectionPools, type Conn } from './connections.js';
 import { ControlPlaneDelays } from './control-plane-delays.js';
 import { EventQueue } from './event-queue.js';
 import { Observer } from './observer.js';
@@ -94,6 +95,9 @@ class Req implements SimEvent, AttemptState {
   startUs = 0;
   doneUs = 0;
   legUs = 0;
+  conn: Conn | undefined = undefined;
+  /** The client sidecar's worker thread the request runs on (its connection pool). */
+  worker = 0;
   /** The request has not been recorded yet. */
   live = false;
   /** An attempt is out (picked host, response not back): the host's active-request count holds it. */
@@ -116,6 +120,7 @@ class Deadline implements SimEvent {
 /** One closed-model virtual user (a curl loop / k6 constant-vus VU). */
 class Vu implements SimEvent {
   readonly kind = EV_VU;
+  constructor(readonly index: number) {}
 }
 
 /** Runs the scenario and streams one sample per request into `sink`. */
@@ -138,6 +143,8 @@ class Simulation {
   private readonly retry: RetryPolicy;
   private readonly observer: Observer;
   private readonly delays: ControlPlaneDelays;
+  private readonly conns: ConnectionPools;
+  private readonly workerRng: Rng;
   /** Outlier interval timer phase of the detector built before the run (drawn per trial). */
   private readonly outlierPhase: number;
   private readonly loadEndUs: number;
@@ -185,6 +192,8 @@ class Simulation {
     this.observer = new Observer();
     this.delays = new ControlPlaneDelays(this.mesh.controlPlane, this.rng.fork('control-plane'));
     this.outlierPhase = this.rng.fork('outlier/phase').next();
+    this.conns = new ConnectionPools(this.mesh.defaults.proxyConcurrency, this.mesh.defaults.connectionIdleTimeoutUs);
+    this.workerRng = this.rng.fork('client/worker');
     const gateways = gatewaysOf(this.mesh);
     const serviceReady = [...this.world.podsById.values()].filter((p) => this.isScenarioService(p) && p.phase === 'ready');
     this.istiods = this.world.clusters.map(
@@ -282,7 +291,7 @@ class Simulation {
       if (this.phaseUs < this.loadEndUs) this.nextArrivalUs = this.phaseUs;
       return;
     }
-    for (let i = 0; i < load.concurrency; i++) this.queue.push(0, new Vu());
+    for (let i = 0; i < load.concurrency; i++) this.queue.push(0, new Vu(i));
   }
 
   private loadDone(): boolean {
@@ -312,6 +321,10 @@ class Simulation {
     r.abandoned = false;
     r.deadlineArmed = false;
     r.deadlineUs = nowUs + this.timeoutUs;
+    // A VU keeps its keep-alive connection to its sidecar, which Envoy handed to one worker thread;
+    // an open-model request lands on any worker.
+    const workers = this.conns.workers;
+    r.worker = workers === 1 ? 0 : vu !== undefined ? vu.index % workers : this.workerRng.u32() % workers;
     this.outstanding++;
     this.requests++;
     this.attempt(r, nowUs);
@@ -330,7 +343,7 @@ class Simulation {
     host.activeRequests++;
     r.inFlight = true;
     if (this.probe !== undefined) this.probe.attempt(nowUs, host, this.proxy.lastPickInPanic);
-    startAttempt(this.world, this.mesh, this.proxy.view.locality, host, r, nowUs);
+    startAttempt(this.world, this.mesh, this.proxy.view.locality, host, r, nowUs, this.conns, r.worker);
     if (r.outcome === OUTCOME_PENDING) {
       // Its completion time depends on the pod's queue: the route timeout needs a timer.
       if (!r.deadlineArmed) {
@@ -452,6 +465,11 @@ class Simulation {
 
   /** Returns a request to the pool once no event refers to it. */
   private release(r: Req): void {
+    if (r.conn !== undefined) {
+      // A reset or timed-out stream closes its HTTP/1.1 connection.
+      this.conns.discard(r.conn);
+      r.conn = undefined;
+    }
     r.vu = undefined;
     r.host = undefined;
     r.pod = undefined;
@@ -469,6 +487,18 @@ class Simulation {
     const host = r.host as RtHost;
     host.activeRequests--;
     const o = r.outcome;
+    const conn = r.conn;
+    if (conn !== undefined) {
+      r.conn = undefined;
+      const pod = conn.pod as SimPod;
+      // Kept for reuse after a response from a pod not draining (a draining sidecar sends
+      // `Connection: close`); closed after a reset or connect failure.
+      if ((o === OUTCOME_SUCCESS || o === OUTCOME_HTTP_ERROR) && pod.sidecarUp && pod.phase === 'ready') {
+        host.connPools = this.conns.release(host.connPools, r.worker, conn, nowUs);
+      } else {
+        this.conns.discard(conn);
+      }
+    }
     const changed = this.proxy.report(
       host,
       o === OUTCOME_CONNECT_FAILURE

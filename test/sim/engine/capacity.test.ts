@@ -19,7 +19,8 @@ describe('app server capacity: FIFO queue, workers, route timeout', () => {
     expect(samples.every((s) => s.status === 200 && s.version === 'v1')).toBe(true);
     const d = sortedDurations(samples);
     expect(d[0]).toBeCloseTo(30.2, 1);
-    expect(d[d.length - 1]).toBeCloseTo(30.2, 1);
+    // The first request of each of the two worker threads' pools pays TCP + mTLS handshakes (2 × 0.2 ms).
+    expect(d.filter((x) => x > 30.3)).toEqual([30.6, 30.6]);
   });
 
   it('queues beyond capacity: waiting time grows with the backlog, requests time out at the route timeout and the queue drains', () => {
