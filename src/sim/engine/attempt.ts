@@ -9,6 +9,7 @@ import type { Locality } from '../../model/locality.js';
 import type { RtHost } from './client-proxy.js';
 import type { Conn, ConnectionPools } from './connections.js';
 import { hopDelayUs } from './network.js';
+import { ADMITTED, BACKLOG_FULL } from './pod-server.js';
 import type { SimGateway, SimPod, World } from './world.js';
 
 export const OUTCOME_SUCCESS = 0;
@@ -18,11 +19,8 @@ export const OUTCOME_HTTP_ERROR = 1;
 export const OUTCOME_CONNECT_FAILURE = 2;
 /** Upstream reset after the request was sent (server sidecar exited mid-request): local 503, not retried. */
 export const OUTCOME_RESET = 3;
-/**
- * On its way to a pod whose app server has finite capacity: the engine takes over at `doneUs`
- * (arrival at the pod: queue, service, response `legUs` later).
- */
-export const OUTCOME_PENDING = 4;
+/** The route timeout fired first (the request queued or ran too long at a finite-capacity pod). */
+export const OUTCOME_TIMEOUT = 4;
 
 /** Mutable record of the attempt in flight (one per request, reused across its attempts). */
 export interface AttemptState {
@@ -32,8 +30,11 @@ export interface AttemptState {
   status: number;
   startUs: number;
   doneUs: number;
-  /** One-way delay client → pod (half the round trip), set for OUTCOME_PENDING. */
-  legUs: number;
+  /** Route timeout of the request (absolute): the client gives up then. */
+  deadlineUs: number;
+  /** Finite-capacity pods: when the request reached the pod and when its service ended. */
+  arriveUs: number;
+  serviceEndUs: number;
   /** The upstream connection the attempt uses (undefined when none could be opened). */
   conn: Conn | undefined;
 }
@@ -132,11 +133,32 @@ function serve(pod: SimPod | undefined, a: AttemptState, nowUs: number, rttUs: n
     return;
   }
   const d = pod.deployment;
-  if (pod.server !== undefined) {
-    a.outcome = OUTCOME_PENDING;
-    a.status = 0;
-    a.legUs = rttUs >> 1;
-    a.doneUs = nowUs + a.legUs;
+  const server = pod.server;
+  if (server !== undefined) {
+    // FIFO at the pod (pod-server.ts): start and end are known on arrival.
+    const legUs = rttUs >> 1;
+    const arriveUs = nowUs + legUs;
+    a.arriveUs = arriveUs;
+    const admitted = server.admit(arriveUs, d.serverSpec!.serviceUs(d.serviceRng) + d.extraDelayUs, a.deadlineUs + legUs);
+    if (admitted === BACKLOG_FULL) {
+      // listen(2) backlog full: the server sidecar's connection to the app fails → 503.
+      a.serviceEndUs = arriveUs;
+      fail(a, OUTCOME_HTTP_ERROR, 503, arriveUs + legUs);
+      return;
+    }
+    a.serviceEndUs = admitted === ADMITTED ? server.endUs : Infinity;
+    const backUs = a.serviceEndUs + legUs;
+    if (backUs > a.deadlineUs) {
+      fail(a, OUTCOME_TIMEOUT, 0, a.deadlineUs);
+      return;
+    }
+    if (pod.failFraction > 0 && (pod.failFraction >= 1 || d.failRng.next() < pod.failFraction)) {
+      fail(a, OUTCOME_HTTP_ERROR, pod.failStatus, backUs);
+      return;
+    }
+    a.outcome = OUTCOME_SUCCESS;
+    a.status = 200;
+    a.doneUs = backUs;
     return;
   }
   const serviceUs = (d.serviceTime === undefined ? 1000 : d.serviceTime.sampleUs(d.serviceRng)) + d.extraDelayUs;
@@ -169,11 +191,21 @@ function gatewayPick(gw: SimGateway): SimPod | undefined {
   return b.inflight < a.inflight ? b : a;
 }
 
-/** Called when the attempt's completion event fires: frees the pod and applies a mid-flight reset. */
+/**
+ * Called when the attempt's completion event fires: frees the pod and applies what happened to the
+ * pod meanwhile — its app closed the listener before the request arrived, or was killed under it
+ * (its sidecar answers 503), or its sidecar exited (reset).
+ */
 export function finishAttempt(a: AttemptState, nowUs: number): void {
   const pod = a.pod;
   if (pod === undefined) return;
   pod.inflight--;
+  if (pod.server !== undefined && a.outcome !== OUTCOME_TIMEOUT) {
+    if (a.arriveUs >= pod.listenerClosedUs || (a.serviceEndUs > pod.appKilledUs && a.arriveUs < pod.appKilledUs)) {
+      a.outcome = OUTCOME_HTTP_ERROR;
+      a.status = 503;
+    }
+  }
   if (pod.sidecarExitUs <= nowUs && pod.sidecarExitUs > a.startUs) {
     a.outcome = OUTCOME_RESET;
     a.status = 503;

@@ -1,20 +1,19 @@
 /**
  * A pod's app server with finite capacity (Mesh `server`): `workers` requests in service at once,
- * the rest waiting in a FIFO accept queue of at most `backlog` connections. A waiting request
- * whose client gave up (route timeout) is skipped when its turn comes at no cost: its server
- * sidecar reset the connection to the app, and gunicorn's read of a reset connection ends the
- * handler before the view runs (gunicorn/workers/base_async.py handle → parser raises). A request
- * already in service runs to completion: the CPU loop does not look at its socket.
+ * the rest waiting in FIFO order in an accept queue of at most `backlog` connections.
+ *
+ * FIFO with known service times needs no events of its own: when a request reaches the pod, its
+ * start is the moment the earliest worker frees (G/G/c FIFO, arrivals in time order), so the
+ * engine computes start and end at admission and schedules only the response at the client.
+ * A request whose client gives up (route timeout; the reset reaches the pod `leg` later) before its
+ * turn is skipped at no cost: its server sidecar reset the connection to the app, and gunicorn's
+ * read of a reset connection ends the handler before the view runs
+ * (gunicorn/workers/base_async.py handle → parser raises). A request already in service runs to
+ * completion: the CPU loop does not look at its socket.
  */
 import type { ServerModel } from '../../model/mesh.js';
 import type { Rng } from '../rng.js';
 import { LogNormalServiceTime } from './service-time.js';
-
-/** What the server holds: the engine's request record. */
-export interface ServerJob {
-  /** True once the client stopped waiting (timed out): skipped when dequeued. */
-  abandoned: boolean;
-}
 
 /** Per-deployment parameters shared by its pods. */
 export class ServerSpec {
@@ -42,65 +41,65 @@ export class ServerSpec {
   }
 }
 
-/** One pod's server state: busy workers and the FIFO queue (a ring, grown on demand). */
-export class PodServer<J extends ServerJob> {
-  busy = 0;
-  private ring: Array<J | undefined> = new Array<J | undefined>(16);
+/** Outcomes of `admit`. */
+export const ADMITTED = 0;
+/** The accept queue was full: the connection is refused. */
+export const BACKLOG_FULL = 1;
+/** The client's reset reached the pod before a worker took the request. */
+export const SKIPPED = 2;
+
+/** One pod's workers (when each frees) and the start times of requests still waiting. */
+export class PodServer {
+  private readonly freeAtUs: Float64Array;
+  /** Start times of admitted requests, in admission order (non-decreasing): a ring. */
+  private starts = new Float64Array(16);
   private head = 0;
   private size = 0;
+  /** Set by `admit`: when the admitted request starts and ends service. */
+  startUs = 0;
+  endUs = 0;
 
-  constructor(readonly spec: ServerSpec) {}
-
-  /** Requests waiting for a worker (abandoned ones included until their turn). */
-  get queued(): number {
-    return this.size;
-  }
-
-  /** A request arrives: true = a worker takes it now; false = queued; undefined = backlog full. */
-  arrive(job: J): boolean | undefined {
-    if (this.busy < this.spec.workers && this.size === 0) {
-      this.busy++;
-      return true;
-    }
-    if (this.size >= this.spec.backlog) return undefined;
-    if (this.size === this.ring.length) this.grow();
-    this.ring[(this.head + this.size) % this.ring.length] = job;
-    this.size++;
-    return false;
+  constructor(readonly spec: ServerSpec) {
+    this.freeAtUs = new Float64Array(spec.workers);
   }
 
   /**
-   * A worker finished: it takes the next live request (returned, now in service), or goes idle.
-   * Abandoned requests passed over are handed to `drop`.
+   * A request reaches the pod at `arriveUs` needing `serviceUs`; `resetAtUs` is when its client's
+   * reset would reach the pod. Returns ADMITTED (startUs/endUs set), BACKLOG_FULL or SKIPPED.
    */
-  next(drop: (job: J) => void): J | undefined {
-    while (this.size > 0) {
-      const job = this.ring[this.head] as J;
-      this.ring[this.head] = undefined;
-      this.head = (this.head + 1) % this.ring.length;
+  admit(arriveUs: number, serviceUs: number, resetAtUs: number): number {
+    // Requests that started by now have left the queue.
+    while (this.size > 0 && (this.starts[this.head] as number) <= arriveUs) {
+      this.head = (this.head + 1) % this.starts.length;
       this.size--;
-      if (!job.abandoned) return job;
-      drop(job);
     }
-    this.busy--;
-    return undefined;
+    const free = this.freeAtUs;
+    let w = 0;
+    for (let i = 1; i < free.length; i++) if ((free[i] as number) < (free[w] as number)) w = i;
+    const startUs = Math.max(arriveUs, free[w] as number);
+    if (startUs > arriveUs && this.size >= this.spec.backlog) return BACKLOG_FULL;
+    if (startUs >= resetAtUs) return SKIPPED;
+    free[w] = startUs + serviceUs;
+    this.startUs = startUs;
+    this.endUs = startUs + serviceUs;
+    if (startUs > arriveUs) {
+      if (this.size === this.starts.length) this.grow();
+      this.starts[(this.head + this.size) % this.starts.length] = startUs;
+      this.size++;
+    }
+    return ADMITTED;
   }
 
-  /** Empties the queue (the pod is gone): every waiting request is handed to `drop`. */
-  clear(drop: (job: J) => void): void {
-    while (this.size > 0) {
-      const job = this.ring[this.head] as J;
-      this.ring[this.head] = undefined;
-      this.head = (this.head + 1) % this.ring.length;
-      this.size--;
-      drop(job);
-    }
+  /** No request in service or waiting at `nowUs`. */
+  idleAt(nowUs: number): boolean {
+    for (const t of this.freeAtUs) if (t > nowUs) return false;
+    return true;
   }
 
   private grow(): void {
-    const next = new Array<J | undefined>(this.ring.length * 2);
-    for (let i = 0; i < this.size; i++) next[i] = this.ring[(this.head + i) % this.ring.length];
-    this.ring = next;
+    const next = new Float64Array(this.starts.length * 2);
+    for (let i = 0; i < this.size; i++) next[i] = this.starts[(this.head + i) % this.starts.length] as number;
+    this.starts = next;
     this.head = 0;
   }
 }

@@ -25,10 +25,6 @@ const ACTIVE_CONNECTIONS_POLL_US = 1_000_000;
 
 export interface ShutdownHooks {
   at(atUs: number, fn: (nowUs: number) => void): void;
-  /** The app is gone before finishing (graceful timeout or kill): queued and in-service requests fail. */
-  appKilled(pod: SimPod, nowUs: number): void;
-  /** The sidecar exited: requests still at the pod are reset. */
-  sidecarExited(pod: SimPod, nowUs: number): void;
 }
 
 export interface ShutdownOptions {
@@ -49,7 +45,6 @@ export function shutdownPod(pod: SimPod, nowUs: number, o: ShutdownOptions): voi
     pod.sidecarUp = false;
     pod.sidecarExitUs = t;
     pod.phase = 'gone';
-    hooks.sidecarExited(pod, t);
   };
   const sidecarSigterm = (t: number) => {
     const drainEndUs = Math.min(t + defaults.terminationDrainDurationUs, killUs);
@@ -68,10 +63,7 @@ export function shutdownPod(pod: SimPod, nowUs: number, o: ShutdownOptions): voi
     if (appDone) return;
     appDone = true;
     pod.appAccepting = false;
-    if (killed) {
-      pod.appKilled = true;
-      hooks.appKilled(pod, t);
-    }
+    if (killed) pod.appKilledUs = t;
     if (o.native) sidecarSigterm(t);
   };
 
@@ -84,12 +76,13 @@ export function shutdownPod(pod: SimPod, nowUs: number, o: ShutdownOptions): voi
     const noticeUs = nowUs + Math.floor(o.rng.next() * spec.signalCheckUs);
     const gracefulEndUs = Math.min(noticeUs + spec.gracefulTimeoutUs, killUs);
     const check = (t: number) => {
-      if (server.busy === 0 && server.queued === 0) appExit(t, false);
+      if (server.idleAt(t)) appExit(t, false);
       else if (t >= gracefulEndUs) appExit(t, true);
       else hooks.at(Math.min(t + spec.signalCheckUs, gracefulEndUs), check);
     };
     hooks.at(noticeUs, (t) => {
       pod.appAccepting = false;
+      pod.listenerClosedUs = t;
       check(t);
     });
   }

@@ -16,8 +16,8 @@ import {
   finishAttempt,
   OUTCOME_CONNECT_FAILURE,
   OUTCOME_HTTP_ERROR,
-  OUTCOME_PENDING,
   OUTCOME_RESET,
+  OUTCOME_TIMEOUT,
   OUTCOME_SUCCESS,
   startAttempt,
   type AttemptState,
@@ -62,12 +62,6 @@ const EV_ARRIVAL = 1;
 const EV_VU = 2;
 const EV_ATTEMPT_DONE = 3;
 const EV_RETRY = 4;
-/** A request reaches a pod with a finite-capacity server (queue or worker). */
-const EV_POD_ARRIVE = 5;
-/** A worker finished a request. */
-const EV_SERVICE_DONE = 6;
-/** The route timeout of a request whose attempt waits at a finite-capacity pod. */
-const EV_DEADLINE = 7;
 
 interface SimEvent {
   kind: number;
@@ -94,27 +88,13 @@ class Req implements SimEvent, AttemptState {
   status = 0;
   startUs = 0;
   doneUs = 0;
-  legUs = 0;
   conn: Conn | undefined = undefined;
   /** The client sidecar's worker thread the request runs on (its connection pool). */
   worker = 0;
-  /** The request has not been recorded yet. */
-  live = false;
-  /** An attempt is out (picked host, response not back): the host's active-request count holds it. */
-  inFlight = false;
-  /** The client gave up (route timeout) while an event of this request was still pending. */
-  abandoned = false;
   /** Route timeout (global, over all attempts): startedUs + timeout. */
   deadlineUs = 0;
-  deadlineArmed = false;
-  /** The request's own timer entry (one per pooled request, never allocated per request). */
-  readonly deadline = new Deadline(this);
-}
-
-/** Route timeout timer of one request; stale entries (an earlier use of the pooled request) are ignored. */
-class Deadline implements SimEvent {
-  readonly kind = EV_DEADLINE;
-  constructor(readonly req: Req) {}
+  arriveUs = 0;
+  serviceEndUs = 0;
 }
 
 /** One closed-model virtual user (a curl loop / k6 constant-vus VU). */
@@ -186,8 +166,6 @@ class Simulation {
     const native = this.mesh.defaults.nativeSidecars;
     this.world = new World(this.mesh, this.rng.fork('world'), { at }, (pod, ready, t) => this.propagate(pod, ready, t), {
       nativeSidecars: native === 'auto' ? this.profile.nativeSidecarsByDefault : native,
-      appKilled: (pod, t) => this.flushPod(pod, t),
-      sidecarExited: (pod, t) => this.flushPod(pod, t),
     });
     this.observer = new Observer();
     this.delays = new ControlPlaneDelays(this.mesh.controlPlane, this.rng.fork('control-plane'));
@@ -260,17 +238,7 @@ class Simulation {
           this.onAttemptDone(ev as Req, t);
           break;
         case EV_RETRY:
-          if ((ev as Req).abandoned) this.release(ev as Req);
-          else this.attempt(ev as Req, t);
-          break;
-        case EV_POD_ARRIVE:
-          this.onPodArrive(ev as Req, t);
-          break;
-        case EV_SERVICE_DONE:
-          this.onServiceDone(ev as Req, t);
-          break;
-        case EV_DEADLINE:
-          this.onDeadline((ev as Deadline).req, t);
+          this.attempt(ev as Req, t);
           break;
         default:
           (ev as CallEvent).fn(t);
@@ -316,10 +284,6 @@ class Simulation {
     r.startedUs = nowUs;
     r.vu = vu;
     r.seq = this.requests;
-    r.live = true;
-    r.inFlight = false;
-    r.abandoned = false;
-    r.deadlineArmed = false;
     r.deadlineUs = nowUs + this.timeoutUs;
     // A VU keeps its keep-alive connection to its sidecar, which Envoy handed to one worker thread;
     // an open-model request lands on any worker.
@@ -341,149 +305,22 @@ class Simulation {
       return;
     }
     host.activeRequests++;
-    r.inFlight = true;
     if (this.probe !== undefined) this.probe.attempt(nowUs, host, this.proxy.lastPickInPanic);
     startAttempt(this.world, this.mesh, this.proxy.view.locality, host, r, nowUs, this.conns, r.worker);
-    if (r.outcome === OUTCOME_PENDING) {
-      // Its completion time depends on the pod's queue: the route timeout needs a timer.
-      if (!r.deadlineArmed) {
-        r.deadlineArmed = true;
-        this.queue.push(r.deadlineUs, r.deadline);
-      }
-      r.kind = EV_POD_ARRIVE;
-    } else {
-      r.kind = EV_ATTEMPT_DONE;
-    }
+    r.kind = EV_ATTEMPT_DONE;
     this.queue.push(r.doneUs, r);
   }
 
-  /** The attempt reached a finite-capacity pod: a worker takes it, it queues, or the backlog is full. */
-  private onPodArrive(r: Req, nowUs: number): void {
-    const pod = r.pod as SimPod;
-    const server = pod.server!;
-    if (r.abandoned) {
-      this.dropAtPod(r);
-      return;
-    }
-    if (!pod.sidecarUp) {
-      // The pod went away while the request was on the wire: nothing listens any more.
-      r.outcome = OUTCOME_CONNECT_FAILURE;
-      r.status = 503;
-      this.respond(r, nowUs);
-      return;
-    }
-    if (!pod.appAccepting) {
-      // The server sidecar is up but the app closed its listener: the sidecar answers 503.
-      r.outcome = OUTCOME_HTTP_ERROR;
-      r.status = 503;
-      this.respond(r, nowUs);
-      return;
-    }
-    const taken = server.arrive(r);
-    if (taken === true) {
-      this.startService(r, pod, nowUs);
-    } else if (taken === undefined) {
-      // listen(2) backlog full: the server sidecar's connection to the app fails → 503.
-      r.outcome = OUTCOME_HTTP_ERROR;
-      r.status = 503;
-      this.respond(r, nowUs);
-    }
-  }
-
-  private startService(r: Req, pod: SimPod, nowUs: number): void {
-    const d = pod.deployment;
-    r.kind = EV_SERVICE_DONE;
-    this.queue.push(nowUs + d.serverSpec!.serviceUs(d.serviceRng) + d.extraDelayUs, r);
-  }
-
-  /** A worker finished `r` (the app's answer, or its `fail` status); the next live request in the queue starts. */
-  private onServiceDone(r: Req, nowUs: number): void {
-    const pod = r.pod as SimPod;
-    if (pod.appKilled) {
-      // The app died under the request: the server sidecar answers 503 (upstream reset).
-      r.outcome = OUTCOME_HTTP_ERROR;
-      r.status = 503;
-    } else if (pod.failFraction > 0 && (pod.failFraction >= 1 || pod.deployment.failRng.next() < pod.failFraction)) {
-      r.outcome = OUTCOME_HTTP_ERROR;
-      r.status = pod.failStatus;
-    } else {
-      r.outcome = OUTCOME_SUCCESS;
-      r.status = 200;
-    }
-    this.respond(r, nowUs);
-    const next = pod.server!.next(this.dropAtPodFn);
-    if (next !== undefined) this.startService(next as Req, pod, nowUs);
-  }
-
-  /** The response travels back to the client. */
-  private respond(r: Req, nowUs: number): void {
-    r.kind = EV_ATTEMPT_DONE;
-    this.queue.push(nowUs + r.legUs, r);
-  }
-
-  /** An abandoned request leaves the pod without being served. */
-  private dropAtPod(r: Req): void {
-    (r.pod as SimPod).inflight--;
-    this.release(r);
-  }
-
-  private readonly dropAtPodFn = (job: unknown): void => this.dropAtPod(job as Req);
-
-  /**
-   * The app was killed or the sidecar exited with requests still queued at the pod: each fails
-   * now — 503 from a sidecar that is still up, a reset once it is gone.
-   */
-  private flushPod(pod: SimPod, nowUs: number): void {
-    pod.server?.clear((job) => {
-      const r = job as Req;
-      if (r.abandoned) {
-        this.dropAtPod(r);
-        return;
-      }
-      r.outcome = pod.sidecarUp ? OUTCOME_HTTP_ERROR : OUTCOME_RESET;
-      r.status = 503;
-      this.respond(r, nowUs);
-    });
-  }
-
-  /**
-   * Route timeout of a request waiting at a finite-capacity pod: Envoy's router answers 504 and
-   * resets the upstream stream (router.cc Filter::onResponseTimeout), which the outlier detector
-   * counts as a local-origin timeout; the request's events still pending only free resources.
-   */
-  private onDeadline(r: Req, nowUs: number): void {
-    if (!r.live || r.deadlineUs !== nowUs) return;
-    r.abandoned = true;
-    if (r.inFlight) {
-      r.inFlight = false;
-      const host = r.host as RtHost;
-      host.activeRequests--;
-      if (this.proxy.report(host, TIMED_OUT, nowUs)) this.observer.ejected(nowUs, host);
-    }
-    this.finish(r, nowUs, 0);
-  }
-
-  /** Returns a request to the pool once no event refers to it. */
+  /** Returns a request to the pool. */
   private release(r: Req): void {
-    if (r.conn !== undefined) {
-      // A reset or timed-out stream closes its HTTP/1.1 connection.
-      this.conns.discard(r.conn);
-      r.conn = undefined;
-    }
     r.vu = undefined;
     r.host = undefined;
     r.pod = undefined;
-    r.abandoned = false;
     this.freeReqs.push(r);
   }
 
   private onAttemptDone(r: Req, nowUs: number): void {
     finishAttempt(r, nowUs);
-    if (r.abandoned) {
-      this.release(r);
-      return;
-    }
-    r.inFlight = false;
     const host = r.host as RtHost;
     host.activeRequests--;
     const o = r.outcome;
@@ -499,15 +336,19 @@ class Simulation {
         this.conns.discard(conn);
       }
     }
+    // A route timeout resets the upstream stream (router.cc Filter::onResponseTimeout), which the
+    // outlier detector counts as a local-origin timeout.
     const changed = this.proxy.report(
       host,
       o === OUTCOME_CONNECT_FAILURE
         ? CONNECT_FAILED
         : o === OUTCOME_RESET
           ? REQUEST_FAILED
-          : o === OUTCOME_SUCCESS
-            ? HTTP_OK
-            : { kind: 'http', status: r.status },
+          : o === OUTCOME_TIMEOUT
+            ? TIMED_OUT
+            : o === OUTCOME_SUCCESS
+              ? HTTP_OK
+              : { kind: 'http', status: r.status },
       nowUs,
     );
     if (changed) this.observer.ejected(nowUs, host);
@@ -518,7 +359,7 @@ class Simulation {
       this.queue.push(nowUs + retryBackoffUs(r.attempts, this.retry.backoffBaseUs, this.retry.backoffMaxUs, this.retryRng), r);
       return;
     }
-    this.finish(r, nowUs, o === OUTCOME_SUCCESS ? 200 : r.status);
+    this.finish(r, nowUs, o === OUTCOME_SUCCESS ? 200 : o === OUTCOME_TIMEOUT ? 0 : r.status);
   }
 
   /** Envoy router retry_on: connect-failure, retriable-status-codes (503 ≤1.23); resets are not retried. */
@@ -536,10 +377,9 @@ class Simulation {
 
   private finish(r: Req, nowUs: number, status: number): void {
     this.outstanding--;
-    r.live = false;
     const s = this.sample;
     const timeoutUs = this.timeoutUs;
-    const timedOut = r.abandoned || nowUs - r.startedUs > timeoutUs;
+    const timedOut = status === 0 || nowUs - r.startedUs > timeoutUs;
     s.scheduledUs = r.scheduledUs;
     s.startUs = r.startedUs;
     s.endUs = timedOut ? r.startedUs + timeoutUs : nowUs;
@@ -560,9 +400,7 @@ class Simulation {
     }
     this.sink.record(s);
     const vu = r.vu;
-    r.vu = undefined;
-    // An abandoned request still has an event pending: that event releases it.
-    if (!r.abandoned) this.release(r);
+    this.release(r);
     if (vu !== undefined) {
       const next = s.endUs + this.thinkTimeUs;
       if (next < this.loadEndUs) this.queue.push(Math.max(next, nowUs), vu);

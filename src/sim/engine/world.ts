@@ -8,8 +8,8 @@ import { formatLocality, type Locality } from '../../model/locality.js';
 import type { Rng } from '../rng.js';
 import { endpointForPod, gatewayId, gatewaysOf } from '../topology.js';
 import type { IstioEndpoint, NetworkGateway } from '../xds-types.js';
-import { PodServer, ServerSpec, type ServerJob } from './pod-server.js';
-import { shutdownPod, type ShutdownHooks, type ShutdownOptions } from './pod-shutdown.js';
+import { PodServer, ServerSpec } from './pod-server.js';
+import { shutdownPod, type ShutdownOptions } from './pod-shutdown.js';
 import { LogNormalServiceTime } from './service-time.js';
 
 export type PodPhase = 'starting' | 'ready' | 'terminating' | 'gone';
@@ -29,8 +29,10 @@ export interface SimPod {
   phase: PodPhase;
   /** The app accepts requests (false once it closed its listener after SIGTERM, or exited). */
   appAccepting: boolean;
-  /** The app was killed with requests still in it (graceful timeout or grace period). */
-  appKilled: boolean;
+  /** When the app closed its listener after SIGTERM (Infinity while open). */
+  listenerClosedUs: number;
+  /** When the app was killed with requests still in it (graceful timeout or grace period; Infinity = not). */
+  appKilledUs: number;
   /** The server sidecar accepts connections (false after its drain ends, or before start). */
   sidecarUp: boolean;
   /** When the sidecar exited (Infinity while up); in-flight requests past it are reset. */
@@ -38,7 +40,7 @@ export interface SimPod {
   /** Requests at the pod (on the wire to it, queued or in service). */
   inflight: number;
   /** The app server's workers and accept queue; undefined for a light app (no capacity limit). */
-  readonly server: PodServer<ServerJob> | undefined;
+  readonly server: PodServer | undefined;
   /** `fail` action: answer this status to this fraction of requests (0 = healthy). */
   failStatus: number;
   failFraction: number;
@@ -100,7 +102,7 @@ export class World {
     rng: Rng,
     scheduler: WorldScheduler,
     onEndpointChange: EndpointChange,
-    lifecycle: { nativeSidecars: boolean; appKilled: ShutdownHooks['appKilled']; sidecarExited: ShutdownHooks['sidecarExited'] },
+    lifecycle: { nativeSidecars: boolean },
   ) {
     this.mesh = mesh;
     this.scheduler = scheduler;
@@ -109,7 +111,7 @@ export class World {
       defaults: mesh.defaults,
       native: lifecycle.nativeSidecars,
       rng,
-      hooks: { at: (atUs, fn) => scheduler.at(atUs, fn), appKilled: lifecycle.appKilled, sidecarExited: lifecycle.sidecarExited },
+      hooks: { at: (atUs, fn) => scheduler.at(atUs, fn) },
     };
     const gateways = new Map(gatewaysOf(mesh).map((g) => [g.cluster, g]));
     this.clusters = mesh.clusters.map((spec, index) => {
@@ -241,7 +243,8 @@ export class World {
       gatewayHopUs: -1,
       phase: 'starting',
       appAccepting: false,
-      appKilled: false,
+      listenerClosedUs: Infinity,
+      appKilledUs: Infinity,
       sidecarUp: false,
       sidecarExitUs: Infinity,
       inflight: 0,

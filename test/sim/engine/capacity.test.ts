@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Sample } from '../../../src/model/sample.js';
-import { ServerSpec, PodServer } from '../../../src/sim/engine/pod-server.js';
+import { ADMITTED, BACKLOG_FULL, PodServer, ServerSpec, SKIPPED } from '../../../src/sim/engine/pod-server.js';
 import { createRng } from '../../../src/sim/rng.js';
 import { destinationRule, lightMesh, run, scenario, share, withServer } from '../../support/sim.js';
 
@@ -73,23 +73,20 @@ describe('app server capacity: FIFO queue, workers, route timeout', () => {
 });
 
 describe('PodServer (FIFO queue with abandonment)', () => {
-  it('takes a request when a worker is free, queues in order, skips abandoned ones at their turn', () => {
+  it('starts a request when the earliest worker frees, in arrival order; refuses beyond the backlog; skips requests reset before their turn', () => {
     const spec = new ServerSpec({ workers: 1, cpuP50Us: 10, cpuP99Us: 10, cpuLimitMillicores: undefined, backlog: 2, gracefulTimeoutUs: 30_000_000, signalCheckUs: 1_000_000 });
-    const server = new PodServer<{ abandoned: boolean; id: string }>(spec);
-    const a = { abandoned: false, id: 'a' };
-    const b = { abandoned: false, id: 'b' };
-    const c = { abandoned: false, id: 'c' };
-    const d = { abandoned: false, id: 'd' };
-    expect(server.arrive(a)).toBe(true);
-    expect(server.arrive(b)).toBe(false);
-    expect(server.arrive(c)).toBe(false);
-    expect(server.arrive(d)).toBeUndefined(); // backlog 2 full
-    b.abandoned = true;
-    const dropped: string[] = [];
-    expect(server.next((j) => dropped.push(j.id))?.id).toBe('c');
-    expect(dropped).toEqual(['b']);
-    expect(server.next(() => undefined)).toBeUndefined();
-    expect(server.busy).toBe(0);
+    const server = new PodServer(spec);
+    expect(server.admit(0, 100, 1_000)).toBe(ADMITTED);
+    expect([server.startUs, server.endUs]).toEqual([0, 100]);
+    expect(server.admit(10, 100, 1_000)).toBe(ADMITTED); // waits for the worker
+    expect([server.startUs, server.endUs]).toEqual([100, 200]);
+    expect(server.admit(20, 100, 150)).toBe(SKIPPED); // its reset arrives at 150, its turn at 200
+    expect(server.admit(30, 100, 1_000)).toBe(ADMITTED);
+    expect([server.startUs, server.endUs]).toEqual([200, 300]);
+    expect(server.admit(40, 100, 1_000)).toBe(BACKLOG_FULL); // two already waiting
+    expect(server.idleAt(250)).toBe(false);
+    expect(server.idleAt(300)).toBe(true);
+    expect(server.admit(150, 100, 1_000)).toBe(ADMITTED); // the first waiting one started at 100
     expect(spec.serviceUs(createRng(1))).toBe(10);
   });
 });
