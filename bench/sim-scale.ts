@@ -50,8 +50,9 @@ function asLightApps(mesh: Mesh): Mesh {
 }
 
 export function benchSimScale(base: SimJob, reps: number): BenchRow {
-  const sized = failoverJob(base, 1000, 60);
-  const small: SimJob = { ...sized, mesh: asLightApps(sized.mesh) };
+  // One pod per version, as the built-in mesh has (2 endpoints: v1 and cluster2's gateway).
+  const onePod = failoverJob(base, 1000, 60, 1);
+  const small: SimJob = { ...onePod, mesh: asLightApps(onePod.mesh) };
   const big: SimJob = { ...small, mesh: bigMesh(base.mesh), scenario: retarget(small.scenario) };
   const perRequestNs = (job: SimJob) => {
     let requests = 0;

@@ -17,17 +17,17 @@ import { median, timeRuns, type BenchRow } from './harness.js';
  */
 export const BENCH_REPLICAS = 40;
 
-export function failoverJob(base: SimJob, ratePerS: number, durationS: number): SimJob {
+export function failoverJob(base: SimJob, ratePerS: number, durationS: number, replicas = BENCH_REPLICAS): SimJob {
   const scenario = structuredClone(base.scenario);
   scenario.load = { kind: 'open', ratePerS, durationUs: durationS * 1e6 };
   // Keep the fault at one third and the restore at two thirds of the run, as in the 60 s scenario.
   scenario.timeline = scenario.timeline.map((e) => ({
     ...e,
     atUs: Math.round((e.atUs / base.scenario.load.durationUs) * durationS * 1e6),
-    action: e.action.kind === 'scale' && e.action.replicas > 0 ? { ...e.action, replicas: BENCH_REPLICAS } : e.action,
+    action: e.action.kind === 'scale' && e.action.replicas > 0 ? { ...e.action, replicas } : e.action,
   }));
   const mesh = structuredClone(base.mesh);
-  for (const c of mesh.clusters) for (const w of c.workloads) if (w.server !== undefined) w.replicas = BENCH_REPLICAS;
+  for (const c of mesh.clusters) for (const w of c.workloads) if (w.server !== undefined) w.replicas = replicas;
   return { ...base, mesh, scenario };
 }
 
