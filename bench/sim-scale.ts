@@ -32,8 +32,27 @@ export function bigMesh(base: Mesh): Mesh {
   return { ...base, name: 'fifty-clusters', clusters };
 }
 
+/**
+ * The big mesh's pods are light apps (20 one-worker pods per cluster could not serve 1,000 req/s),
+ * so the small mesh runs with light apps too: both sides then do the same work per request and the
+ * ratio shows the cost of the endpoint count alone.
+ */
+function asLightApps(mesh: Mesh): Mesh {
+  const copy = structuredClone(mesh);
+  for (const c of copy.clusters) {
+    for (const w of c.workloads) {
+      if (w.server === undefined) continue;
+      delete w.server;
+      w.latency = { p50Us: 3000, p99Us: 20000 };
+    }
+  }
+  return copy;
+}
+
 export function benchSimScale(base: SimJob, reps: number): BenchRow {
-  const small = failoverJob(base, 1000, 60);
+  // One pod per version, as the built-in mesh has (2 endpoints: v1 and cluster2's gateway).
+  const onePod = failoverJob(base, 1000, 60, 1);
+  const small: SimJob = { ...onePod, mesh: asLightApps(onePod.mesh) };
   const big: SimJob = { ...small, mesh: bigMesh(base.mesh), scenario: retarget(small.scenario) };
   const perRequestNs = (job: SimJob) => {
     let requests = 0;

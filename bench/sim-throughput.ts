@@ -10,12 +10,25 @@ import { EventQueue } from '../src/sim/engine/event-queue.js';
 import { createRng } from '../src/sim/rng.js';
 import { median, timeRuns, type BenchRow } from './harness.js';
 
-export function failoverJob(base: SimJob, ratePerS: number, durationS: number): SimJob {
+/**
+ * Pods per helloworld version in the benchmark: the built-in helloworld serves ≈ 30 req/s per pod
+ * (one worker, 33 ms of CPU), so at 1,000 req/s each version gets 40 pods (≈ 1,200 req/s) and the
+ * run measures the engine with every layer on (queues, connections), not an overload.
+ */
+export const BENCH_REPLICAS = 40;
+
+export function failoverJob(base: SimJob, ratePerS: number, durationS: number, replicas = BENCH_REPLICAS): SimJob {
   const scenario = structuredClone(base.scenario);
   scenario.load = { kind: 'open', ratePerS, durationUs: durationS * 1e6 };
   // Keep the fault at one third and the restore at two thirds of the run, as in the 60 s scenario.
-  scenario.timeline = scenario.timeline.map((e) => ({ ...e, atUs: Math.round((e.atUs / base.scenario.load.durationUs) * durationS * 1e6) }));
-  return { ...base, scenario };
+  scenario.timeline = scenario.timeline.map((e) => ({
+    ...e,
+    atUs: Math.round((e.atUs / base.scenario.load.durationUs) * durationS * 1e6),
+    action: e.action.kind === 'scale' && e.action.replicas > 0 ? { ...e.action, replicas } : e.action,
+  }));
+  const mesh = structuredClone(base.mesh);
+  for (const c of mesh.clusters) for (const w of c.workloads) if (w.server !== undefined) w.replicas = replicas;
+  return { ...base, mesh, scenario };
 }
 
 /**

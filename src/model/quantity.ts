@@ -60,3 +60,17 @@ export function parseFraction(input: unknown): Parsed<number> {
   if (typeof input === 'string' && input.trim().endsWith('%')) return parsePercent(input);
   return fail('expected a fraction (0.25) or a percentage ("25%")');
 }
+
+/**
+ * A Kubernetes CPU quantity (`resources.limits.cpu`): `500m`, `1`, `1.5` or a number → millicores
+ * (apimachinery resource.Quantity; finer than 1m is rejected, as the API server rounds it away).
+ */
+export function parseCpu(input: unknown): Parsed<number> {
+  const text = typeof input === 'number' ? String(input) : typeof input === 'string' ? input.trim() : undefined;
+  if (text === undefined) return fail('expected a CPU quantity such as "500m" or "1"');
+  const m = /^(\d+(?:\.\d+)?)(m?)$/.exec(text);
+  if (m === null) return fail(`"${text}" is not a CPU quantity`, 'write cores ("1", "0.5") or millicores ("500m")');
+  const millicores = m[2] === 'm' ? Number(m[1]) : Number(m[1]) * 1000;
+  if (!Number.isInteger(millicores) || millicores < 1) return fail(`CPU "${text}" is below 1m or finer than 1m`, 'the smallest CPU quantity is "1m"');
+  return ok(millicores);
+}

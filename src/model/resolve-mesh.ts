@@ -3,6 +3,10 @@ import {
   DEFAULT_CONTROL_PLANE,
   DEFAULT_MESH_DEFAULTS,
   DEFAULT_NETWORK_DELAY_US,
+  DEFAULT_SERVER_BACKLOG,
+  DEFAULT_SERVER_GRACEFUL_TIMEOUT_US,
+  DEFAULT_SERVER_SIGNAL_CHECK_US,
+  DEFAULT_SERVER_WORKERS,
   type Mesh,
   type MeshCluster,
   type MeshWorkload,
@@ -30,6 +34,17 @@ function resolveWorkload(w: WorkloadDoc): MeshWorkload {
   if (w.service !== undefined) out.service = w.service;
   if (w.version !== undefined) out.version = w.version;
   if (w.latency !== undefined) out.latency = { p50Us: w.latency.p50, p99Us: w.latency.p99 };
+  if (w.server !== undefined) {
+    out.server = {
+      workers: w.server.workers ?? DEFAULT_SERVER_WORKERS,
+      cpuP50Us: w.server.cpu.p50,
+      cpuP99Us: w.server.cpu.p99,
+      cpuLimitMillicores: w.server.cpuLimit,
+      backlog: w.server.backlog ?? DEFAULT_SERVER_BACKLOG,
+      gracefulTimeoutUs: w.server.gracefulTimeout ?? DEFAULT_SERVER_GRACEFUL_TIMEOUT_US,
+      signalCheckUs: w.server.signalCheckInterval ?? DEFAULT_SERVER_SIGNAL_CHECK_US,
+    };
+  }
   return out;
 }
 
@@ -64,16 +79,23 @@ export function resolveMesh(doc: MeshDocument): Mesh {
       crossRegion: net.crossRegion ?? DEFAULT_NETWORK_DELAY_US.crossRegion,
     },
     controlPlane: {
-      endpointUpdateUs: cp.endpointUpdate ?? DEFAULT_CONTROL_PLANE.endpointUpdateUs,
-      remoteWatchUs: cp.remoteWatch ?? DEFAULT_CONTROL_PLANE.remoteWatchUs,
+      endpointUpdateUs: cp.endpointUpdate?.p50Us ?? DEFAULT_CONTROL_PLANE.endpointUpdateUs,
+      endpointUpdateP99Us: cp.endpointUpdate?.p99Us ?? DEFAULT_CONTROL_PLANE.endpointUpdateP99Us,
+      remoteWatchUs: cp.remoteWatch?.p50Us ?? DEFAULT_CONTROL_PLANE.remoteWatchUs,
+      remoteWatchP99Us: cp.remoteWatch?.p99Us ?? DEFAULT_CONTROL_PLANE.remoteWatchP99Us,
       debounceAfterUs: cp.debounceAfter ?? DEFAULT_CONTROL_PLANE.debounceAfterUs,
       debounceMaxUs: cp.debounceMax ?? DEFAULT_CONTROL_PLANE.debounceMaxUs,
-      pushUs: cp.push ?? DEFAULT_CONTROL_PLANE.pushUs,
+      pushUs: cp.push?.p50Us ?? DEFAULT_CONTROL_PLANE.pushUs,
+      pushP99Us: cp.push?.p99Us ?? DEFAULT_CONTROL_PLANE.pushP99Us,
     },
     defaults: {
       terminationGracePeriodUs: d.terminationGracePeriod ?? DEFAULT_MESH_DEFAULTS.terminationGracePeriodUs,
       terminationDrainDurationUs: d.terminationDrainDuration ?? DEFAULT_MESH_DEFAULTS.terminationDrainDurationUs,
       podStartupUs: d.podStartup ?? DEFAULT_MESH_DEFAULTS.podStartupUs,
+      nativeSidecars: d.nativeSidecars ?? DEFAULT_MESH_DEFAULTS.nativeSidecars,
+      exitOnZeroActiveConnections: d.exitOnZeroActiveConnections ?? DEFAULT_MESH_DEFAULTS.exitOnZeroActiveConnections,
+      proxyConcurrency: d.proxyConcurrency ?? DEFAULT_MESH_DEFAULTS.proxyConcurrency,
+      connectionIdleTimeoutUs: d.connectionIdleTimeout ?? DEFAULT_MESH_DEFAULTS.connectionIdleTimeoutUs,
     },
   };
 }

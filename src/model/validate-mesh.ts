@@ -21,8 +21,21 @@ function checkWorkload(w: unknown, path: PathSeg[]): DocProblem[] {
     problems.push({ path: [...path, 'version'], message: `workload backing service "${service}" needs a version`, hint: 'add "version: v1" (helloworld reports it in every response)' });
   }
   const latency = field(w, 'latency');
-  if (service !== undefined && latency === undefined && field(w, 'client') !== true) {
-    problems.push({ path: [...path, 'latency'], message: `workload backing service "${service}" needs a service time`, hint: 'add "latency: {p50: 3ms, p99: 20ms}"' });
+  const server = field(w, 'server');
+  if (service !== undefined && latency === undefined && server === undefined && field(w, 'client') !== true) {
+    problems.push({
+      path: [...path, 'latency'],
+      message: `workload backing service "${service}" needs a service time`,
+      hint: 'add "latency: {p50: 3ms, p99: 20ms}" (a light app) or "server: {workers: 1, cpu: {p50: 30ms, p99: 45ms}}" (finite capacity)',
+    });
+  }
+  if (latency !== undefined && server !== undefined) {
+    problems.push({ path: [...path, 'server'], message: 'give either latency (a light app, no capacity limit) or server (finite capacity), not both', hint: 'server.cpu is the time a request holds a worker' });
+  }
+  const cpuP50 = durationUsOrUndefined(field(field(server, 'cpu'), 'p50'));
+  const cpuP99 = durationUsOrUndefined(field(field(server, 'cpu'), 'p99'));
+  if (cpuP50 !== undefined && cpuP99 !== undefined && cpuP99 < cpuP50) {
+    problems.push({ path: [...path, 'server', 'cpu', 'p99'], message: 'cpu p99 is below p50', hint: 'p99 must be at least p50' });
   }
   const p50 = durationUsOrUndefined(field(latency, 'p50'));
   const p99 = durationUsOrUndefined(field(latency, 'p99'));

@@ -57,7 +57,7 @@ export function renderDemo(v: DemoView, style: Style): string {
   const l = v.locality.summary;
   h(2, "Locality load balancing — the seed's DestinationRule (Exercise 6)");
   p(
-    `${formatCount(l.requests)} requests at ${l.load.ratePerS ?? '?'} req/s: ${versionSplit(v.locality)}, ` +
+    `${formatCount(l.requests)} requests ${l.load.ratePerS === undefined ? 'one at a time' : `at ${l.load.ratePerS} req/s`}: ${versionSplit(v.locality)}, ` +
       `${formatPercent(l.locality?.sameLocality ?? 0)} served in the client's own locality.`,
   );
   p(
@@ -79,10 +79,12 @@ export function renderDemo(v: DemoView, style: Style): string {
     p(
       `Why: the terminating pod stays in the client's endpoint list until the change travels the control plane — EndpointSlice update ` +
         `${formatMs(cp.endpointUpdateUs / 1000)} + istiod debounce ${formatMs(cp.debounceAfterUs / 1000)} + push ${formatMs(cp.pushUs / 1000)} = ` +
-        `${formatMs(propagationMs)}. Meanwhile requests reach a pod whose app stopped` +
+        `${formatMs(propagationMs)} (medians; each trial draws its own). Meanwhile helloworld's gunicorn notices SIGTERM at the next turn of its 1 s loop ` +
+        'and closes its listener; requests that reach the pod after that and before the push lands get 503 from its sidecar' +
         (v.failover.events.some((e) => e.name === 'ejected')
           ? ', until outlier detection ejects it. '
-          : ' and fail: outlier detection never ejects it (the seed rule\'s consecutiveErrors is ignored since Istio 1.7, and the default maxEjectionPercent of 10% allows no ejection among 2 hosts). ') +
+          : ': outlier detection never ejects it (the seed rule\'s consecutiveErrors is ignored since Istio 1.7, and the default maxEjectionPercent of 10% allows no ejection among 2 hosts). ') +
+        'Trials where the push wins the race are hitless. ' +
         `Failback waits for the new pod to start (${formatMs(v.mesh.defaults.podStartupUs / 1000)}) and for the same propagation.`,
     );
   }

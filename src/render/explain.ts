@@ -44,6 +44,8 @@ export interface ExplainView {
     };
     predictedShares: Readonly<Record<string, number>>;
     warnings: ReadonlyArray<{ severity: 'warning' | 'note'; code: string; message: string }>;
+    /** Data-path assumptions (absent in reports written before they existed). */
+    assumptions?: ReadonlyArray<{ code: string; message: string }>;
   }>;
 }
 
@@ -107,6 +109,7 @@ export function renderExplain(report: ExplainView, style: Style): string {
       const tag = w.severity === 'warning' ? style.paint('warning:', 'yellow') : style.paint('note:', 'dim');
       out.push(...wrap(`  ${tag} ${w.message}`, style.width, '    '));
     }
+    for (const a of e.assumptions ?? []) out.push(...wrap(`  ${style.paint('assumption:', 'dim')} ${a.message}`, style.width, '    '));
   }
   return `${out.join('\n')}\n`;
 }

@@ -53,6 +53,11 @@ export interface IstioProfile {
   hostSelectionRetryMaxAttempts: number;
   /** Locality LB on by default in MeshConfig since 1.6 (commit d30fe6ee9ac). */
   localityLbDefaultOn: boolean;
+  /**
+   * ENABLE_NATIVE_SIDECARS defaults to `auto` from 1.27 (pilot/pkg/features/pilot.go), which turns
+   * native sidecars on where the nodes support them (Kubernetes ≥ 1.33); before, off by default.
+   */
+  nativeSidecarsByDefault: boolean;
 }
 
 export const OLDEST_MINOR = 6;
@@ -89,5 +94,6 @@ export function istioProfile(version: string): IstioProfile | undefined {
     networkFailoverPriorityRule: minor >= 31,
     hostSelectionRetryMaxAttempts: 5,
     localityLbDefaultOn: minor >= 6,
+    nativeSidecarsByDefault: minor >= 27,
   };
 }

@@ -137,7 +137,7 @@ describe('meshbench validate: malformed inputs', () => {
   it('lists built-in scenario names when a missing reference looks like a name', async () => {
     const r = await runCli(['validate', 'failovr']);
     expect(r.code).toBe(3);
-    expect(r.stderr).toContain('built-in scenarios: distribution, duplicate-gateway, failover, failover-priority-regions, gateway-down, locality, outlier-503, scale-up');
+    expect(r.stderr).toContain('built-in scenarios: distribution, duplicate-gateway, failover, failover-priority-regions, gateway-down, locality, outlier-503, overload, scale-up');
   });
 
   it('keeps line and column right for JSON input', async () => {
@@ -168,7 +168,7 @@ describe('meshbench validate: malformed inputs', () => {
 
 describe('meshbench validate: valid inputs', () => {
   it('accepts the built-in scenarios, mesh and the seed DestinationRule', async () => {
-    const files = ['distribution', 'locality', 'failover', 'outlier-503', 'gateway-down'].map((n) => `scenarios/${n}.yaml`);
+    const files = ['distribution', 'locality', 'failover', 'outlier-503', 'gateway-down', 'overload'].map((n) => `scenarios/${n}.yaml`);
     const r = await runCli(['validate', ...files, 'scenarios/meshes/two-cluster.yaml', 'manifests/08-locality-lb.yaml']);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
@@ -178,6 +178,7 @@ describe('meshbench validate: valid inputs', () => {
       'ok  scenarios/failover.yaml  (Scenario failover)',
       'ok  scenarios/outlier-503.yaml  (Scenario outlier-503)',
       'ok  scenarios/gateway-down.yaml  (Scenario gateway-down)',
+      'ok  scenarios/overload.yaml  (Scenario overload)',
       'ok  scenarios/meshes/two-cluster.yaml  (Mesh two-cluster)',
       'ok  manifests/08-locality-lb.yaml  (DestinationRule helloworld)',
     ]);

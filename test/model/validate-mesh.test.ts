@@ -53,6 +53,18 @@ describe('validateMeshDocument', () => {
     expect(mesh?.defaults.podStartupUs).toBe(5_000_000);
   });
 
+  it('reads a control-plane delay as a constant duration or a {p50, p99} distribution', () => {
+    const doc = setAt(meshDoc(), 'spec.controlPlane', { endpointUpdate: '250ms', push: { p50: '40ms', p99: '400ms' } });
+    const cp = validateMeshDocument(doc).mesh?.controlPlane;
+    expect(cp).toMatchObject({ endpointUpdateUs: 250_000, endpointUpdateP99Us: 250_000, pushUs: 40_000, pushP99Us: 400_000 });
+    expect(cp?.remoteWatchP99Us).toBe(DEFAULT_CONTROL_PLANE.remoteWatchP99Us);
+    const bad = problems(setAt(meshDoc(), 'spec.controlPlane', { remoteWatch: { p50: '1s', p99: '10ms' }, push: { p50: '1ms', p90: '2ms' } }));
+    expect(bad).toEqual([
+      { path: 'spec.controlPlane.remoteWatch', message: 'p99 10ms is below p50 1s', hint: 'p99 must be at least p50' },
+      { path: 'spec.controlPlane.push', message: 'unknown field "p90" in a delay', hint: 'a delay distribution has exactly p50 and p99' },
+    ]);
+  });
+
   it('keeps a cluster without a gateway gateway-less', () => {
     const doc = setAt(meshDoc(), 'spec.clusters.1.eastWestGateway', undefined);
     expect(validateMeshDocument(doc).mesh?.clusters[1]?.eastWestGateway).toBeUndefined();

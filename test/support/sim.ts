@@ -1,6 +1,6 @@
 import type { DestinationRule, OutlierDetection } from '../../src/model/destination-rule.js';
 import { parseLocality } from '../../src/model/locality.js';
-import type { Mesh, MeshWorkload } from '../../src/model/mesh.js';
+import type { Mesh, MeshWorkload, ServerModel } from '../../src/model/mesh.js';
 import type { Sample } from '../../src/model/sample.js';
 import type { LoadModel, Scenario, TimelineEntry } from '../../src/model/scenario.js';
 import { loadMesh } from '../../src/fs/documents.js';
@@ -12,6 +12,22 @@ export function builtinMesh(): Promise<Mesh> {
   return loadMesh(undefined, process.cwd());
 }
 
+/**
+ * The built-in mesh with helloworld as a light app (log-normal 3 ms / 20 ms, no capacity limit):
+ * the old model, for tests of routing algorithms at rates the real one-worker helloworld cannot serve.
+ */
+export async function lightMesh(): Promise<Mesh> {
+  const mesh = structuredClone(await builtinMesh());
+  for (const c of mesh.clusters) {
+    for (const w of c.workloads) {
+      if (w.server === undefined) continue;
+      delete w.server;
+      w.latency = { p50Us: 3000, p99Us: 20_000 };
+    }
+  }
+  return mesh;
+}
+
 /** A copy of `mesh` with a workload changed (e.g. more replicas). */
 export function withWorkload(mesh: Mesh, cluster: string, name: string, change: Partial<MeshWorkload>): Mesh {
   const copy = structuredClone(mesh);
@@ -19,6 +35,15 @@ export function withWorkload(mesh: Mesh, cluster: string, name: string, change: 
   const w = c?.workloads.find((x) => x.name === name);
   if (w === undefined) throw new Error(`no ${cluster}/${name}`);
   Object.assign(w, change);
+  return copy;
+}
+
+/** A copy of `mesh` where a workload's app has a finite-capacity server instead of a light-app latency. */
+export function withServer(mesh: Mesh, cluster: string, name: string, server: Partial<ServerModel> & Pick<ServerModel, 'cpuP50Us'>): Mesh {
+  const copy = withWorkload(mesh, cluster, name, {});
+  const w = copy.clusters.find((x) => x.name === cluster)!.workloads.find((x) => x.name === name)!;
+  delete w.latency;
+  w.server = { workers: 1, cpuP99Us: server.cpuP50Us, cpuLimitMillicores: undefined, backlog: 2048, gracefulTimeoutUs: 30_000_000, signalCheckUs: 1_000_000, ...server };
   return copy;
 }
 

@@ -29,7 +29,7 @@ interface RunOptions extends KubeRunCliOptions {
 export function runCommand(rt: CliRuntime): Command {
   return new Command('run')
     .description('run scenarios on the simulated mesh (default) or on real clusters, and save the results')
-    .argument('<scenario...>', 'scenario files, or built-in names: distribution, locality, failover, outlier-503, gateway-down')
+    .argument('<scenario...>', 'scenario files, or built-in names: distribution, locality, failover, outlier-503, gateway-down, overload')
     .addOption(new Option('--target <target>', 'where to run').choices(['sim', 'kube']).default('sim'))
     .option('--mesh <file>', 'mesh topology: clusters, their order and workloads (default: the built-in two-cluster mesh)')
     .option('--istio <version>', 'sim: Istio behaviour profile, 1.6 … 1.31', parseIstioVersion, DEFAULT_ISTIO_VERSION)

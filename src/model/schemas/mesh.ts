@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import { parseWorkloadLocality } from '../validate-locality.js';
+import { parseDelay } from '../delay.js';
+import { parseCpu } from '../quantity.js';
 import { checked, dnsLabel, duration, int, labelValue } from './common.js';
 
 /**
@@ -9,6 +11,9 @@ import { checked, dnsLabel, duration, int, labelValue } from './common.js';
  */
 
 const locality = checked(parseWorkloadLocality);
+
+/** A control-plane delay: a duration (constant) or `{p50, p99}` (log-normal through both). */
+const delay = checked(parseDelay);
 
 /** One workload (Deployment) of a cluster. */
 export const meshWorkloadSchema = z.strictObject({
@@ -20,6 +25,16 @@ export const meshWorkloadSchema = z.strictObject({
   locality: locality.optional(),
   client: z.boolean().optional(),
   latency: z.strictObject({ p50: duration({ minUs: 1 }), p99: duration({ minUs: 1 }) }).optional(),
+  server: z
+    .strictObject({
+      workers: int(1, 1024).optional(),
+      cpu: z.strictObject({ p50: duration({ minUs: 1 }), p99: duration({ minUs: 1 }) }),
+      cpuLimit: checked(parseCpu).optional(),
+      backlog: int(0).optional(),
+      gracefulTimeout: duration().optional(),
+      signalCheckInterval: duration({ minUs: 1 }).optional(),
+    })
+    .optional(),
   labels: z.record(z.string(), z.string()).optional(),
 });
 
@@ -44,11 +59,11 @@ export const meshSchema = z.strictObject({
       .optional(),
     controlPlane: z
       .strictObject({
-        endpointUpdate: duration().optional(),
-        remoteWatch: duration().optional(),
+        endpointUpdate: delay.optional(),
+        remoteWatch: delay.optional(),
         debounceAfter: duration().optional(),
         debounceMax: duration().optional(),
-        push: duration().optional(),
+        push: delay.optional(),
       })
       .optional(),
     defaults: z
@@ -56,6 +71,10 @@ export const meshSchema = z.strictObject({
         terminationGracePeriod: duration().optional(),
         terminationDrainDuration: duration().optional(),
         podStartup: duration().optional(),
+        nativeSidecars: z.union([z.literal('auto'), z.boolean()]).optional(),
+        exitOnZeroActiveConnections: z.boolean().optional(),
+        proxyConcurrency: int(1, 256).optional(),
+        connectionIdleTimeout: duration({ minUs: 1 }).optional(),
       })
       .optional(),
   }),

@@ -7,7 +7,9 @@
 import type { Mesh } from '../../model/mesh.js';
 import type { Locality } from '../../model/locality.js';
 import type { AttemptReport, RtHost } from './client-proxy.js';
+import type { Conn, ConnectionPools } from './connections.js';
 import { hopDelayUs } from './network.js';
+import { ADMITTED, BACKLOG_FULL } from './pod-server.js';
 import type { SimGateway, SimPod, World } from './world.js';
 
 export const OUTCOME_SUCCESS = 0;
@@ -17,6 +19,8 @@ export const OUTCOME_HTTP_ERROR = 1;
 export const OUTCOME_CONNECT_FAILURE = 2;
 /** Upstream reset after the request was sent (server sidecar exited mid-request): local 503, not retried. */
 export const OUTCOME_RESET = 3;
+/** The route timeout fired first (the request queued or ran too long at a finite-capacity pod). */
+export const OUTCOME_TIMEOUT = 4;
 
 /** Mutable record of the attempt in flight (one per request, reused across its attempts). */
 export interface AttemptState {
@@ -26,19 +30,37 @@ export interface AttemptState {
   status: number;
   startUs: number;
   doneUs: number;
+  /** Route timeout of the request (absolute): the client gives up then. */
+  deadlineUs: number;
+  /** Finite-capacity pods: when the request reached the pod and when its service ended. */
+  arriveUs: number;
+  serviceEndUs: number;
+  /** The upstream connection the attempt uses (undefined when none could be opened). */
+  conn: Conn | undefined;
 }
 
 /**
- * Decide the attempt's outcome and completion time. Paths:
+ * Decide the attempt's outcome and completion time, on a reused connection or a new one
+ * (connections.ts: handshake cost, gateway pinning). Paths:
  * - direct: client → pod (one hop each way, delay by locality relation);
  * - gateway: client → east-west gateway → a pod the gateway picks from its own cluster's endpoints
  *   (AUTO_PASSTHROUGH by SNI). A gateway that is down, or has no endpoint left, closes the
  *   passthrough connection during the mTLS handshake, which the client Envoy sees as a connect
  *   failure (mesh-behaviour.md §5.4 leaves this UNCONFIRMED; we choose connect failure).
  */
-export function startAttempt(world: World, mesh: Mesh, client: Locality, host: RtHost, a: AttemptState, nowUs: number): void {
+export function startAttempt(
+  world: World,
+  mesh: Mesh,
+  client: Locality,
+  host: RtHost,
+  a: AttemptState,
+  nowUs: number,
+  conns: ConnectionPools,
+  worker: number,
+): void {
   a.host = host;
   a.pod = undefined;
+  a.conn = undefined;
   a.startUs = nowUs;
   if (host.kind === 'direct') {
     let pod = host.targetRef as SimPod | undefined;
@@ -47,7 +69,20 @@ export function startAttempt(world: World, mesh: Mesh, client: Locality, host: R
       host.targetRef = pod;
     }
     if (host.hopUs < 0) host.hopUs = hopDelayUs(mesh, client, pod?.endpoint.locality ?? host.locality);
-    serve(pod, a, nowUs, 2 * host.hopUs);
+    const rttUs = 2 * host.hopUs;
+    let conn = conns.reuse(host.connPools, worker, nowUs);
+    let connectUs = 0;
+    if (conn === undefined) {
+      if (pod === undefined || !pod.sidecarUp) {
+        fail(a, OUTCOME_CONNECT_FAILURE, 503, nowUs + rttUs);
+        return;
+      }
+      // TCP handshake, then the mTLS (TLS 1.3) handshake with the server sidecar: one round trip each.
+      conn = conns.open(pod);
+      connectUs = 2 * rttUs;
+    }
+    a.conn = conn;
+    serve(pod, a, nowUs + connectUs, rttUs);
     return;
   }
   let gw = host.targetRef as SimGateway | undefined;
@@ -58,16 +93,31 @@ export function startAttempt(world: World, mesh: Mesh, client: Locality, host: R
   if (host.hopUs < 0) host.hopUs = gw === undefined ? 0 : hopDelayUs(mesh, client, gw.locality);
   const toGatewayUs = host.hopUs;
   if (gw === undefined || !gw.up) {
+    // A gateway that went down took its connections with it.
+    conns.closeAll(host.connPools);
     fail(a, OUTCOME_CONNECT_FAILURE, 503, nowUs + 2 * toGatewayUs);
     return;
   }
-  const pod = gatewayPick(gw);
-  if (pod === undefined) {
-    fail(a, OUTCOME_CONNECT_FAILURE, 503, nowUs + 2 * toGatewayUs);
-    return;
+  let conn = conns.reuse(host.connPools, worker, nowUs);
+  let connectUs = 0;
+  let pod: SimPod;
+  if (conn !== undefined) {
+    // Pinned: the gateway forwards this connection's bytes to the pod it chose when it opened.
+    pod = conn.pod as SimPod;
+  } else {
+    const picked = gatewayPick(gw);
+    if (picked === undefined) {
+      fail(a, OUTCOME_CONNECT_FAILURE, 503, nowUs + 2 * toGatewayUs);
+      return;
+    }
+    pod = picked;
+    if (pod.gatewayHopUs < 0) pod.gatewayHopUs = hopDelayUs(mesh, gw.locality, pod.endpoint.locality);
+    // TCP to the gateway; the gateway's own TCP to the pod once it read the SNI; TLS end to end.
+    connectUs = 2 * toGatewayUs + 2 * pod.gatewayHopUs + 2 * (toGatewayUs + pod.gatewayHopUs);
+    conn = conns.open(pod);
   }
-  if (pod.gatewayHopUs < 0) pod.gatewayHopUs = hopDelayUs(mesh, gw.locality, pod.endpoint.locality);
-  serve(pod, a, nowUs, 2 * (toGatewayUs + pod.gatewayHopUs));
+  a.conn = conn;
+  serve(pod, a, nowUs + connectUs, 2 * (toGatewayUs + pod.gatewayHopUs));
 }
 
 function serve(pod: SimPod | undefined, a: AttemptState, nowUs: number, rttUs: number): void {
@@ -83,6 +133,34 @@ function serve(pod: SimPod | undefined, a: AttemptState, nowUs: number, rttUs: n
     return;
   }
   const d = pod.deployment;
+  const server = pod.server;
+  if (server !== undefined) {
+    // FIFO at the pod (pod-server.ts): start and end are known on arrival.
+    const legUs = rttUs >> 1;
+    const arriveUs = nowUs + legUs;
+    a.arriveUs = arriveUs;
+    const admitted = server.admit(arriveUs, d.serverSpec!.serviceUs(d.serviceRng) + d.extraDelayUs, a.deadlineUs + legUs);
+    if (admitted === BACKLOG_FULL) {
+      // listen(2) backlog full: the server sidecar's connection to the app fails → 503.
+      a.serviceEndUs = arriveUs;
+      fail(a, OUTCOME_HTTP_ERROR, 503, arriveUs + legUs);
+      return;
+    }
+    a.serviceEndUs = admitted === ADMITTED ? server.endUs : Infinity;
+    const backUs = a.serviceEndUs + legUs;
+    if (backUs > a.deadlineUs) {
+      fail(a, OUTCOME_TIMEOUT, 0, a.deadlineUs);
+      return;
+    }
+    if (pod.failFraction > 0 && (pod.failFraction >= 1 || d.failRng.next() < pod.failFraction)) {
+      fail(a, OUTCOME_HTTP_ERROR, pod.failStatus, backUs);
+      return;
+    }
+    a.outcome = OUTCOME_SUCCESS;
+    a.status = 200;
+    a.doneUs = backUs;
+    return;
+  }
   const serviceUs = (d.serviceTime === undefined ? 1000 : d.serviceTime.sampleUs(d.serviceRng)) + d.extraDelayUs;
   if (pod.failFraction > 0 && (pod.failFraction >= 1 || d.failRng.next() < pod.failFraction)) {
     fail(a, OUTCOME_HTTP_ERROR, pod.failStatus, nowUs + rttUs + serviceUs);
@@ -113,11 +191,21 @@ function gatewayPick(gw: SimGateway): SimPod | undefined {
   return b.inflight < a.inflight ? b : a;
 }
 
-/** Called when the attempt's completion event fires: frees the pod and applies a mid-flight reset. */
+/**
+ * Called when the attempt's completion event fires: frees the pod and applies what happened to the
+ * pod meanwhile — its app closed the listener before the request arrived, or was killed under it
+ * (its sidecar answers 503), or its sidecar exited (reset).
+ */
 export function finishAttempt(a: AttemptState, nowUs: number): void {
   const pod = a.pod;
   if (pod === undefined) return;
   pod.inflight--;
+  if (pod.server !== undefined && a.outcome !== OUTCOME_TIMEOUT) {
+    if (a.arriveUs >= pod.listenerClosedUs || (a.serviceEndUs > pod.appKilledUs && a.arriveUs < pod.appKilledUs)) {
+      a.outcome = OUTCOME_HTTP_ERROR;
+      a.status = 503;
+    }
+  }
   if (pod.sidecarExitUs <= nowUs && pod.sidecarExitUs > a.startUs) {
     a.outcome = OUTCOME_RESET;
     a.status = 503;
@@ -126,6 +214,7 @@ export function finishAttempt(a: AttemptState, nowUs: number): void {
 
 const CONNECT_FAILED: AttemptReport = { kind: 'local', result: 'connect_failure' };
 const HTTP_OK: AttemptReport = { kind: 'http', status: 200 };
+const TIMED_OUT: AttemptReport = { kind: 'local', result: 'timeout' };
 
 /**
  * What outlier detection hears about an attempt. A connect failure and a mid-stream reset are both
@@ -135,6 +224,9 @@ const HTTP_OK: AttemptReport = { kind: 'http', status: 200 };
  */
 export function outlierReportOf(outcome: number, status: number): AttemptReport {
   if (outcome === OUTCOME_CONNECT_FAILURE || outcome === OUTCOME_RESET) return CONNECT_FAILED;
+  // A route timeout resets the upstream stream (router.cc Filter::onResponseTimeout), which the
+  // outlier detector counts as a local-origin timeout.
+  if (outcome === OUTCOME_TIMEOUT) return TIMED_OUT;
   if (outcome === OUTCOME_SUCCESS) return HTTP_OK;
   return { kind: 'http', status };
 }

@@ -38,6 +38,8 @@ export class RtHost {
    */
   targetRef: unknown = undefined;
   hopUs = -1;
+  /** The client's idle upstream connections to this host, per worker thread (connections.ts). */
+  connPools: unknown = undefined;
 
   constructor(ep: LbEndpoint, locality: Locality) {
     this.key = `${ep.address}:${ep.port}`;

@@ -14,6 +14,7 @@ import { buildClusterLoadAssignment } from '../istiod/endpoint-builder.js';
 import type { TrafficDistribution } from '../istiod/locality-lb.js';
 import type { ClusterConfig, ClusterLoadAssignment, NetworkGateway } from '../xds-types.js';
 import type { ClientProxy } from './client-proxy.js';
+import type { ControlPlaneDelays } from './control-plane-delays.js';
 import type { EndpointState, SimCluster, SimGateway, SimPod, WorldScheduler } from './world.js';
 
 /** What a push delivers to a client proxy. */
@@ -36,6 +37,7 @@ export class Istiod {
   private readonly scheduler: WorldScheduler;
   private readonly hooks: IstiodHooks;
   private readonly debouncer: Debouncer;
+  private readonly delays: ControlPlaneDelays;
   /** Listed endpoints of the scenario's service as this istiod currently knows them, by pod id. */
   private readonly known = new Map<string, SimPod>();
   /** Ids of known endpoints that are listed but not ready (istiod UnHealthy). */
@@ -54,6 +56,7 @@ export class Istiod {
     gateways: readonly NetworkGateway[];
     scheduler: WorldScheduler;
     hooks: IstiodHooks;
+    delays: ControlPlaneDelays;
     destinationRule: DestinationRule | undefined;
     initialEndpoints: readonly SimPod[];
     trafficDistribution?: TrafficDistribution | undefined;
@@ -65,6 +68,7 @@ export class Istiod {
     this.gateways = opts.gateways;
     this.scheduler = opts.scheduler;
     this.hooks = opts.hooks;
+    this.delays = opts.delays;
     this.destinationRule = opts.destinationRule;
     this.debouncer = new Debouncer({
       debounceAfterUs: opts.mesh.controlPlane.debounceAfterUs,
@@ -135,7 +139,7 @@ export class Istiod {
     this.configDirty = false;
     const gw: SimGateway | undefined = this.cluster.gateway;
     const gwView = gw === undefined ? undefined : this.gatewayView();
-    this.scheduler.at(nowUs + this.mesh.controlPlane.pushUs, (t) => {
+    this.scheduler.at(nowUs + this.delays.pushUs(), (t) => {
       if (proxy !== undefined && update !== undefined) this.hooks.applyToClient(proxy, update, t);
       if (gw !== undefined && gwView !== undefined) gw.view = gwView;
       if (step.exclusive) this.act(this.debouncer.pushDone(t), t);

@@ -17,12 +17,15 @@ import {
   OUTCOME_CONNECT_FAILURE,
   OUTCOME_HTTP_ERROR,
   OUTCOME_SUCCESS,
+  OUTCOME_TIMEOUT,
   outlierReportOf,
   startAttempt,
   type AttemptState,
 } from './attempt.js';
 import { ClientProxy, type RtHost } from './client-proxy.js';
 import { Istiod } from './control-plane.js';
+import { ConnectionPools, type Conn } from './connections.js';
+import { ControlPlaneDelays } from './control-plane-delays.js';
 import { EventQueue } from './event-queue.js';
 import { Observer } from './observer.js';
 import { applyTimelineAction } from './timeline.js';
@@ -85,11 +88,19 @@ class Req implements SimEvent, AttemptState {
   status = 0;
   startUs = 0;
   doneUs = 0;
+  conn: Conn | undefined = undefined;
+  /** The client sidecar's worker thread the request runs on (its connection pool). */
+  worker = 0;
+  /** Route timeout (global, over all attempts): startedUs + timeout. */
+  deadlineUs = 0;
+  arriveUs = 0;
+  serviceEndUs = 0;
 }
 
 /** One closed-model virtual user (a curl loop / k6 constant-vus VU). */
 class Vu implements SimEvent {
   readonly kind = EV_VU;
+  constructor(readonly index: number) {}
 }
 
 /** Runs the scenario and streams one sample per request into `sink`. */
@@ -136,6 +147,11 @@ class Simulation {
   private readonly proxy: ClientProxy;
   private readonly retry: RetryPolicy;
   private readonly observer: Observer;
+  private readonly delays: ControlPlaneDelays;
+  private readonly conns: ConnectionPools;
+  private readonly workerRng: Rng;
+  /** Outlier interval timer phase of the detector built before the run (drawn per trial). */
+  private readonly outlierPhase: number;
   private readonly loadEndUs: number;
   /**
    * Open model: the next arrival lives outside the heap (it is always the latest-known future
@@ -172,8 +188,15 @@ class Simulation {
     this.periodUs = sc.load.kind === 'open' ? 1e6 / sc.load.ratePerS : 0;
     this.phaseUs = Math.floor(this.rng.fork('load/phase').next() * this.periodUs);
     const at = (atUs: number, fn: (nowUs: number) => void) => this.queue.push(atUs, new CallEvent(fn));
-    this.world = new World(this.mesh, this.rng.fork('world'), { at }, (pod, state, t) => this.propagate(pod, state, t));
+    const native = this.mesh.defaults.nativeSidecars;
+    this.world = new World(this.mesh, this.rng.fork('world'), { at }, (pod, state, t) => this.propagate(pod, state, t), {
+      nativeSidecars: native === 'auto' ? this.profile.nativeSidecarsByDefault : native,
+    });
     this.observer = new Observer();
+    this.delays = new ControlPlaneDelays(this.mesh.controlPlane, this.rng.fork('control-plane'));
+    this.outlierPhase = this.rng.fork('outlier/phase').next();
+    this.conns = new ConnectionPools(this.mesh.defaults.proxyConcurrency, this.mesh.defaults.connectionIdleTimeoutUs);
+    this.workerRng = this.rng.fork('client/worker');
     const gateways = gatewaysOf(this.mesh);
     const serviceReady = [...this.world.podsById.values()].filter((p) => this.isScenarioService(p) && p.phase === 'ready');
     this.istiods = this.world.clusters.map(
@@ -185,6 +208,7 @@ class Simulation {
           gateways,
           scheduler: { at },
           hooks: { applyToClient: (proxy, update, t) => this.applyUpdate(proxy, update.assignment, update.config, t) },
+          delays: this.delays,
           destinationRule: cluster.spec.name === sc.client.cluster ? sc.destinationRule : undefined,
           initialEndpoints: serviceReady,
           trafficDistribution: sc.request.trafficDistribution,
@@ -220,7 +244,10 @@ class Simulation {
         new CallEvent((t) => applyTimelineAction(entry, t, this.timelineContext())),
       );
     }
-    this.startOutlierTicks(0);
+    // The client's detector was built when its cluster was, long before the run: Envoy arms the
+    // interval timer in DetectorImpl::initialize (outlier_detection_impl.cc), so relative to t = 0
+    // its ticks fall at an arbitrary phase, which each trial draws.
+    this.startOutlierTicks(0, this.outlierPhase);
   }
 
   /** Processes up to `maxEvents` events; true when the run is over (see SlicedSimulation). */
@@ -277,7 +304,7 @@ class Simulation {
       if (this.phaseUs < this.loadEndUs) this.nextArrivalUs = this.phaseUs;
       return;
     }
-    for (let i = 0; i < load.concurrency; i++) this.queue.push(0, new Vu());
+    for (let i = 0; i < load.concurrency; i++) this.queue.push(0, new Vu(i));
   }
 
   private loadDone(): boolean {
@@ -302,6 +329,11 @@ class Simulation {
     r.startedUs = nowUs;
     r.vu = vu;
     r.seq = this.requests;
+    r.deadlineUs = nowUs + this.timeoutUs;
+    // A VU keeps its keep-alive connection to its sidecar, which Envoy handed to one worker thread;
+    // an open-model request lands on any worker.
+    const workers = this.conns.workers;
+    r.worker = workers === 1 ? 0 : vu !== undefined ? vu.index % workers : this.workerRng.u32() % workers;
     this.outstanding++;
     this.requests++;
     this.attempt(r, nowUs);
@@ -319,9 +351,17 @@ class Simulation {
     }
     host.activeRequests++;
     if (this.probe !== undefined) this.probe.attempt(nowUs, host, this.proxy.lastPickInPanic);
-    startAttempt(this.world, this.mesh, this.proxy.view.locality, host, r, nowUs);
+    startAttempt(this.world, this.mesh, this.proxy.view.locality, host, r, nowUs, this.conns, r.worker);
     r.kind = EV_ATTEMPT_DONE;
     this.queue.push(r.doneUs, r);
+  }
+
+  /** Returns a request to the pool. */
+  private release(r: Req): void {
+    r.vu = undefined;
+    r.host = undefined;
+    r.pod = undefined;
+    this.freeReqs.push(r);
   }
 
   private onAttemptDone(r: Req, nowUs: number): void {
@@ -329,6 +369,18 @@ class Simulation {
     const host = r.host as RtHost;
     host.activeRequests--;
     const o = r.outcome;
+    const conn = r.conn;
+    if (conn !== undefined) {
+      r.conn = undefined;
+      const pod = conn.pod as SimPod;
+      // Kept for reuse after a response from a pod not draining (a draining sidecar sends
+      // `Connection: close`); closed after a reset or connect failure.
+      if ((o === OUTCOME_SUCCESS || o === OUTCOME_HTTP_ERROR) && pod.sidecarUp && pod.phase === 'ready') {
+        host.connPools = this.conns.release(host.connPools, r.worker, conn, nowUs);
+      } else {
+        this.conns.discard(conn);
+      }
+    }
     const changed = this.proxy.report(host, outlierReportOf(o, r.status), nowUs);
     if (changed) this.observer.ejected(nowUs, host);
     if (o !== OUTCOME_SUCCESS && r.attempts <= this.retry.numRetries && this.retriable(o, r.status)) {
@@ -338,7 +390,7 @@ class Simulation {
       this.queue.push(nowUs + retryBackoffUs(r.attempts, this.retry.backoffBaseUs, this.retry.backoffMaxUs, this.retryRng), r);
       return;
     }
-    this.finish(r, nowUs, o === OUTCOME_SUCCESS ? 200 : r.status);
+    this.finish(r, nowUs, o === OUTCOME_SUCCESS ? 200 : o === OUTCOME_TIMEOUT ? 0 : r.status);
   }
 
   /** Envoy router retry_on: connect-failure, retriable-status-codes (503 ≤1.23); resets are not retried. */
@@ -358,7 +410,7 @@ class Simulation {
     this.outstanding--;
     const s = this.sample;
     const timeoutUs = this.timeoutUs;
-    const timedOut = nowUs - r.startedUs > timeoutUs;
+    const timedOut = status === 0 || nowUs - r.startedUs > timeoutUs;
     s.scheduledUs = r.scheduledUs;
     s.startUs = r.startedUs;
     s.endUs = timedOut ? r.startedUs + timeoutUs : nowUs;
@@ -379,10 +431,7 @@ class Simulation {
     }
     this.sink.record(s);
     const vu = r.vu;
-    r.vu = undefined;
-    r.host = undefined;
-    r.pod = undefined;
-    this.freeReqs.push(r);
+    this.release(r);
     if (vu !== undefined) {
       const next = s.endUs + this.thinkTimeUs;
       if (next < this.loadEndUs) this.queue.push(Math.max(next, nowUs), vu);
@@ -392,7 +441,8 @@ class Simulation {
   private applyUpdate(proxy: ClientProxy, assignment: Parameters<ClientProxy['applyAssignment']>[0], config: ReturnType<Istiod['clusterConfig']> | undefined, t: number): void {
     if (config !== undefined) {
       proxy.applyConfig(config);
-      this.startOutlierTicks(t);
+      // A CDS update builds a new cluster and detector: its timer is armed now (phase 0 from t).
+      this.startOutlierTicks(t, 0);
     }
     const before = proxy.hostList.map((h) => h.key).join(',');
     proxy.applyAssignment(assignment);
@@ -400,8 +450,12 @@ class Simulation {
     if (before !== after || config !== undefined) this.observer.edsUpdate(t, proxy);
   }
 
-  /** Outlier detection interval timer, re-armed after every tick while the run lasts. */
-  private startOutlierTicks(fromUs: number): void {
+  /**
+   * Outlier detection interval timer, re-armed after every tick while the run lasts
+   * (outlier_detection_impl.cc DetectorImpl::onIntervalTimer → armIntervalTimer). The first tick
+   * comes `interval × (1 − phase)` after `fromUs`: phase 0 is a timer armed at `fromUs`.
+   */
+  private startOutlierTicks(fromUs: number, phase: number): void {
     const generation = ++this.tickGeneration;
     const intervalUs = this.proxy.outlierIntervalUs;
     if (intervalUs === undefined || intervalUs <= 0) return;
@@ -411,15 +465,15 @@ class Simulation {
       if (back.length > 0) this.observer.unejected(t, back);
       if (t < this.loadEndUs || this.outstanding > 0) this.queue.push(t + intervalUs, new CallEvent(tick));
     };
-    this.queue.push(fromUs + intervalUs, new CallEvent(tick));
+    const firstUs = fromUs + Math.max(1, Math.round(intervalUs * (1 - phase)));
+    this.queue.push(firstUs, new CallEvent(tick));
   }
 
   /** Pod readiness change → each istiod sees it after the EndpointSlice watch delay (+ remote watch). */
   private propagate(pod: SimPod, state: EndpointState, nowUs: number): void {
     if (!this.isScenarioService(pod)) return;
-    const cp = this.mesh.controlPlane;
     for (const istiod of this.istiods) {
-      const delayUs = cp.endpointUpdateUs + (istiod.cluster === pod.deployment.cluster ? 0 : cp.remoteWatchUs);
+      const delayUs = this.delays.endpointUpdateUs() + (istiod.cluster === pod.deployment.cluster ? 0 : this.delays.remoteWatchUs());
       this.queue.push(nowUs + delayUs, new CallEvent((t) => istiod.endpointSeen(pod, state, t)));
     }
   }
@@ -441,6 +495,7 @@ class Simulation {
       mesh: this.mesh,
       observer: this.observer,
       clientIstiod: this.istiodOf(this.scenario.client.cluster),
+      delays: this.delays,
       schedule: (atUs: number, fn: (t: number) => void) => this.queue.push(atUs, new CallEvent(fn)),
     };
   }

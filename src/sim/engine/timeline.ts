@@ -4,6 +4,7 @@
 import type { Mesh } from '../../model/mesh.js';
 import { describeAction, type TimelineEntry } from '../../model/scenario.js';
 import type { Istiod } from './control-plane.js';
+import type { ControlPlaneDelays } from './control-plane-delays.js';
 import type { Observer } from './observer.js';
 import type { World } from './world.js';
 
@@ -13,6 +14,7 @@ export interface TimelineContext {
   observer: Observer;
   /** istiod of the client's cluster: where a DestinationRule is applied (the seed applies it to cluster1). */
   clientIstiod: Istiod;
+  delays: ControlPlaneDelays;
   schedule(atUs: number, fn: (t: number) => void): void;
 }
 
@@ -60,7 +62,7 @@ export function applyTimelineAction(entry: TimelineEntry, nowUs: number, ctx: Ti
     case 'applyDestinationRule': {
       // kubectl apply → API server → istiod config watch, then a debounced full push.
       const dr = a.destinationRule;
-      ctx.schedule(nowUs + ctx.mesh.controlPlane.endpointUpdateUs, (t) => ctx.clientIstiod.configSeen(dr, t));
+      ctx.schedule(nowUs + ctx.delays.endpointUpdateUs(), (t) => ctx.clientIstiod.configSeen(dr, t));
       return;
     }
   }

@@ -8,6 +8,8 @@ import { formatLocality, type Locality } from '../../model/locality.js';
 import type { Rng } from '../rng.js';
 import { endpointForPod, gatewayId, gatewaysOf } from '../topology.js';
 import type { IstioEndpoint, NetworkGateway } from '../xds-types.js';
+import { PodServer, ServerSpec } from './pod-server.js';
+import { shutdownPod, type ShutdownOptions } from './pod-shutdown.js';
 import { LogNormalServiceTime } from './service-time.js';
 
 export type PodPhase = 'starting' | 'ready' | 'terminating' | 'gone';
@@ -25,14 +27,20 @@ export interface SimPod {
   /** One-way delay between this pod and its cluster's east-west gateway (−1 = not computed yet). */
   gatewayHopUs: number;
   phase: PodPhase;
-  /** The app accepts requests (false once SIGTERM arrived). */
+  /** The app accepts requests (false once it closed its listener after SIGTERM, or exited). */
   appAccepting: boolean;
+  /** When the app closed its listener after SIGTERM (Infinity while open). */
+  listenerClosedUs: number;
+  /** When the app was killed with requests still in it (graceful timeout or grace period; Infinity = not). */
+  appKilledUs: number;
   /** The server sidecar accepts connections (false after its drain ends, or before start). */
   sidecarUp: boolean;
-  /** When the sidecar exits (Infinity while not terminating); in-flight requests past it are reset. */
+  /** When the sidecar exited (Infinity while up); in-flight requests past it are reset. */
   sidecarExitUs: number;
-  /** Requests being served. */
+  /** Requests at the pod (on the wire to it, queued or in service). */
   inflight: number;
+  /** The app server's workers and accept queue; undefined for a light app (no capacity limit). */
+  readonly server: PodServer | undefined;
   /** `fail` action: answer this status to this fraction of requests (0 = healthy). */
   failStatus: number;
   failFraction: number;
@@ -43,7 +51,11 @@ export interface SimDeployment {
   readonly workload: MeshWorkload;
   readonly workloadIndex: number;
   readonly serviceTime: LogNormalServiceTime | undefined;
+  /** Finite-capacity server model (Mesh `server`); undefined = light app. */
+  readonly serverSpec: ServerSpec | undefined;
   readonly serviceRng: Rng;
+  /** Per-pod shutdown draws (the phase of the app's signal-check loop). */
+  readonly lifecycleRng: Rng;
   readonly failRng: Rng;
   desiredReplicas: number;
   pods: SimPod[];
@@ -90,11 +102,24 @@ export class World {
   readonly gatewaysById = new Map<string, SimGateway>();
   private readonly scheduler: WorldScheduler;
   private readonly onEndpointChange: EndpointChange;
+  private readonly shutdown: ShutdownOptions;
 
-  constructor(mesh: Mesh, rng: Rng, scheduler: WorldScheduler, onEndpointChange: EndpointChange) {
+  constructor(
+    mesh: Mesh,
+    rng: Rng,
+    scheduler: WorldScheduler,
+    onEndpointChange: EndpointChange,
+    lifecycle: { nativeSidecars: boolean },
+  ) {
     this.mesh = mesh;
     this.scheduler = scheduler;
     this.onEndpointChange = onEndpointChange;
+    this.shutdown = {
+      defaults: mesh.defaults,
+      native: lifecycle.nativeSidecars,
+      rng,
+      hooks: { at: (atUs, fn) => scheduler.at(atUs, fn) },
+    };
     const gateways = new Map(gatewaysOf(mesh).map((g) => [g.cluster, g]));
     this.clusters = mesh.clusters.map((spec, index) => {
       const gw = gateways.get(spec.name);
@@ -121,7 +146,9 @@ export class World {
           workload: w,
           workloadIndex,
           serviceTime: w.latency ? new LogNormalServiceTime(w.latency.p50Us, w.latency.p99Us) : undefined,
+          serverSpec: w.server ? new ServerSpec(w.server) : undefined,
           serviceRng: rng.fork(`service/${spec.name}/${w.name}`),
+          lifecycleRng: rng.fork(`lifecycle/${spec.name}/${w.name}`),
           failRng: rng.fork(`fail/${spec.name}/${w.name}`),
           desiredReplicas: w.replicas,
           pods: [],
@@ -201,24 +228,15 @@ export class World {
   }
 
   /**
-   * Pod deletion: SIGTERM to every container at once. The app stops taking requests, the server
-   * sidecar keeps its listeners during a graceful drain of terminationDrainDuration (answering 503
-   * because the app is gone) and then exits; the pod is gone when all containers exited or at the
-   * grace period. The endpoint turns not-ready/terminating at the same moment, which istiod drops
-   * from EDS (pilot endpointslice.go endpointHealthStatus, filterIstioEndpoint).
+   * Pod deletion: SIGTERM; the endpoint turns not-ready/terminating at once, which istiod drops
+   * from EDS (pilot endpointslice.go endpointHealthStatus, filterIstioEndpoint). What the app and
+   * the sidecar do from then on is pod-shutdown.ts.
    */
   private terminate(pod: SimPod, nowUs: number): void {
     const wasListed = pod.phase === 'ready' || pod.phase === 'starting';
     pod.phase = 'terminating';
-    pod.appAccepting = false;
-    const { terminationDrainDurationUs, terminationGracePeriodUs } = this.mesh.defaults;
-    const exitUs = nowUs + Math.min(terminationDrainDurationUs, terminationGracePeriodUs);
-    pod.sidecarExitUs = exitUs;
     if (wasListed) this.onEndpointChange(pod, 'removed', nowUs);
-    this.scheduler.at(exitUs, () => {
-      pod.sidecarUp = false;
-      pod.phase = 'gone';
-    });
+    shutdownPod(pod, nowUs, { ...this.shutdown, rng: pod.deployment.lifecycleRng });
   }
 
   private newPod(d: SimDeployment): SimPod {
@@ -235,9 +253,12 @@ export class World {
       gatewayHopUs: -1,
       phase: 'starting',
       appAccepting: false,
+      listenerClosedUs: Infinity,
+      appKilledUs: Infinity,
       sidecarUp: false,
       sidecarExitUs: Infinity,
       inflight: 0,
+      server: d.serverSpec === undefined ? undefined : new PodServer(d.serverSpec),
       failStatus: 0,
       failFraction: 0,
     };

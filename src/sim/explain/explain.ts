@@ -15,6 +15,7 @@ import { isUnsetLocality } from '../istiod/locality.js';
 import type { IstioProfile } from '../istio-profile.js';
 import { clientsOf, gatewaysOf, proxyViewOf, serviceEndpoints, servicesOf } from '../topology.js';
 import type { ClusterLoadAssignment, IstioEndpoint } from '../xds-types.js';
+import { dataPathAssumptions } from './data-path.js';
 import { predictVersionShares } from './predict.js';
 import { effectiveSettings, type EffectiveSettings } from './settings.js';
 import { destinationRuleWarnings, type ExplainWarning } from './warnings.js';
@@ -68,6 +69,8 @@ export interface ClientExplain {
   /** Predicted share of each version with every host healthy (sums to 1). */
   predictedShares: Record<string, number>;
   warnings: ExplainWarning[];
+  /** The data-path assumptions behind the simulator's figures (capacity, shutdown race, gateway pinning). */
+  assumptions: ExplainWarning[];
 }
 
 export interface ExplainReport {
@@ -128,6 +131,7 @@ function explainClient(req: ExplainRequest, c: { cluster: string; workload: stri
     settings,
     predictedShares: predictVersionShares(cla, settings.cluster, (id) => byPod.get(id)?.labels['version']),
     warnings,
+    assumptions: dataPathAssumptions(req.mesh, req.profile, s, cla.groups.some((g) => g.endpoints.some((e) => e.kind === 'gateway'))),
   };
 }
 

@@ -1,8 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { Sample } from '../../../src/model/sample.js';
-import { builtinMesh, destinationRule, failoverTimeline, run, scenario, share, withWorkload } from '../../support/sim.js';
+import { builtinMesh, destinationRule, failoverTimeline, lightMesh, run, scenario, share, withWorkload } from '../../support/sim.js';
 
-const mesh = await builtinMesh();
+/** Light-app helloworld (no capacity limit): these tests drive 50–200 req/s. */
+const mesh = await lightMesh();
+/** The built-in mesh: helloworld's real one-worker server. */
+const real = await builtinMesh();
 
 /** Requests scheduled in [fromUs, toUs). */
 const scheduledIn = (samples: readonly Sample[], fromUs: number, toUs: number) =>
@@ -10,8 +13,9 @@ const scheduledIn = (samples: readonly Sample[], fromUs: number, toUs: number) =
 
 describe('simulator: the seed experiments on the built-in mesh', () => {
   it('Ex. 5 — without a DestinationRule a sequential curl loop toggles between v1 and v2 about 50/50', () => {
-    const { samples } = run(mesh, scenario({ load: { kind: 'closed', concurrency: 1, durationUs: 120_000_000, thinkTimeUs: 0 } }));
-    expect(samples.length).toBeGreaterThan(3000);
+    const { samples } = run(real, scenario({ load: { kind: 'closed', concurrency: 1, durationUs: 120_000_000, thinkTimeUs: 0 } }));
+    // One worker, 33 ms per request locally, 93 ms through the gateway: ≈ 16 requests a second.
+    expect(samples.length).toBeGreaterThan(1500);
     expect(samples.every((s) => s.status === 200)).toBe(true);
     expect(share(samples, 'v1')).toBeGreaterThan(0.47);
     expect(share(samples, 'v1')).toBeLessThan(0.53);
@@ -29,17 +33,21 @@ describe('simulator: the seed experiments on the built-in mesh', () => {
 
   it('Ex. 7 — failover: errors only inside the propagation window, then 100% v2, then failback', () => {
     const { samples, out } = run(mesh, scenario({ destinationRule: destinationRule(), timeline: failoverTimeline, load: { kind: 'open', ratePerS: 100, durationUs: 60_000_000 } }));
-    // Propagation: endpointUpdate 300ms + debounceAfter 100ms + push 50ms = 450ms after the fault.
+    // Propagation: endpointUpdate + debounceAfter 100ms + push after the fault (drawn per trial;
+    // variance.test.ts checks the constant case lands at exactly 450 ms).
     const eds = out.events.filter((e) => e.name === 'eds-update').map((e) => e.atMs);
-    expect(eds).toEqual([20_450, 42_450]); // restore: podStartup 2s + the same 450ms
+    expect(eds).toHaveLength(2);
+    const [failoverMs, failbackMs] = eds as [number, number];
+    expect(failoverMs).toBeGreaterThan(20_100);
+    expect(failbackMs).toBeGreaterThan(42_100); // restore: podStartup 2s + the same chain
     const failures = samples.filter((s) => s.status !== 200);
     expect(failures.length).toBeGreaterThan(0);
     for (const f of failures) {
       expect(f.scheduledUs).toBeGreaterThanOrEqual(20_000_000);
-      expect(f.scheduledUs).toBeLessThan(20_450_000);
+      expect(f.scheduledUs).toBeLessThan(failoverMs * 1000);
     }
-    expect(share(scheduledIn(samples, 20_500_000, 40_000_000), 'v2')).toBe(1);
-    expect(share(scheduledIn(samples, 42_500_000, 60_000_000), 'v1')).toBe(1);
+    expect(share(scheduledIn(samples, failoverMs * 1000 + 50_000, 40_000_000), 'v2')).toBe(1);
+    expect(share(scheduledIn(samples, failbackMs * 1000 + 50_000, 60_000_000), 'v1')).toBe(1);
     expect(share(scheduledIn(samples, 0, 20_000_000), 'v1')).toBe(1);
   });
 

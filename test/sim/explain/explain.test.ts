@@ -103,3 +103,34 @@ describe('priority loads and predicted split with ejected hosts', () => {
     expect(shares['v2']).toBeCloseTo(0.2, 12);
   });
 });
+
+describe('explainMesh: data-path assumptions', () => {
+  const withServer = () => {
+    const mesh = twoClusterMesh();
+    for (const c of mesh.clusters) {
+      for (const w of c.workloads) {
+        if (w.client) continue;
+        delete w.latency;
+        w.server = { workers: 1, cpuP50Us: 33_000, cpuP99Us: 41_000, cpuLimitMillicores: undefined, backlog: 2048, gracefulTimeoutUs: 30_000_000, signalCheckUs: 1_000_000 };
+      }
+    }
+    return mesh;
+  };
+
+  it('names capacity per workload, the shutdown race that sets the errors, and gateway pinning', () => {
+    const [e] = explainMesh({ mesh: withServer(), destinationRule: seedRule(), profile: istioProfile('1.31')!, clients: client }).entries;
+    expect(e!.assumptions.map((a) => a.code)).toEqual(['capacity', 'capacity', 'shutdown-errors', 'gateway-pinning']);
+    expect(e!.assumptions[0]!.message).toContain('≈ 30 req/s per pod');
+    expect(e!.assumptions[2]!.message).toContain('Native sidecars (auto for Istio 1.31)');
+    expect(e!.assumptions[2]!.message).toContain('not retried');
+  });
+
+  it('follows the version: classic sidecars and 503 retries before 1.24; a light app says it has no limit', () => {
+    const [old] = explainMesh({ mesh: withServer(), destinationRule: seedRule(), profile: istioProfile('1.22')!, clients: client }).entries;
+    const shutdown = old!.assumptions.find((a) => a.code === 'shutdown-errors')!.message;
+    expect(shutdown).toContain('Classic sidecars (auto for Istio 1.22)');
+    expect(shutdown).toContain('which Istio 1.22 retries on another host');
+    const [light] = explainMesh({ mesh: twoClusterMesh(), destinationRule: seedRule(), profile: istioProfile('1.31')!, clients: client }).entries;
+    expect(light!.assumptions.filter((a) => a.code === 'light-app')).toHaveLength(2);
+  });
+});
