@@ -160,5 +160,12 @@ export function combineTrials(trials: readonly TrialMeasures[]): TrialMeasures {
     distributionTest: mergeDistributionTests(trials),
     series: mergeSeries(trials.map((t) => t.series)),
     failover: mergeFailover(trials),
+    ...perTrialOf(trials),
   };
+}
+
+/** Per-trial figures concatenated in trial order; absent when any part lacks them (they would not line up with `trials`). */
+function perTrialOf(trials: readonly TrialMeasures[]): Pick<TrialMeasures, 'perTrial'> {
+  if (trials.some((t) => t.perTrial === undefined)) return {};
+  return { perTrial: trials.flatMap((t) => t.perTrial!) };
 }
