@@ -17,7 +17,7 @@ import { FAILOVER_FIGURES, type CompareSubject, type FailoverFigure, type Subjec
  * - failover figures: Mann-Whitney over the trials, trials that never recovered / failed back
  *   ranked worst (censored), trials the run ended too early to judge left out and counted.
  *
- * Mann-Whitney is exact (permutation distribution with ties) up to 60 trials. With fewer than two
+ * Mann-Whitney is exact (permutation distribution with ties) up to 30 trials in all. With fewer than two
  * trials on a side there is nothing to compare trials with: the request-level test (Fisher's exact
  * test for errors, χ² for the split, Mann-Whitney on histograms for latency) is shown as
  * descriptive, with no verdict. Each test is at level `alpha` on its own (no correction across

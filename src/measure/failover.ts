@@ -62,9 +62,9 @@ const RUN_ENDED: TimedOutcome = { outcome: 'run-ended', us: null };
  * fault to a send, never to a completion, except `firstFailoverSuccess`, which is about a response).
  * Candidates are the requests scheduled after the first failure and before `endUs` (the restore
  * event, or the end of the run); the window itself may reach past `endUs`. 0 when no request in
- * [faultUs, endUs) failed (hitless). `never` when failures go on until `endUs` or the end of the
- * run; `run-ended` when every request after the last failure succeeded but the run ended before a
- * full window could be observed (not measured, as opposed to never recovered).
+ * [faultUs, endUs) failed (hitless). `never` when failures go on until `endUs` or the run's last
+ * request; `run-ended` when the requests after the last failure succeeded but the run ended before
+ * a full window of them could be observed (not measured, as opposed to never recovered).
  * @example recoveryOutcome(cols, order, 20e6, 40e6, defaultWindow(60e6)) // { outcome: 'reached', us: 412000 }
  */
 export function recoveryOutcome(cols: Columns, order: Uint32Array, faultUs: number, endUs: number, rule: WindowRule): TimedOutcome {
@@ -94,13 +94,22 @@ export function recoveryOutcome(cols: Columns, order: Uint32Array, faultUs: numb
       }
     }
     const end = windowEnd(cols, order, p, rule, hint);
-    // No full window from here: clean to the end means the run ended too soon to judge.
-    if (end < 0) return nextFail === order.length ? RUN_ENDED : NEVER;
+    // No full window from here on: the run ended before recovery could be judged, unless it ended
+    // while still failing (its last request failed) or the clean traffic began only after `endUs`.
+    if (end < 0) return endedUnjudged(cols, order, endUs);
     hint = end;
     if (nextFail > end) return { outcome: 'reached', us: s[order[p]!]! - faultUs };
     p = nextFail; // no window starting at or before the failure can be clean
   }
   return NEVER;
+}
+
+/** `run-ended` when the trial's last request succeeded and the requests after its last failure began before `endUs`, else `never`. */
+function endedUnjudged(cols: Columns, order: Uint32Array, endUs: number): TimedOutcome {
+  let last = order.length - 1;
+  if (last < 0 || !isSuccess(cols.status[order[last]!]!)) return NEVER;
+  while (last > 0 && isSuccess(cols.status[order[last - 1]!]!)) last--;
+  return cols.scheduledUs[order[last]!]! < endUs ? RUN_ENDED : NEVER;
 }
 
 /** `recoveryOutcome` as a time, null when not reached. */
