@@ -10,6 +10,8 @@ import type { FortioRun } from './fortio.js';
  * counts from `RetCodes`, the load model from `RequestedQPS` (a rate: open model; `max`: closed
  * model with `NumThreads` connections). fortio's durations are measured from the actual send
  * (its own catch-up hides coordinated omission only partly), and it attributes nothing to versions.
+ * The file's exact Min, Max, Avg and Count are kept beside the rebuilt histogram (`bucketLatency`):
+ * max and mean are reported from them, percentiles are marked as limited by fortio's buckets.
  */
 export function fortioMeasures(run: FortioRun): TrialMeasures {
   const latency = new Histogram();
@@ -21,5 +23,8 @@ export function fortioMeasures(run: FortioRun): TrialMeasures {
     run.requestedQps !== null
       ? { model: 'open', ratePerS: run.requestedQps, durationMs, resolutionMs: 1000 / run.requestedQps }
       : { model: 'closed', concurrency: run.threads, durationMs, resolutionMs: requests > 1 ? durationMs / (requests - 1) : 0 };
-  return measuresFromAggregate({ latency, statusCodes: run.statusCodes, load });
+  const measures = measuresFromAggregate({ latency, statusCodes: run.statusCodes, load });
+  const e = run.exact;
+  measures.bucketLatency = { tool: 'fortio', exact: e === null ? null : { minUs: e.minUs, maxUs: e.maxUs, meanUs: e.meanUs, count: run.count } };
+  return measures;
 }

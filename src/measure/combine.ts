@@ -161,6 +161,23 @@ export function combineTrials(trials: readonly TrialMeasures[]): TrialMeasures {
     series: mergeSeries(trials.map((t) => t.series)),
     failover: mergeFailover(trials),
     ...perTrialOf(trials),
+    ...bucketLatencyOf(trials),
+  };
+}
+
+/** Bucket-only latency over several files: extremes and count-weighted mean, exact only when every file stated them. */
+function bucketLatencyOf(trials: readonly TrialMeasures[]): Pick<TrialMeasures, 'bucketLatency'> {
+  const parts = trials.map((t) => t.bucketLatency);
+  if (parts.every((p) => p === undefined)) return {};
+  const exact = parts.map((p) => p?.exact ?? null);
+  if (exact.some((e) => e === null)) return { bucketLatency: { tool: 'fortio', exact: null } };
+  const all = exact as Array<NonNullable<(typeof exact)[number]>>;
+  const count = all.reduce((s, e) => s + e.count, 0);
+  return {
+    bucketLatency: {
+      tool: 'fortio',
+      exact: { minUs: Math.min(...all.map((e) => e.minUs)), maxUs: Math.max(...all.map((e) => e.maxUs)), meanUs: count === 0 ? 0 : all.reduce((s, e) => s + e.meanUs * e.count, 0) / count, count },
+    },
   };
 }
 

@@ -120,6 +120,14 @@ export interface TrialMeasures {
    * merged). Absent when a trial could not give them (aggregate-only imports).
    */
   perTrial?: TrialFigures[];
+  /** Latency known only as a tool's buckets, with the figures the tool states exactly (µs). */
+  bucketLatency?: BucketLatency;
+}
+
+/** What a bucket-only tool (fortio) states exactly about latency, in µs; null figures when it did not. */
+export interface BucketLatency {
+  tool: 'fortio';
+  exact: { minUs: number; maxUs: number; meanUs: number; count: number } | null;
 }
 
 /** Measures over every trial, ready for the result document. */

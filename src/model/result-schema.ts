@@ -146,6 +146,9 @@ const summary = z.object({
   perTrial: z.array(trialFigures).optional(),
   errorRateCi95: z.tuple([share, share]).optional(),
   clampedLatencies: count.optional(),
+  latencyBuckets: z
+    .object({ tool: z.literal('fortio'), exact: z.object({ minMs: nonNegative, maxMs: nonNegative, meanMs: nonNegative, count }).nullable() })
+    .optional(),
 });
 
 const series = z.object({

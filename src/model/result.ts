@@ -93,6 +93,12 @@ export interface Summary {
   errorRateCi95?: [number, number];
   /** Latency values recorded outside the histogram's range (1 µs … 1 h) and clamped into it (v2). */
   clampedLatencies?: number;
+  /**
+   * Set when the load tool reported latency only as buckets (fortio): percentiles are only as
+   * fine as its buckets; `exact` holds what the file states exactly, and `latencyMs.max`/`mean`
+   * are taken from it (v2).
+   */
+  latencyBuckets?: { tool: 'fortio'; exact: { minMs: number; maxMs: number; meanMs: number; count: number } | null };
 }
 
 /** How a trial's recovery (or failback) ended. */
