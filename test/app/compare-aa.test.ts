@@ -62,8 +62,8 @@ describe('compare: power to find a real 2× change in the error rate', () => {
     return found / seeds;
   }
 
-  // Measured over 1,000 seeds on this (strongly over-dispersed) model: 18% at 5 trials per side,
-  // 45% at 10, 60% at 15, 79% at 20, 96% at 40; 3 per side can never reach p < 0.05 (exact p ≥ 0.1).
+  // Measured over 1,000 seeds on this (strongly over-dispersed) model: 16% at 5 trials per side,
+  // 45% at 10, 63% at 15, 76% at 20, 97% at 40; 3 per side can never reach p < 0.05 (exact p ≥ 0.1).
   it('grows with the trials: about half the time at 10 per side, most of the time at 20', () => {
     expect(power(3, 100)).toBe(0);
     expect(power(10, 200)).toBeGreaterThanOrEqual(0.35);
