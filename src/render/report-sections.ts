@@ -173,14 +173,17 @@ export function failoverSection(result: Result, style: Style): string | null {
   return section(title, `${table}\n${counts}`, style);
 }
 
-/** Thresholds with ok/FAIL (✓/✗ with colour) and the observed value. */
+/**
+ * Thresholds with ok/FAIL (✓/✗ with colour), the observed value and why it failed, one per line;
+ * a long expression or note wraps onto indented lines instead of being cut at the width.
+ */
 export function thresholdsSection(result: Result, style: Style): string | null {
   if (result.thresholds.length === 0) return null;
   const mark = (ok: boolean) => (style.color ? (ok ? style.paint('✓ ok', 'green') : style.paint('✗ FAIL', 'red')) : ok ? 'ok' : 'FAIL');
-  const hasNotes = result.thresholds.some((t) => t.note !== undefined && t.note !== '');
-  const rows = result.thresholds.map((t) => [mark(t.ok), t.expr, formatThresholdValue(t.expr, t.value), ...(hasNotes ? [t.note ?? ''] : [])]);
+  const rows = result.thresholds.map((t): [string, string] => {
+    const note = t.note !== undefined && t.note !== '' ? ` — ${t.note}` : '';
+    return [mark(t.ok), `${t.expr}: observed ${formatThresholdValue(t.expr, t.value)}${note}`];
+  });
   const passed = result.thresholds.filter((t) => t.ok).length;
-  const columns = [{ header: '' }, { header: 'threshold', shrink: true }, { header: 'observed', align: 'right' as const }, ...(hasNotes ? [{ header: 'note', optional: true }] : [])];
-  const table = renderTable({ columns, rows }, style);
-  return section('Thresholds', `${table}\n${paragraph(`${passed} of ${result.thresholds.length} passed`, style)}`, style);
+  return section('Thresholds', `${keyValues(rows, style)}\n${paragraph(`${passed} of ${result.thresholds.length} passed`, style)}`, style);
 }
