@@ -126,7 +126,7 @@ export interface CompareJson {
     versions: Record<string, number>;
     locality: LocalityShares | null;
     latencyMs: LatencySummary | null;
-    failover: { trials: number; hitless: number; notRecovered: number; notFailedBack: number; resolutionMs: number; figures: Record<FailoverFigure, Distribution | null> } | null;
+    failover: { trials: number; hitless: number; notRecovered: number; recoveryRunEnded: number; notFailedBack: number; resolutionMs: number; figures: Record<FailoverFigure, Distribution | null> } | null;
     charts: { bucketMs: number | null; mainVersionShare: Array<number | null>; latencySpectrum: SpectrumPoint[] };
   }>;
   comparisons: SubjectComparison[];
@@ -157,6 +157,7 @@ export function compareJson(view: CompareView): CompareJson {
               trials: s.failover.trials,
               hitless: s.failover.hitless,
               notRecovered: s.failover.notRecovered,
+              recoveryRunEnded: s.failover.recoveryRunEnded ?? 0,
               notFailedBack: s.failover.notFailedBack,
               resolutionMs: s.failover.resolutionMs,
               figures: Object.fromEntries(FAILOVER_FIGURES.map((f) => [f, s.failover!.figures[f].summary])) as Record<FailoverFigure, Distribution | null>,

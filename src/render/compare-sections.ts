@@ -1,3 +1,4 @@
+import { reachesCensored, type DistributionStat } from '../model/censored.js';
 import type { Distribution, LatencySummary } from '../model/result.js';
 import { FAILOVER_FIGURES, type CompareSubject, type CompareView, type FailoverFigure, type Verdict } from './compare-view.js';
 import { describeLabels } from './describe.js';
@@ -73,7 +74,7 @@ export function errorsTable(view: CompareView, style: Style): string {
   const rows: string[][] = [];
   view.subjects.forEach((s, i) => {
     rows.push([s.key, formatCount(s.requests), formatCount(s.errors), formatPercent(s.errorRate), formatVerdict(verdictFor(view, i, (c) => c.errors), style)]);
-    if (i > 0) rows.push([deltaLabel(style), '', formatDeltaCount(s.errors - base.errors), formatDeltaPp(s.errorRate - base.errorRate), '']);
+    if (i > 0 && base.requests > 0 && s.requests > 0) rows.push([deltaLabel(style), '', formatDeltaCount(s.errors - base.errors), formatDeltaPp(s.errorRate - base.errorRate), '']);
   });
   const columns: Column[] = [{ header: 'subject' }, { header: 'requests', align: 'right' }, { header: 'failed', align: 'right' }, { header: 'error rate', align: 'right' }, { header: 'test on per-trial error rates' }];
   return section('Requests and errors', renderTable({ columns, rows }, style) + descriptiveFootnote(view, (c) => c.errors, style), style);
@@ -88,10 +89,12 @@ export function distributionTable(view: CompareView, style: Style): string | nul
     return n === 0 ? 0 : (s.versions[v] ?? 0) / n;
   };
   const base = view.subjects[0]!;
+  const versioned = (s: CompareSubject) => Object.values(s.versions).some((n) => n > 0);
   const rows: string[][] = [];
   view.subjects.forEach((s, i) => {
-    rows.push([s.key, ...versions.map((v) => formatPercent(share(s, v))), formatVerdict(verdictFor(view, i, (c) => c.distribution), style)]);
-    if (i > 0) rows.push([deltaLabel(style), ...versions.map((v) => formatDeltaPp(share(s, v) - share(base, v))), '']);
+    rows.push([s.key, ...versions.map((v) => (versioned(s) ? formatPercent(share(s, v)) : '-')), formatVerdict(verdictFor(view, i, (c) => c.distribution), style)]);
+    // A delta needs a measured baseline: none against a baseline (or subject) without versioned responses.
+    if (i > 0 && versioned(base) && versioned(s)) rows.push([deltaLabel(style), ...versions.map((v) => formatDeltaPp(share(s, v) - share(base, v))), '']);
   });
   const columns: Column[] = [{ header: 'subject' }, ...versions.map((v) => ({ header: v, align: 'right' as const })), { header: 'test on per-trial shares' }];
   return section('Distribution (share of successful responses)', renderTable({ columns, rows }, style) + descriptiveFootnote(view, (c) => c.distribution, style), style);
@@ -151,6 +154,14 @@ function figureDelta(figure: FailoverFigure, d: number): string {
   return figure === 'errorsDuringFailover' ? formatDeltaCount(d) : formatDeltaMs(d);
 }
 
+const CENSORED_TEXT: Record<FailoverFigure, string> = { recovery: 'not recovered', failback: 'not failed back', firstFailoverSuccess: '-', errorsDuringFailover: '-' };
+
+/** Trials of a subject without a time for a censored figure (recovery, failback). */
+function censoredOf(s: CompareSubject, figure: FailoverFigure): number {
+  if (s.failover === null) return 0;
+  return figure === 'recovery' ? s.failover.notRecovered : figure === 'failback' ? s.failover.notFailedBack : 0;
+}
+
 /** Failover figures over trials per subject, with Mann-Whitney verdicts when both sides have ≥ 2 trials. */
 export function failoverTable(view: CompareView, style: Style): string | null {
   if (view.subjects.every((s) => s.failover === null)) return null;
@@ -162,8 +173,16 @@ export function failoverTable(view: CompareView, style: Style): string | null {
       const d = s.failover?.figures[figure].summary ?? null;
       const v = verdictFor(view, i, (c) => c.failover?.[figure] ?? { kind: 'no-test', test: null, pValue: null, note: 'not measured' });
       const name = i === 0 ? FIGURE_NAMES[figure] : '';
-      rows.push([name, s.key, d === null ? '-' : formatCount(d.n), ...stats.map((k) => (d === null ? '-' : figureValue(figure, d[k]))), formatVerdict(v, style)]);
-      if (i > 0 && d !== null && base !== null) rows.push(['', deltaLabel(style), '', ...stats.map((k) => figureDelta(figure, d[k] - base[k])), '']);
+      // Censored trials rank above every value: a percentile reaching them has no time, and no delta.
+      const censored = censoredOf(s, figure);
+      const baseCensored = censoredOf(view.subjects[0]!, figure);
+      const cell = (k: keyof Distribution & DistributionStat) => (reachesCensored(d, censored, k) ? CENSORED_TEXT[figure] : d === null ? '-' : figureValue(figure, d[k]));
+      const n = (d?.n ?? 0) + censored;
+      rows.push([name, s.key, n === 0 ? '-' : formatCount(n), ...stats.map((k) => cell(k as keyof Distribution & DistributionStat)), formatVerdict(v, style)]);
+      if (i > 0 && d !== null && base !== null) {
+        const delta = (k: keyof Distribution & DistributionStat) => (reachesCensored(d, censored, k) || reachesCensored(base, baseCensored, k) ? '' : figureDelta(figure, d[k] - base[k]));
+        rows.push(['', deltaLabel(style), '', ...stats.map((k) => delta(k as keyof Distribution & DistributionStat)), '']);
+      }
     });
   }
   const columns: Column[] = [

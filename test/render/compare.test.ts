@@ -68,3 +68,16 @@ describe('renderCompare', () => {
     expect(renderCompare(pair, plain)).not.toContain('\u001b[');
   });
 });
+
+describe('renderCompare: deltas only against measured baselines', () => {
+  it('draws no Δ row for the split when the baseline has no versioned responses', async () => {
+    const measured = buildResult({ id: '20261123-160000-distribution-aaaaa1', scenario: 'distribution', seed: 8 });
+    const none = buildResult({ id: '20261123-170000-distribution-aaaaa2', scenario: 'distribution', seed: 9 });
+    none.summary.distribution = {};
+    const view = await compareResults({ refs: [none.id, measured.id] }, { store: memoryStore([none, measured]) });
+    const out = renderCompare(view, plain);
+    const split = out.slice(out.indexOf('Distribution'), out.indexOf('Locality'));
+    expect(split).not.toContain('Δ');
+    expect(split).toMatch(/^\s+A\s+-\s+-\s/m);
+  });
+});
