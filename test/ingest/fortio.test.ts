@@ -72,7 +72,8 @@ describe('fortio measures', () => {
     expect(s.statusCodes).toEqual({ '200': 2963, '503': 37 });
     expect(s.distribution).toEqual({});
     expect(s.locality).toBeNull();
-    expect(s.load).toEqual({ model: 'open', ratePerS: 50, durationMs: 60_004.183211, resolutionMs: 20 });
+    // -qps 50 with 4 threads: each thread waits for its answer before its next paced call (closed).
+    expect(s.load).toEqual({ model: 'closed', concurrency: 4, ratePerS: 50, durationMs: 60_004.183211, resolutionMs: 20 });
     expect(merged.series.requests).toEqual([]);
   });
 
