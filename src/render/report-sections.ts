@@ -20,7 +20,7 @@ export function headerSection(result: Result, source: string, style: Style): str
   const about = result.scenario.description !== undefined ? `${paragraph(result.scenario.description, style, { color: 'dim' })}\n` : '';
   const closed =
     result.summary.load.model === 'closed'
-      ? `\n${paragraph('note: closed model (a curl loop): each request waits for the previous one, so latency and rates are not comparable with open-model runs', style, { color: 'yellow' })}`
+      ? `\n${paragraph(`note: closed model (${result.target.kind === 'import' ? `${result.target.format} connections` : 'a curl loop'}): each request waits for the previous one, so latency and rates are not comparable with open-model runs`, style, { color: 'yellow' })}`
       : '';
   return `${title}\n${about}${keyValues(rows, style)}${closed}`;
 }
