@@ -162,7 +162,13 @@ export function combineTrials(trials: readonly TrialMeasures[]): TrialMeasures {
     failover: mergeFailover(trials),
     ...perTrialOf(trials),
     ...bucketLatencyOf(trials),
+    ...clampedOf(trials),
   };
+}
+
+function clampedOf(trials: readonly TrialMeasures[]): Pick<TrialMeasures, 'clampedLatencies'> {
+  const n = trials.reduce((s, t) => s + (t.clampedLatencies ?? 0), 0);
+  return n > 0 ? { clampedLatencies: n } : {};
 }
 
 /** Bucket-only latency over several files: extremes and count-weighted mean, exact only when every file stated them. */

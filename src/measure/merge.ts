@@ -105,6 +105,7 @@ export function mergeTrials(trials: readonly TrialMeasures[]): MergedMeasures {
   const expected = m.distributionTest?.phase === 'all' ? m.distributionTest.expected : undefined;
   const histograms: Record<string, string> = {};
   const summary: Summary = summarizeCounts(m.overall, m.load, expected, m.distributionTest);
+  if (m.clampedLatencies !== undefined) summary.clampedLatencies = m.clampedLatencies;
   if (m.bucketLatency !== undefined) {
     const e = m.bucketLatency.exact;
     summary.latencyBuckets = { tool: m.bucketLatency.tool, exact: e === null ? null : { minMs: e.minUs / 1000, maxMs: e.maxUs / 1000, meanMs: e.meanUs / 1000, count: e.count } };

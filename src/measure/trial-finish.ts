@@ -3,6 +3,7 @@ import { isSuccess, type RunEvent } from '../model/sample.js';
 import type { AccumulatorOptions } from './accumulator-options.js';
 import type { Columns } from './columns.js';
 import { CountsBuilder, type NameTables } from './counts-builder.js';
+import { HDR_HIGHEST_US } from './hdr-layout.js';
 import { Histogram, latencyIndex } from './histogram.js';
 import { trialFailover } from './trial-failover.js';
 import type { SeriesBuilder } from './series-builder.js';
@@ -96,7 +97,8 @@ function windowCounters(st: TrialState, times: Map<string, number>, phases: read
  * The one pass over the rows: each request goes to its phase's counts (phases partition the run,
  * so the whole-run counts are their sum), to the series and to any `during` window holding it.
  */
-function countRows(st: TrialState, cols: Columns, phases: readonly PhaseSpec[], builders: readonly CountsBuilder[], windows: readonly WindowCounter[]): void {
+function countRows(st: TrialState, cols: Columns, phases: readonly PhaseSpec[], builders: readonly CountsBuilder[], windows: readonly WindowCounter[]): number {
+  let clamped = 0;
   // A typed array: event times are sometimes small integers, sometimes heap numbers, and a plain
   // array would change its elements kind between trials (a deoptimisation per trial).
   const bounds = Float64Array.from(phases.slice(1), (p) => p.fromUs);
@@ -105,7 +107,10 @@ function countRows(st: TrialState, cols: Columns, phases: readonly PhaseSpec[], 
   const { scheduledUs, startUs, endUs, status, version, cluster, flags } = cols;
   for (let i = 0; i < cols.n; i++) {
     const s = scheduledUs[i]!;
-    const idx = latencyIndex(endUs[i]! - s);
+    const latencyUs = endUs[i]! - s;
+    // latencyIndex clamps into the histogram's range (0 … 1 h): count what it moved.
+    if (!(latencyUs >= 0 && latencyUs <= HDR_HIGHEST_US)) clamped++;
+    const idx = latencyIndex(latencyUs);
     const code = status[i]!;
     const v = version[i]!;
     let p = 0;
@@ -117,6 +122,7 @@ function countRows(st: TrialState, cols: Columns, phases: readonly PhaseSpec[], 
       if (s >= win.fromUs && s < win.toUs) win.builder!.addIndexed(idx, code, v, cluster[i]!, flags[i]!, startUs[i]! - s);
     }
   }
+  return clamped;
 }
 
 /** Successes per version among rows scheduled before `toUs`. */
@@ -163,8 +169,9 @@ export function finishTrial(st: TrialState, events: readonly RunEvent[]): TrialM
   const phaseBuilders = cols === null ? [] : specs.map(() => new CountsBuilder());
   const windows = windowCounters(st, times, specs, phaseBuilders);
   let overallBuilder = st.overall;
+  let clamped = 0;
   if (cols !== null) {
-    countRows(st, cols, specs, phaseBuilders, windows);
+    clamped = countRows(st, cols, specs, phaseBuilders, windows);
     if (phaseBuilders.length === 1) overallBuilder = phaseBuilders[0]!;
     else {
       overallBuilder = new CountsBuilder();
@@ -209,6 +216,7 @@ export function finishTrial(st: TrialState, events: readonly RunEvent[]): TrialM
     series: st.series.toData(st.names.versions, minPoints),
     failover,
     perTrial: [figures],
+    ...(clamped > 0 ? { clampedLatencies: clamped } : {}),
   };
 }
 

@@ -120,6 +120,8 @@ export interface TrialMeasures {
    * merged). Absent when a trial could not give them (aggregate-only imports).
    */
   perTrial?: TrialFigures[];
+  /** Latencies outside the histogram's range (0 … 1 h) that were clamped into it; absent when none. */
+  clampedLatencies?: number;
   /** Latency known only as a tool's buckets, with the figures the tool states exactly (µs). */
   bucketLatency?: BucketLatency;
 }

@@ -279,3 +279,13 @@ describe('mergeTrials', () => {
     expect(m.series.requests).toEqual([40, 40, 40, 40, 40]);
   });
 });
+
+describe('accumulator: values clamped into the histogram range', () => {
+  it('counts latencies above 1 h so the report can say they were clamped', () => {
+    const samples = openSamples(10, 10, (_s, i) => (i < 3 ? { status: 200, version: 'v1', latencyUs: 4_000_000_000 } : { status: 200, version: 'v1', latencyUs: 5000 }));
+    const s = mergeTrials([run({}, samples)]).summary;
+    expect(s.clampedLatencies).toBe(3);
+    expect(s.latencyMs.max).toBeLessThanOrEqual(3_600_000 * 1.001);
+    expect(mergeTrials([run({}, openSamples(10, 10, () => V1))]).summary.clampedLatencies).toBeUndefined();
+  });
+});

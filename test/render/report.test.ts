@@ -68,6 +68,12 @@ describe('renderReport', () => {
     expect(out).toMatch(/recovery\s+15\s+\S+ms\s+not recovered\s+not recovered\s+not recovered/);
   });
 
+  it('says how many latencies were clamped into the histogram range', () => {
+    const r = buildResult({ id: '20261123-214500-failover-clmp01' });
+    r.summary.clampedLatencies = 3;
+    expect(renderReport(buildReportView(r, r.id), plain)).toContain("3 values outside 1 µs … 1 h were clamped into the histogram's range");
+  });
+
   it('marks failed thresholds FAIL without colour and ✗ with colour', () => {
     const failed: Result = structuredClone(failover);
     failed.thresholds[0] = { expr: 'failover.recovery.p99 < 100ms', value: 430, ok: false };
