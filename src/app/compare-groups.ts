@@ -75,6 +75,7 @@ function mergeFailover(members: readonly ResultHistograms[]): SubjectFailover | 
     hitless: sum((m) => m.result.summary.failover!.hitless),
     notRecovered: sum((m) => m.result.summary.failover!.notRecovered),
     notFailedBack: sum((m) => m.result.summary.failover!.notFailedBack),
+    recoveryRunEnded: sum((m) => m.result.summary.failover!.recoveryRunEnded ?? 0),
     resolutionMs: Math.max(...withFailover.map((m) => m.result.summary.failover!.resolutionMs)),
     figures,
   };
@@ -144,5 +145,6 @@ export function buildSubject(key: string, members: readonly LoadedResult[]): Com
     series: mergeSeries(results.map((r) => r.series)),
     events: results[0]?.events ?? [],
     loadModels: [...new Set(results.map((r) => r.summary.load.model))],
+    perTrial: results.every((r) => r.summary.perTrial !== undefined) ? results.flatMap((r) => r.summary.perTrial!) : null,
   };
 }

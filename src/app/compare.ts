@@ -5,6 +5,7 @@ import { sharePerBucket } from '../render/series.js';
 import { spectrumPoints, type SpectrumPoint } from '../render/spectrum.js';
 import { buildSubject, groupValue, type LoadedResult } from './compare-groups.js';
 import { compareSubject } from './compare-tests.js';
+import { compareWarnings } from './compare-warnings.js';
 import type { ResultStore } from './ports.js';
 import { DEFAULT_ALPHA } from './report.js';
 
@@ -105,12 +106,7 @@ function mainVersion(s: CompareSubject): string | null {
 }
 
 function warningsOf(loaded: readonly LoadedResult[]): string[] {
-  const out: string[] = [];
-  const scenarios = [...new Set(loaded.map((l) => l.result.scenario.name))];
-  if (scenarios.length > 1) out.push(`the results come from different scenarios (${scenarios.join(', ')}): differences may come from the scenarios, not the mesh`);
-  const models = [...new Set(loaded.map((l) => l.result.summary.load.model))];
-  if (models.length > 1) out.push('open-model and closed-model runs are mixed: closed-model latency and rates are not comparable with open-model ones');
-  return out;
+  return compareWarnings(loaded, (i) => loaded[i]!.result.id);
 }
 
 /** Machine output of `compare --json`. */
@@ -130,7 +126,7 @@ export interface CompareJson {
     versions: Record<string, number>;
     locality: LocalityShares | null;
     latencyMs: LatencySummary | null;
-    failover: { trials: number; hitless: number; notRecovered: number; notFailedBack: number; resolutionMs: number; figures: Record<FailoverFigure, Distribution | null> } | null;
+    failover: { trials: number; hitless: number; notRecovered: number; recoveryRunEnded: number; notFailedBack: number; resolutionMs: number; figures: Record<FailoverFigure, Distribution | null> } | null;
     charts: { bucketMs: number | null; mainVersionShare: Array<number | null>; latencySpectrum: SpectrumPoint[] };
   }>;
   comparisons: SubjectComparison[];
@@ -161,6 +157,7 @@ export function compareJson(view: CompareView): CompareJson {
               trials: s.failover.trials,
               hitless: s.failover.hitless,
               notRecovered: s.failover.notRecovered,
+              recoveryRunEnded: s.failover.recoveryRunEnded ?? 0,
               notFailedBack: s.failover.notFailedBack,
               resolutionMs: s.failover.resolutionMs,
               figures: Object.fromEntries(FAILOVER_FIGURES.map((f) => [f, s.failover!.figures[f].summary])) as Record<FailoverFigure, Distribution | null>,

@@ -70,8 +70,9 @@ function k6Notes(name: string, s: K6Stats, errors: number): string[] {
   const notes: string[] = [];
   if (s.malformed > 0) {
     const first = s.firstMalformed[0];
-    notes.push(`${name}: skipped ${s.malformed} malformed line${s.malformed === 1 ? '' : 's'}${first ? ` (first: line ${first.line}, ${first.reason})` : ''}`);
+    notes.push(`${name}: skipped ${s.malformed} malformed line${s.malformed === 1 ? '' : 's'}${first ? ` (first: line ${first.line}${first.col !== undefined ? `:${first.col}` : ''}, ${first.reason})` : ''}`);
   }
+  if (s.pairedNearest > 0) notes.push(`${name}: ${s.pairedNearest} of ${s.pairedExact + s.pairedNearest} versions paired with the newest request of the same scenario (and VU when known), not exactly: add vu and iter to k6's --system-tags for exact pairing`);
   if (s.droppedIterations > 0) notes.push(`${name}: k6 dropped ${s.droppedIterations} iteration${s.droppedIterations === 1 ? '' : 's'} (requests never sent: the load generator could not keep up)`);
   if (s.versionPoints === 0) notes.push(`${name}: no response carried a version (the script reports none), so there is no distribution`);
   else if (s.unattributedVersionPoints > 0) notes.push(`${name}: ${s.unattributedVersionPoints} version points matched no request`);

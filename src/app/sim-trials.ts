@@ -73,18 +73,34 @@ export function accumulatorOptionsFor(job: SimJob): AccumulatorOptions {
   if (streamsRequests(scenario, estimateRun(scenario, mesh, 1).requestsPerTrial)) opts.keepSamples = false;
   const predicted = explained.entries[0]?.predictedShares;
   if (predicted !== undefined && Object.keys(predicted).length > 0) opts.expectedShares = predicted;
-  const faulted = faultedVersion(mesh, scenario);
-  if (faulted !== undefined) opts.faultedVersion = faulted;
+  const faulted = faultedVersions(mesh, scenario);
+  if (faulted.length === 1) opts.faultedVersion = faulted[0]!;
+  else if (faulted.length > 1) opts.faultedVersions = faulted;
   return opts;
 }
 
-/** The version of the deployment the failover's fault action targets, when there is one. */
-export function faultedVersion(mesh: Mesh, scenario: Scenario): string | undefined {
+/**
+ * The version(s) the failover's fault action takes down, from any timeline action: the named
+ * deployment's version, or for `gatewayDown` every version behind that gateway (the service's
+ * workloads in its cluster), since a client on another network reaches them only through it.
+ * A client on the gateway's own network does not use the gateway: nothing is faulted for it.
+ * Empty when unknown (e.g. `applyDestinationRule`): the measure then takes the version that served
+ * most before the fault.
+ */
+export function faultedVersions(mesh: Mesh, scenario: Scenario): string[] {
   const name = scenario.measure.failover?.fault;
-  const entry = scenario.timeline.find((e) => e.name === name);
-  const a = entry?.action;
-  if (a === undefined || !('deployment' in a)) return undefined;
-  return findWorkload(mesh, a.cluster, a.deployment)?.workload.version;
+  const a = scenario.timeline.find((e) => e.name === name)?.action;
+  if (a === undefined) return [];
+  if ('deployment' in a) {
+    const v = findWorkload(mesh, a.cluster, a.deployment)?.workload.version;
+    return v !== undefined ? [v] : [];
+  }
+  if (a.kind !== 'gatewayDown') return [];
+  const cluster = mesh.clusters.find((c) => c.name === a.cluster);
+  const clientNetwork = mesh.clusters.find((c) => c.name === scenario.client.cluster)?.network;
+  if (cluster === undefined || cluster.network === clientNetwork) return [];
+  const behind = cluster.workloads.filter((w) => !w.client && w.service === scenario.request.service && w.namespace === scenario.request.namespace && w.version !== undefined);
+  return [...new Set(behind.map((w) => w.version!))].sort();
 }
 
 /** Where a trial loop stands between two slices (progress within a trial). */

@@ -15,6 +15,8 @@ export function detectImportFormat(head: string, file: string): ImportFormat {
   const text = head.replace(/^\uFEFF/, '').trimStart();
   if (text === '') throw new InvalidInputError([{ file, path: '', message: 'the file is empty' }]);
   if (K6_PREFIXES.some((p) => text.startsWith(p))) return 'k6';
+  // Leading junk (a shell banner, a log line) before k6 NDJSON: the k6 reader skips and counts it.
+  if (!text.startsWith('{') && text.split('\n').some((l) => K6_PREFIXES.some((p) => l.trimStart().startsWith(p)))) return 'k6';
   const nl = text.indexOf('\n');
   const firstLine = (nl < 0 ? text : text.slice(0, nl)).trim();
   if (firstLine.startsWith('{') && firstLine.endsWith('}')) {

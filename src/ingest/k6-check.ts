@@ -14,7 +14,7 @@ export function checkK6Stats(stats: K6Stats, file: string): void {
   const nonBlank = stats.lines - stats.blank;
   const mostlyBad = nonBlank > 0 && stats.malformed > MAX_MALFORMED_SHARE * nonBlank;
   if (!mostlyBad && stats.requests > 0) return;
-  const problems = stats.firstMalformed.map((m) => ({ file, line: m.line, path: '', message: m.reason }));
+  const problems = stats.firstMalformed.map((m) => ({ file, line: m.line, ...(m.col !== undefined ? { col: m.col } : {}), path: '', message: m.reason }));
   const why = mostlyBad
     ? `${stats.malformed} of ${nonBlank} lines are not k6 JSON output`
     : `no http_req_duration Point in ${nonBlank} line${nonBlank === 1 ? '' : 's'}: nothing to measure`;

@@ -21,10 +21,15 @@ export interface PendingRequest {
   endUs: number;
   durationUs: number;
   status: number;
-  /** `scenario` + group of the request; a version point must come from the same. */
+  /**
+   * The request's `scenario`; a version point must come from the same. The group is not part of
+   * it: a script may count versions outside the `group()` that made the request.
+   */
   key: string;
   /** `vu` metadata when k6 writes it (`--system-tags` with vu); narrows the match. */
   vu: string | undefined;
+  /** `iter` metadata (k6 `--system-tags` with iter): with `vu`, pins the request exactly. */
+  iter: string | undefined;
   attribution: Attribution | undefined;
 }
 
@@ -55,19 +60,27 @@ export class PendingQueue {
   }
 
   /**
-   * Gives `a` to the newest waiting request of the same scenario/group (and vu when both know it)
-   * that ended no later than `timeUs` and has no attribution yet. False when none qualifies.
+   * Gives `a` to a waiting request without attribution that ended no later than `timeUs`:
+   * `exact` when both carry `vu` and `iter` (the same VU's same iteration: the request the script
+   * just made), else `nearest`: the newest request of the same scenario (and the same vu when both
+   * know it). Null when none qualifies.
    */
-  attribute(key: string, vu: string | undefined, timeUs: number, a: Attribution): boolean {
+  attribute(key: string, vu: string | undefined, iter: string | undefined, timeUs: number, a: Attribution): 'exact' | 'nearest' | null {
     const stop = Math.max(this.head, this.items.length - MAX_SCAN);
+    const exact = vu !== undefined && iter !== undefined;
     for (let i = this.items.length - 1; i >= stop; i--) {
       const r = this.items[i]!;
       if (r.attribution !== undefined || r.key !== key || r.endUs > timeUs + SLACK_US) continue;
+      if (exact && r.vu !== undefined && r.iter !== undefined) {
+        if (r.vu !== vu || r.iter !== iter) continue;
+        r.attribution = a;
+        return 'exact';
+      }
       if (vu !== undefined && r.vu !== undefined && vu !== r.vu) continue;
       r.attribution = a;
-      return true;
+      return 'nearest';
     }
-    return false;
+    return null;
   }
 
   /** Emits requests that ended before `olderThanUs`, and the oldest beyond `maxPending`. */

@@ -47,6 +47,24 @@ const SKIPPED = new Set([
   'group_duration',
 ]);
 
+/** How long requests are held to find the clock origin (µs of k6 time after the first request). */
+const HOLD_US = 10_000_000;
+
+/** Longest duration accepted (ms): the histograms' range, 1 h. */
+const MAX_DURATION_MS = 3_600_000;
+
+/** 1-based column of a Point's `"value":` number, for `file:line:col` reports. */
+function valueCol(text: string): number | undefined {
+  const at = text.indexOf('"value":');
+  return at < 0 ? undefined : at + 9;
+}
+
+/** `vu` / `iter` from the Point's metadata (k6 ≥ 0.41) or, in older files, its tags. */
+function metaOf(data: PointData, key: 'vu' | 'iter'): string | undefined {
+  const v = data.metadata?.[key] ?? data.tags?.[key];
+  return typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined;
+}
+
 /** Metrics we parse fully. */
 const USED = new Set(['http_req_duration', 'http_req_failed', 'dropped_iterations', 'vus']);
 
@@ -72,10 +90,41 @@ export function createK6Parser(onSample: (s: Sample) => void): K6Parser {
   /** The custom metric that carries versions (the first seen with a `version` tag). */
   let versionMetric: string | null = null;
   const sample: Sample = { scheduledUs: 0, startUs: 0, endUs: 0, status: 0 };
+  /**
+   * The clock origin is the earliest request *start* (end − duration), not the first Point: k6
+   * writes its first `vus` Point about 1 s in, after the first requests began. Requests are held
+   * until 10 s of k6 time past the first one (or the end of the file), the origin is moved back to
+   * the earliest start among them, then everything flows; a later request that began earlier
+   * still (one longer than 10 s) is clamped and counted.
+   */
+  let early: PendingRequest[] | null = [];
+  let firstEndUs: number | null = null;
+  let shiftUs = 0;
+  const release = (): void => {
+    if (early === null) return;
+    let minStart = Infinity;
+    for (const r of early) minStart = Math.min(minStart, r.endUs - r.durationUs);
+    shiftUs = minStart === Infinity ? 0 : Math.min(0, Math.floor(minStart));
+    stats.originBackUs = -shiftUs;
+    if (stats.firstEpochUs !== null) stats.firstEpochUs += shiftUs;
+    const held = early;
+    early = null;
+    for (const r of held) emitShifted(r);
+  };
 
   const emit = (r: PendingRequest): void => {
-    const end = Math.round(r.endUs);
-    let start = Math.round(r.endUs - r.durationUs);
+    if (early !== null) {
+      firstEndUs ??= r.endUs;
+      early.push({ ...r });
+      if (r.endUs - firstEndUs > HOLD_US) release();
+      return;
+    }
+    emitShifted(r);
+  };
+
+  const emitShifted = (r: PendingRequest): void => {
+    const end = Math.round(r.endUs - shiftUs);
+    let start = Math.round(r.endUs - shiftUs - r.durationUs);
     if (start < 0) {
       stats.clampedStarts++;
       start = 0;
@@ -121,11 +170,16 @@ export function createK6Parser(onSample: (s: Sample) => void): K6Parser {
     return a;
   };
 
-  const keyOf = (tags: Record<string, unknown>): string => `${str(tags['scenario']) ?? ''}\u0000${str(tags['group']) ?? ''}`;
+  // Scenario only: a version counter outside the `group()` that made the request still pairs.
+  const keyOf = (tags: Record<string, unknown>): string => str(tags['scenario']) ?? '';
 
   const request = (data: PointData, lineNo: number): void => {
     const endUs = relativeUs(data.time);
     if (endUs === null || typeof data.value !== 'number') return noteMalformed(stats, lineNo, 'http_req_duration Point without an RFC 3339 time and a numeric value');
+    if (!Number.isFinite(data.value) || data.value < 0 || data.value > MAX_DURATION_MS) {
+      stats.outOfRange++;
+      return noteMalformed(stats, lineNo, `http_req_duration value ${data.value} ms is out of range (0 … ${MAX_DURATION_MS} ms)`, valueCol(lineText));
+    }
     const tags = data.tags ?? {};
     let status = Number(str(tags['status']) ?? NaN);
     if (!Number.isInteger(status) || status < 0) {
@@ -135,7 +189,7 @@ export function createK6Parser(onSample: (s: Sample) => void): K6Parser {
     }
     stats.requests++;
     stats.scenario ??= str(tags['scenario']) ?? null;
-    const r: PendingRequest = { endUs, durationUs: data.value * 1000, status, key: keyOf(tags), vu: str(data.metadata?.['vu']), attribution: attributionOf(tags) };
+    const r: PendingRequest = { endUs, durationUs: data.value * 1000, status, key: keyOf(tags), vu: metaOf(data, 'vu'), iter: metaOf(data, 'iter'), attribution: attributionOf(tags) };
     if (r.attribution !== undefined || status < 200 || status > 299) {
       pending.flush(endUs - 10_000_000);
       emit(r);
@@ -175,7 +229,10 @@ export function createK6Parser(onSample: (s: Sample) => void): K6Parser {
     const t = relativeUs(data.time);
     if (t === null) return noteMalformed(stats, lineNo, `${metric} Point without an RFC 3339 time`);
     stats.versionPoints++;
-    if (!pending.attribute(keyOf(tags), str(data.metadata?.['vu']), t, a)) stats.unattributedVersionPoints++;
+    const paired = pending.attribute(keyOf(tags), metaOf(data, 'vu'), metaOf(data, 'iter'), t, a);
+    if (paired === 'exact') stats.pairedExact++;
+    else if (paired === 'nearest') stats.pairedNearest++;
+    else stats.unattributedVersionPoints++;
   };
 
   const parseFull = (text: string, lineNo: number): void => {
@@ -196,9 +253,11 @@ export function createK6Parser(onSample: (s: Sample) => void): K6Parser {
     point(e.metric, e.data as PointData, lineNo);
   };
 
+  let lineText = '';
   return {
     line(text: string, lineNo: number): void {
       stats.lines++;
+      lineText = text;
       let end = text.length;
       while (end > 0 && text.charCodeAt(end - 1) <= 32) end--; // trailing \r and blanks
       if (end === 0) {
@@ -228,6 +287,7 @@ export function createK6Parser(onSample: (s: Sample) => void): K6Parser {
 
     end(): K6Stats {
       pending.drain();
+      release();
       return stats;
     },
   };

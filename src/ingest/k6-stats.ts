@@ -22,9 +22,16 @@ export interface K6Stats {
   statusGuessed: number;
   /** Requests that started before the first Point of the file (start clamped to 0). */
   clampedStarts: number;
+  /** Version points paired with their request by `vu` and `iter` (exact), or by time within the scenario (nearest). */
+  pairedExact: number;
+  pairedNearest: number;
+  /** How far the clock origin was moved back from the first Point to the earliest request start (µs, ≥ 0). */
+  originBackUs: number;
+  /** Durations out of range (negative, not finite, or above 1 h): the requests were skipped. */
+  outOfRange: number;
   malformed: number;
   /** The first malformed lines (up to 5), with the reason. */
-  firstMalformed: Array<{ line: number; reason: string }>;
+  firstMalformed: Array<{ line: number; col?: number; reason: string }>;
   /** First and last Point time (µs since the epoch), null before any Point. */
   firstEpochUs: number | null;
   lastEpochUs: number | null;
@@ -50,6 +57,10 @@ export function newK6Stats(): K6Stats {
     otherMetrics: [],
     statusGuessed: 0,
     clampedStarts: 0,
+    pairedExact: 0,
+    pairedNearest: 0,
+    originBackUs: 0,
+    outOfRange: 0,
     malformed: 0,
     firstMalformed: [],
     firstEpochUs: null,
@@ -60,9 +71,9 @@ export function newK6Stats(): K6Stats {
 }
 
 /** Counts a malformed line and remembers the first few. */
-export function noteMalformed(stats: K6Stats, line: number, reason: string): void {
+export function noteMalformed(stats: K6Stats, line: number, reason: string, col?: number): void {
   stats.malformed++;
-  if (stats.firstMalformed.length < 5) stats.firstMalformed.push({ line, reason });
+  if (stats.firstMalformed.length < 5) stats.firstMalformed.push(col === undefined ? { line, reason } : { line, col, reason });
 }
 
 /** Remembers the name of a metric we do not know (bounded list). */

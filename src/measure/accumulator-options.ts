@@ -26,6 +26,11 @@ export interface AccumulatorOptions {
   failover?: { fault: string; restore?: string } | null;
   /** Version of the deployment the fault event takes down; default: the version that served most successes before the fault. */
   faultedVersion?: string;
+  /**
+   * Versions the fault takes down when it is more than one deployment (a gateway stands for every
+   * workload behind it); wins over `faultedVersion`.
+   */
+  faultedVersions?: readonly string[];
   /** Thresholds of the scenario; their `during a..b` windows get their own counts. */
   thresholds?: readonly Threshold[];
   /** Series bucket size (µs); default from `chooseBucketUs(load.durationUs)`. */

@@ -160,5 +160,35 @@ export function combineTrials(trials: readonly TrialMeasures[]): TrialMeasures {
     distributionTest: mergeDistributionTests(trials),
     series: mergeSeries(trials.map((t) => t.series)),
     failover: mergeFailover(trials),
+    ...perTrialOf(trials),
+    ...bucketLatencyOf(trials),
+    ...clampedOf(trials),
   };
+}
+
+function clampedOf(trials: readonly TrialMeasures[]): Pick<TrialMeasures, 'clampedLatencies'> {
+  const n = trials.reduce((s, t) => s + (t.clampedLatencies ?? 0), 0);
+  return n > 0 ? { clampedLatencies: n } : {};
+}
+
+/** Bucket-only latency over several files: extremes and count-weighted mean, exact only when every file stated them. */
+function bucketLatencyOf(trials: readonly TrialMeasures[]): Pick<TrialMeasures, 'bucketLatency'> {
+  const parts = trials.map((t) => t.bucketLatency);
+  if (parts.every((p) => p === undefined)) return {};
+  const exact = parts.map((p) => p?.exact ?? null);
+  if (exact.some((e) => e === null)) return { bucketLatency: { tool: 'fortio', exact: null } };
+  const all = exact as Array<NonNullable<(typeof exact)[number]>>;
+  const count = all.reduce((s, e) => s + e.count, 0);
+  return {
+    bucketLatency: {
+      tool: 'fortio',
+      exact: { minUs: Math.min(...all.map((e) => e.minUs)), maxUs: Math.max(...all.map((e) => e.maxUs)), meanUs: count === 0 ? 0 : all.reduce((s, e) => s + e.meanUs * e.count, 0) / count, count },
+    },
+  };
+}
+
+/** Per-trial figures concatenated in trial order; absent when any part lacks them (they would not line up with `trials`). */
+function perTrialOf(trials: readonly TrialMeasures[]): Pick<TrialMeasures, 'perTrial'> {
+  if (trials.some((t) => t.perTrial === undefined)) return {};
+  return { perTrial: trials.flatMap((t) => t.perTrial!) };
 }

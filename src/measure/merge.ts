@@ -1,7 +1,8 @@
-import type { Distribution, FailoverSummary, Series, Summary } from '../model/result.js';
+import type { Distribution, FailoverSummary, Series, Summary, TrialFigures } from '../model/result.js';
 import { HISTOGRAM_KEYS } from '../model/result.js';
 import { combineTrials } from './combine.js';
 import { Histogram } from './histogram.js';
+import { clusteredShareInterval } from './inference.js';
 import { sketchPercentile } from './sketch.js';
 import { requestHistograms, summarizeCounts, summarizePhase } from './summarize.js';
 import type { FailoverTrials, MergedMeasures, SeriesAggregate, TrialMeasures } from './types.js';
@@ -50,6 +51,10 @@ function failoverSummary(f: FailoverTrials, histograms: Record<string, string>):
     notRecovered: figs.filter((x) => x.recoveryUs === null).length,
     notFailedBack: figs.filter((x) => x.restored && x.failbackUs === null).length,
   };
+  const recoveryRunEnded = figs.filter((x) => x.recovery === 'run-ended').length;
+  const failbackRunEnded = figs.filter((x) => x.restored && x.failback === 'run-ended').length;
+  if (recoveryRunEnded > 0) out.recoveryRunEnded = recoveryRunEnded;
+  if (failbackRunEnded > 0) out.failbackRunEnded = failbackRunEnded;
   if (f.restore !== undefined) out.restore = f.restore;
   return out;
 }
@@ -75,6 +80,19 @@ function sortKeys<T>(r: Record<string, T>): Record<string, T> {
 }
 
 /**
+ * Intervals that account for trials being clusters of requests (a burst of failures in one trial
+ * is not many independent failures): the error rate's and each version share's 95% interval,
+ * widened by the between-trial variation (`clusteredShareInterval`).
+ */
+function clusterIntervals(summary: Summary, perTrial: readonly TrialFigures[]): void {
+  summary.errorRateCi95 = clusteredShareInterval(perTrial.map((t) => ({ k: t.errors, n: t.requests })));
+  const successes = perTrial.map((t) => Object.values(t.versions).reduce((a, b) => a + b, 0));
+  for (const [v, share] of Object.entries(summary.distribution)) {
+    share.ci95 = clusteredShareInterval(perTrial.map((t, i) => ({ k: t.versions[v] ?? 0, n: successes[i]! })));
+  }
+}
+
+/**
  * Merges the measures of every trial of a run (product.md §4): histograms losslessly, counts and
  * series bucket-wise, shares, intervals and percentiles recomputed from the merged data, failover
  * figures turned into distributions over trials. One trial is a merge of one.
@@ -82,9 +100,21 @@ function sortKeys<T>(r: Record<string, T>): Record<string, T> {
  */
 export function mergeTrials(trials: readonly TrialMeasures[]): MergedMeasures {
   const m = combineTrials(trials);
-  const expected = m.distributionTest?.expected;
+  // The prediction is shown beside the shares it was tested against: the whole run's only when the
+  // test covered the whole run (else the report shows it with the tested phase).
+  const expected = m.distributionTest?.phase === 'all' ? m.distributionTest.expected : undefined;
   const histograms: Record<string, string> = {};
   const summary: Summary = summarizeCounts(m.overall, m.load, expected, m.distributionTest);
+  if (m.clampedLatencies !== undefined) summary.clampedLatencies = m.clampedLatencies;
+  if (m.bucketLatency !== undefined) {
+    const e = m.bucketLatency.exact;
+    summary.latencyBuckets = { tool: m.bucketLatency.tool, exact: e === null ? null : { minMs: e.minUs / 1000, maxMs: e.maxUs / 1000, meanMs: e.meanUs / 1000, count: e.count } };
+    if (e !== null) summary.latencyMs = { ...summary.latencyMs, max: e.maxUs / 1000, mean: e.meanUs / 1000 };
+  }
+  if (m.perTrial !== undefined) {
+    summary.perTrial = m.perTrial;
+    clusterIntervals(summary, m.perTrial);
+  }
   requestHistograms(m.overall, histograms);
   summary.phases = m.phases.map((p) => {
     histograms[HISTOGRAM_KEYS.latencyOfPhase(p.name)] = p.counts.latency;

@@ -1,4 +1,4 @@
-import { metricUnit, readMetric } from '../model/metrics.js';
+import { censoredNote, metricUnit, readMetric } from '../model/metrics.js';
 import type { Threshold, ThresholdOutcome } from '../model/threshold.js';
 import type { MergedMeasures } from './types.js';
 import { windowKey } from './types.js';
@@ -56,6 +56,10 @@ export function evaluateThresholds(thresholds: readonly Threshold[], merged: Mer
     }
     const value = readMetric(summary, t.metric);
     if (value === null || !Number.isFinite(value)) {
+      // A percentile over trials that reaches a trial that never recovered fails: that trial is
+      // worse than any limit.
+      const censored = censoredNote(summary, t.metric);
+      if (censored !== null) return { expr: t.expr, value: null, ok: false, note: censored };
       return { expr: t.expr, value: null, ok: false, note: `no value for ${t.metric.join('.')}${t.during ? ` during ${t.during.from}..${t.during.to}` : ''}` };
     }
     const limit = limitFor(t, unit);

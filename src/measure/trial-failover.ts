@@ -1,19 +1,23 @@
 import type { AccumulatorOptions } from './accumulator-options.js';
 import type { Columns } from './columns.js';
-import { defaultWindow, errorsBetween, failbackUs, firstFailoverSuccessUs, recoveryUs } from './failover.js';
+import { defaultWindow, errorsBetween, failbackOutcome, firstFailoverSuccessUs, recoveryOutcome } from './failover.js';
 import type { FailoverFigures, FailoverTrials } from './types.js';
 
 /** Index that stands for "a version that served no request in this trial". */
 const UNSEEN_VERSION = -2;
 
 /**
- * The faulted workload: the caller's `faultedVersion`, else the version with most successes
- * before the fault (ties: the first name). −1 when unknown.
+ * The faulted workload's version indices: the caller's `faultedVersions` / `faultedVersion`, else
+ * the version with most successes before the fault (ties: the first name). Empty when unknown
+ * (no traffic before the fault and nothing named).
  */
-function faultedIndex(opts: AccumulatorOptions, versions: readonly string[], beforeFault: Readonly<Record<string, number>>): number {
-  if (opts.faultedVersion !== undefined) {
-    const i = versions.indexOf(opts.faultedVersion);
-    return i >= 0 ? i : UNSEEN_VERSION;
+function faultedIndices(opts: AccumulatorOptions, versions: readonly string[], beforeFault: Readonly<Record<string, number>>): number[] {
+  const named = opts.faultedVersions ?? (opts.faultedVersion !== undefined ? [opts.faultedVersion] : undefined);
+  if (named !== undefined && named.length > 0) {
+    return named.map((v) => {
+      const i = versions.indexOf(v);
+      return i >= 0 ? i : UNSEEN_VERSION;
+    });
   }
   let best = 0;
   let faulted = -1;
@@ -24,7 +28,13 @@ function faultedIndex(opts: AccumulatorOptions, versions: readonly string[], bef
       faulted = versions.indexOf(name);
     }
   }
-  return faulted;
+  return faulted >= 0 ? [faulted] : [];
+}
+
+function faultedName(opts: AccumulatorOptions, versions: readonly string[], faulted: readonly number[]): string | null {
+  const named = opts.faultedVersions ?? (opts.faultedVersion !== undefined ? [opts.faultedVersion] : undefined);
+  if (named !== undefined && named.length > 0) return named.join('+');
+  return faulted.length > 0 ? (versions[faulted[0]!] ?? null) : null;
 }
 
 /**
@@ -49,19 +59,23 @@ export function trialFailover(
   const restoreAt = spec.restore !== undefined ? times.get(spec.restore) : undefined;
   const restoreUs = restoreAt !== undefined && restoreAt > faultUs ? restoreAt : undefined;
   const endUs = restoreUs ?? Infinity;
-  const faulted = faultedIndex(opts, versions, beforeFault);
+  const faulted = faultedIndices(opts, versions, beforeFault);
   const rule = defaultWindow(runEndUs);
   const order = cols.orderByScheduled(faultUs);
   const errors = errorsBetween(cols, faultUs, endUs);
+  const recovery = recoveryOutcome(cols, order, faultUs, endUs, rule);
+  const failback = restoreUs !== undefined ? failbackOutcome(cols, order, faulted, restoreUs, rule, opts.failbackShare ?? 0.99) : null;
   const figures: FailoverFigures = {
-    recoveryUs: recoveryUs(cols, order, faultUs, endUs, rule),
+    recoveryUs: recovery.us,
+    recovery: recovery.outcome,
     hitless: errors === 0,
     firstFailoverSuccessUs: firstFailoverSuccessUs(cols, faulted, faultUs, endUs),
     errorsDuringFailover: errors,
-    failbackUs: restoreUs !== undefined ? failbackUs(cols, order, faulted, restoreUs, rule, opts.failbackShare ?? 0.99) : null,
+    failbackUs: failback?.us ?? null,
     restored: restoreUs !== undefined,
-    faultedVersion: faulted >= 0 ? (versions[faulted] ?? null) : faulted === UNSEEN_VERSION ? (opts.faultedVersion ?? null) : null,
+    faultedVersion: faultedName(opts, versions, faulted),
     resolutionUs,
   };
+  if (failback !== null) figures.failback = failback.outcome;
   return { ...base, figures: [figures] };
 }

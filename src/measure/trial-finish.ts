@@ -1,12 +1,13 @@
-import type { LoadSummary } from '../model/result.js';
+import type { LoadSummary, TrialFailover, TrialFigures } from '../model/result.js';
 import { isSuccess, type RunEvent } from '../model/sample.js';
 import type { AccumulatorOptions } from './accumulator-options.js';
 import type { Columns } from './columns.js';
 import { CountsBuilder, type NameTables } from './counts-builder.js';
-import { latencyIndex } from './histogram.js';
+import { HDR_HIGHEST_US } from './hdr-layout.js';
+import { Histogram, latencyIndex } from './histogram.js';
 import { trialFailover } from './trial-failover.js';
 import type { SeriesBuilder } from './series-builder.js';
-import type { DistributionTestCounts, PhaseAggregate, RequestAggregate, TrialMeasures, WindowAggregate } from './types.js';
+import type { DistributionTestCounts, FailoverFigures, PhaseAggregate, RequestAggregate, TrialMeasures, WindowAggregate } from './types.js';
 
 /** What the accumulator hands over at `finish`. */
 export interface TrialState {
@@ -96,7 +97,8 @@ function windowCounters(st: TrialState, times: Map<string, number>, phases: read
  * The one pass over the rows: each request goes to its phase's counts (phases partition the run,
  * so the whole-run counts are their sum), to the series and to any `during` window holding it.
  */
-function countRows(st: TrialState, cols: Columns, phases: readonly PhaseSpec[], builders: readonly CountsBuilder[], windows: readonly WindowCounter[]): void {
+function countRows(st: TrialState, cols: Columns, phases: readonly PhaseSpec[], builders: readonly CountsBuilder[], windows: readonly WindowCounter[]): number {
+  let clamped = 0;
   // A typed array: event times are sometimes small integers, sometimes heap numbers, and a plain
   // array would change its elements kind between trials (a deoptimisation per trial).
   const bounds = Float64Array.from(phases.slice(1), (p) => p.fromUs);
@@ -105,7 +107,10 @@ function countRows(st: TrialState, cols: Columns, phases: readonly PhaseSpec[], 
   const { scheduledUs, startUs, endUs, status, version, cluster, flags } = cols;
   for (let i = 0; i < cols.n; i++) {
     const s = scheduledUs[i]!;
-    const idx = latencyIndex(endUs[i]! - s);
+    const latencyUs = endUs[i]! - s;
+    // latencyIndex clamps into the histogram's range (0 … 1 h): count what it moved.
+    if (!(latencyUs >= 0 && latencyUs <= HDR_HIGHEST_US)) clamped++;
+    const idx = latencyIndex(latencyUs);
     const code = status[i]!;
     const v = version[i]!;
     let p = 0;
@@ -117,6 +122,7 @@ function countRows(st: TrialState, cols: Columns, phases: readonly PhaseSpec[], 
       if (s >= win.fromUs && s < win.toUs) win.builder!.addIndexed(idx, code, v, cluster[i]!, flags[i]!, startUs[i]! - s);
     }
   }
+  return clamped;
 }
 
 /** Successes per version among rows scheduled before `toUs`. */
@@ -137,7 +143,10 @@ function distributionTest(st: TrialState, overall: RequestAggregate, before: () 
   const expected = st.opts.expectedShares;
   if (expected === undefined || Object.keys(expected).length === 0) return null;
   const observedBefore = before();
-  if (observedBefore !== null && Object.keys(observedBefore).length > 0) return { phase: 'before', expected: sortedCopy(expected), observed: observedBefore };
+  // With a timeline, the prediction holds only before its first event: when nothing was served
+  // before it (an event at t = 0), there is nothing to test, rather than testing traffic the
+  // event changed against a policy it no longer follows.
+  if (observedBefore !== null) return Object.keys(observedBefore).length > 0 ? { phase: 'before', expected: sortedCopy(expected), observed: observedBefore } : null;
   return { phase: 'all', expected: sortedCopy(expected), observed: sortedCopy(overall.versions) };
 }
 
@@ -160,8 +169,9 @@ export function finishTrial(st: TrialState, events: readonly RunEvent[]): TrialM
   const phaseBuilders = cols === null ? [] : specs.map(() => new CountsBuilder());
   const windows = windowCounters(st, times, specs, phaseBuilders);
   let overallBuilder = st.overall;
+  let clamped = 0;
   if (cols !== null) {
-    countRows(st, cols, specs, phaseBuilders, windows);
+    clamped = countRows(st, cols, specs, phaseBuilders, windows);
     if (phaseBuilders.length === 1) overallBuilder = phaseBuilders[0]!;
     else {
       overallBuilder = new CountsBuilder();
@@ -187,6 +197,15 @@ export function finishTrial(st: TrialState, events: readonly RunEvent[]): TrialM
   const minPoints = st.opts.load.durationUs !== undefined ? Math.ceil(st.opts.load.durationUs / st.series.bucketUs) : 0;
   const { load, resolutionUs } = loadSummary(st, overall.requests, runEndUs);
   const beforeFault = specs[0]!.name === 'before' ? phaseBuilders[0]!.versionCounts(st.names) : {};
+  const failover = trialFailover(st.opts, st.names.versions, cols, times, beforeFault, runEndUs, resolutionUs);
+  const figures: TrialFigures = {
+    requests: overall.requests,
+    errors: overall.errors,
+    versions: overall.versions,
+    okLatencyP50Ms: cols === null ? null : successMedianMs(cols),
+  };
+  const f = failover?.figures[0];
+  if (f !== undefined) figures.failover = trialFailoverFigures(f);
   return {
     trials: 1,
     load,
@@ -195,6 +214,29 @@ export function finishTrial(st: TrialState, events: readonly RunEvent[]): TrialM
     windows: windowData,
     distributionTest: distributionTest(st, overall, beforeFirstEvent),
     series: st.series.toData(st.names.versions, minPoints),
-    failover: trialFailover(st.opts, st.names.versions, cols, times, beforeFault, runEndUs, resolutionUs),
+    failover,
+    perTrial: [figures],
+    ...(clamped > 0 ? { clampedLatencies: clamped } : {}),
   };
+}
+
+/** Median latency (ms, from the scheduled send) of the successful requests; null when none succeeded. */
+function successMedianMs(cols: Columns): number | null {
+  const h = new Histogram();
+  for (let i = 0; i < cols.n; i++) if (isSuccess(cols.status[i]!)) h.record(cols.endUs[i]! - cols.scheduledUs[i]!);
+  return h.totalCount === 0 ? null : h.percentile(50) / 1000;
+}
+
+/** A trial's failover figures in the result's units (ms). */
+export function trialFailoverFigures(f: FailoverFigures): TrialFailover {
+  const ms = (us: number | null) => (us === null ? null : us / 1000);
+  const out: TrialFailover = {
+    recovery: f.recovery ?? (f.recoveryUs !== null ? 'reached' : 'never'),
+    recoveryMs: ms(f.recoveryUs),
+    firstFailoverSuccessMs: ms(f.firstFailoverSuccessUs),
+    errorsDuringFailover: f.errorsDuringFailover,
+    failbackMs: ms(f.failbackUs),
+  };
+  if (f.restored) out.failback = f.failback ?? (f.failbackUs !== null ? 'reached' : 'never');
+  return out;
 }

@@ -3,7 +3,7 @@
  * (`MergedMeasures`). Everything here is structured-clonable and JSON-safe (histograms encoded,
  * no class instances) so worker threads can return it.
  */
-import type { LoadSummary, Series, Summary } from '../model/result.js';
+import type { FailoverOutcome, LoadSummary, Series, Summary, TrialFigures } from '../model/result.js';
 import type { EncodedHistogram } from './histogram.js';
 import type { SparseSketch } from './sketch.js';
 
@@ -65,8 +65,12 @@ export interface SeriesAggregate {
 
 /** The failover figures of one trial (product.md §4), in µs. */
 export interface FailoverFigures {
-  /** 0 when hitless; null when traffic never recovered. */
+  /** 0 when hitless; null when traffic never recovered or the run ended first (see `recovery`). */
   recoveryUs: number | null;
+  /** `reached`, `never` (censored) or `run-ended` (not measured); absent in measures older than v2. */
+  recovery?: FailoverOutcome;
+  /** Like `recovery`, for failback; absent without a restore event. */
+  failback?: FailoverOutcome;
   /** True when no request scheduled in [fault, restore) failed. */
   hitless: boolean;
   /** Null when no success outside the faulted workload completed after the fault. */
@@ -111,6 +115,21 @@ export interface TrialMeasures {
   distributionTest: DistributionTestCounts | null;
   series: SeriesAggregate;
   failover: FailoverTrials | null;
+  /**
+   * One entry per trial, in trial order (failover figures are attached when the result is
+   * merged). Absent when a trial could not give them (aggregate-only imports).
+   */
+  perTrial?: TrialFigures[];
+  /** Latencies outside the histogram's range (0 … 1 h) that were clamped into it; absent when none. */
+  clampedLatencies?: number;
+  /** Latency known only as a tool's buckets, with the figures the tool states exactly (µs). */
+  bucketLatency?: BucketLatency;
+}
+
+/** What a bucket-only tool (fortio) states exactly about latency, in µs; null figures when it did not. */
+export interface BucketLatency {
+  tool: 'fortio';
+  exact: { minUs: number; maxUs: number; meanUs: number; count: number } | null;
 }
 
 /** Measures over every trial, ready for the result document. */

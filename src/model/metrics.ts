@@ -1,3 +1,4 @@
+import { censoredTrials, reachesCensored } from './censored.js';
 import type { Distribution, LatencySummary, Summary } from './result.js';
 
 /**
@@ -50,9 +51,31 @@ function successes(s: Summary): number {
 
 type FailoverDistKey = 'recoveryMs' | 'firstFailoverSuccessMs' | 'failbackMs' | 'errorsDuringFailover';
 
+/** Null when the figure is not measured, or the stat reaches trials that never recovered / failed back (censored). */
 function failoverStat(s: Summary, key: FailoverDistKey, stat: (typeof DISTRIBUTION_STATS)[number]): number | null {
-  const d: Distribution | null | undefined = s.failover?.[key];
-  return d === null || d === undefined ? null : d[stat];
+  const f = s.failover;
+  if (f === undefined) return null;
+  const d: Distribution | null = f[key];
+  if (reachesCensored(d, censoredTrials(f, key), stat)) return null;
+  return d === null ? null : d[stat];
+}
+
+/**
+ * Why a metric has no value because of censored trials (`failover.recovery.p99` when 5 of 10
+ * trials never recovered), or null when censoring is not the reason.
+ */
+export function censoredNote(summary: Summary, metric: readonly string[]): string | null {
+  const f = summary.failover;
+  if (f === undefined || metric[0] !== 'failover' || metric.length !== 3) return null;
+  const key = metric[1] === 'recovery' ? 'recoveryMs' : metric[1] === 'failback' ? 'failbackMs' : null;
+  const stat = metric[2] as (typeof DISTRIBUTION_STATS)[number];
+  if (key === null || !(DISTRIBUTION_STATS as readonly string[]).includes(stat)) return null;
+  const censored = censoredTrials(f, key);
+  if (!reachesCensored(f[key], censored, stat)) return null;
+  const runEnded = (key === 'recoveryMs' ? f.recoveryRunEnded : f.failbackRunEnded) ?? 0;
+  const what = key === 'recoveryMs' ? 'never recovered' : 'never failed back';
+  const ended = runEnded > 0 ? ` (${runEnded} not measured: the run ended before a full window)` : '';
+  return `${stat} reaches trials that ${what}: ${censored} of ${f.trials}${ended}`;
 }
 
 function buildRegistry(): MetricDef[] {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { READABLE_RESULT_SCHEMAS, RESULT_SCHEMA, type Result } from './result.js';
+import { READABLE_RESULT_SCHEMAS, RESULT_SCHEMA, RESULT_SCHEMA_V1, type Result } from './result.js';
 import { parseWith } from './schemas/common.js';
 import { field, isRecord, type DocProblem, type PathSeg } from './validate-problems.js';
 
@@ -90,6 +90,27 @@ const failoverSummary = z.object({
   hitless: count,
   notRecovered: count,
   notFailedBack: count,
+  recoveryRunEnded: count.optional(),
+  failbackRunEnded: count.optional(),
+});
+
+const failoverOutcome = z.enum(['reached', 'never', 'run-ended']);
+
+const trialFigures = z.object({
+  requests: count,
+  errors: count,
+  versions: sortedRecord(count),
+  okLatencyP50Ms: nonNegative.nullable(),
+  failover: z
+    .object({
+      recovery: failoverOutcome,
+      recoveryMs: nonNegative.nullable(),
+      firstFailoverSuccessMs: nonNegative.nullable(),
+      errorsDuringFailover: count,
+      failback: failoverOutcome.optional(),
+      failbackMs: nonNegative.nullable(),
+    })
+    .optional(),
 });
 
 const summary = z.object({
@@ -122,6 +143,12 @@ const summary = z.object({
   latencyByVersionMs: sortedRecord(latencySummary),
   phases: z.array(phaseSummary),
   failover: failoverSummary.optional(),
+  perTrial: z.array(trialFigures).optional(),
+  errorRateCi95: z.tuple([share, share]).optional(),
+  clampedLatencies: count.optional(),
+  latencyBuckets: z
+    .object({ tool: z.literal('fortio'), exact: z.object({ minMs: nonNegative, maxMs: nonNegative, meanMs: nonNegative, count }).nullable() })
+    .optional(),
 });
 
 const series = z.object({
@@ -160,7 +187,7 @@ const target = z.discriminatedUnion('kind', [
 /** The result document schema. Output type equals `Result` (checked at compile time below). */
 export const resultSchema = z
   .object({
-    schema: z.literal(RESULT_SCHEMA),
+    schema: z.enum([RESULT_SCHEMA_V1, RESULT_SCHEMA]),
     id: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'expected a result id (letters, digits, ".", "_", "-")'),
     tool: z.object({ name: z.literal('meshbench'), version: z.string().min(1) }),
     scenario: z.object({

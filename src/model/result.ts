@@ -3,12 +3,16 @@ import type { RunEvent } from './sample.js';
 import type { ThresholdOutcome } from './threshold.js';
 
 /** Schema id written into every result; readers accept exactly the versions listed in `READABLE_RESULT_SCHEMAS`. */
-export const RESULT_SCHEMA = 'meshbench.dev/result/v1';
-export const READABLE_RESULT_SCHEMAS: readonly string[] = [RESULT_SCHEMA];
+export const RESULT_SCHEMA = 'meshbench.dev/result/v2';
+/** v1 (before per-trial figures) still loads: every field added in v2 is optional. */
+export const RESULT_SCHEMA_V1 = 'meshbench.dev/result/v1';
+export const READABLE_RESULT_SCHEMAS: readonly string[] = [RESULT_SCHEMA_V1, RESULT_SCHEMA];
+/** Schema ids a loaded result may carry. */
+export type ResultSchemaId = typeof RESULT_SCHEMA | typeof RESULT_SCHEMA_V1;
 
 /** A result document (product.md §3.3). Everything a report or comparison needs; nothing secret. */
 export interface Result {
-  schema: typeof RESULT_SCHEMA;
+  schema: ResultSchemaId;
   /** `<UTC yyyymmdd-hhmmss>-<scenario>-<6 hex>`; also the file name without `.json`. */
   id: string;
   tool: { name: 'meshbench'; version: string };
@@ -95,6 +99,54 @@ export interface Summary {
   latencyByVersionMs: Record<string, LatencySummary>;
   phases: PhaseSummary[];
   failover?: FailoverSummary;
+  /**
+   * Figures of every trial, in trial order (v2; absent in v1 results and in results too large to
+   * keep them). Comparisons use trials, not requests, as the unit when both sides have them.
+   */
+  perTrial?: TrialFigures[];
+  /** Wilson 95% interval of `errorRate`, widened by the trial-to-trial variation when there are ≥ 2 trials (v2). */
+  errorRateCi95?: [number, number];
+  /** Latency values recorded outside the histogram's range (1 µs … 1 h) and clamped into it (v2). */
+  clampedLatencies?: number;
+  /**
+   * Set when the load tool reported latency only as buckets (fortio): percentiles are only as
+   * fine as its buckets; `exact` holds what the file states exactly, and `latencyMs.max`/`mean`
+   * are taken from it (v2).
+   */
+  latencyBuckets?: { tool: 'fortio'; exact: { minMs: number; maxMs: number; meanMs: number; count: number } | null };
+}
+
+/** How a trial's recovery (or failback) ended. */
+export type FailoverOutcome =
+  /** Reached: the figure is measured. */
+  | 'reached'
+  /** Failures went on until the restore or the end of the run: a censored value, ranked worst. */
+  | 'never'
+  /** Every request after the last failure succeeded, but the run ended before a full judgement window: not measured. */
+  | 'run-ended';
+
+/** One trial's figures (ms; counts as counts). */
+export interface TrialFigures {
+  requests: number;
+  errors: number;
+  /** Successful responses per version. */
+  versions: Record<string, number>;
+  /** Median latency of the trial's successful requests (failed ones are left out); null when none succeeded or unknown. */
+  okLatencyP50Ms: number | null;
+  failover?: TrialFailover;
+}
+
+/** One trial's failover figures (product.md §4). */
+export interface TrialFailover {
+  recovery: FailoverOutcome;
+  /** Set when `recovery` is `reached`. */
+  recoveryMs: number | null;
+  /** Null when no success outside the faulted workload completed after the fault. */
+  firstFailoverSuccessMs: number | null;
+  errorsDuringFailover: number;
+  /** Absent without a restore event. */
+  failback?: FailoverOutcome;
+  failbackMs: number | null;
 }
 
 export interface LoadSummary {
@@ -182,10 +234,17 @@ export interface FailoverSummary {
   failbackMs: Distribution | null;
   /** Trials with no failed request after the fault. */
   hitless: number;
-  /** Trials where traffic never recovered before restore / end of run. */
+  /** Trials where traffic never recovered before restore / end of run (censored: they count as worse than any value). */
   notRecovered: number;
   /** Trials where failback never completed before the end of the run. */
   notFailedBack: number;
+  /**
+   * Of `notRecovered`: trials whose traffic was clean after the last failure but whose run ended
+   * before a full judgement window (v2; "not measured: run ended", not "never recovered").
+   */
+  recoveryRunEnded?: number;
+  /** Of `notFailedBack`: the run ended before a full failback window after the restore (v2). */
+  failbackRunEnded?: number;
 }
 
 export interface Series {

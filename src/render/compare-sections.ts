@@ -1,3 +1,4 @@
+import { reachesCensored, type DistributionStat } from '../model/censored.js';
 import type { Distribution, LatencySummary } from '../model/result.js';
 import { FAILOVER_FIGURES, type CompareSubject, type CompareView, type FailoverFigure, type Verdict } from './compare-view.js';
 import { describeLabels } from './describe.js';
@@ -7,11 +8,23 @@ import { paragraph, renderTable, section, type Column } from './table.js';
 
 /** The tables of `meshbench compare`: one row per subject, a Δ row under each non-baseline subject. */
 
-/** `same (p=0.41)`, `worse (p<0.001)` (red), `better (p=0.003)` (green), `differs (…)` (yellow), or why there is no test. */
+const TEST_NAMES = { 'mann-whitney': 'Mann-Whitney', 'chi-square': 'χ²', fisher: 'Fisher exact' } as const;
+
+/**
+ * `same (p=0.41, trials)`, `worse (p<0.001, trials)` (red), `better (…)` (green), `differs (…)`
+ * (yellow); a descriptive request-level result as `no verdict: Fisher exact p=0.125 over requests
+ * (…why)` (dim); or why there is no test.
+ */
 export function formatVerdict(v: Verdict, style: Style): string {
   if (v.kind === 'baseline') return style.paint('baseline', 'dim');
-  if (v.kind === 'no-test') return style.paint(v.note ?? 'no test', 'dim');
-  const text = `${v.kind} (${formatP(v.pValue ?? 1)})`;
+  if (v.kind === 'no-test') {
+    if (v.descriptive === true && v.pValue !== null && v.test !== null) {
+      return style.paint(`no verdict (${TEST_NAMES[v.test]} ${formatP(v.pValue)}, requests)*`, 'dim');
+    }
+    return style.paint(v.note ?? 'no test', 'dim');
+  }
+  const unit = v.unit === 'trials' ? `, ${v.method === 'exact' ? 'exact, ' : ''}trials` : '';
+  const text = `${v.kind} (${formatP(v.pValue ?? 1)}${unit})`;
   if (v.kind === 'worse') return style.paint(text, 'red');
   if (v.kind === 'better') return style.paint(text, 'green');
   if (v.kind === 'differs') return style.paint(text, 'yellow');
@@ -48,16 +61,23 @@ function verdictFor(view: CompareView, i: number, pick: (c: CompareView['compari
   return i === 0 ? BASELINE : pick(view.comparisons[i - 1]!);
 }
 
+/** The footnote of a table with a descriptive (request-level) result, or '' when it has none. */
+function descriptiveFootnote(view: CompareView, pick: (c: CompareView['comparisons'][number]) => Verdict, style: Style): string {
+  const notes = [...new Set(view.comparisons.map(pick).filter((v) => v.descriptive === true).map((v) => v.note ?? ''))];
+  if (notes.length === 0) return '';
+  return `\n${paragraph(`* ${notes.join('; ')}: a request-level test assumes independent requests, which a fault's burst of failures breaks; this p-value describes, it does not decide`, style, { color: 'dim' })}`;
+}
+
 /** Requests, failures and error rate with the χ² verdict. */
 export function errorsTable(view: CompareView, style: Style): string {
   const base = view.subjects[0]!;
   const rows: string[][] = [];
   view.subjects.forEach((s, i) => {
     rows.push([s.key, formatCount(s.requests), formatCount(s.errors), formatPercent(s.errorRate), formatVerdict(verdictFor(view, i, (c) => c.errors), style)]);
-    if (i > 0) rows.push([deltaLabel(style), '', formatDeltaCount(s.errors - base.errors), formatDeltaPp(s.errorRate - base.errorRate), '']);
+    if (i > 0 && base.requests > 0 && s.requests > 0) rows.push([deltaLabel(style), '', formatDeltaCount(s.errors - base.errors), formatDeltaPp(s.errorRate - base.errorRate), '']);
   });
-  const columns: Column[] = [{ header: 'subject' }, { header: 'requests', align: 'right' }, { header: 'failed', align: 'right' }, { header: 'error rate', align: 'right' }, { header: 'χ² failed vs ok' }];
-  return section('Requests and errors', renderTable({ columns, rows }, style), style);
+  const columns: Column[] = [{ header: 'subject' }, { header: 'requests', align: 'right' }, { header: 'failed', align: 'right' }, { header: 'error rate', align: 'right' }, { header: 'test on per-trial error rates' }];
+  return section('Requests and errors', renderTable({ columns, rows }, style) + descriptiveFootnote(view, (c) => c.errors, style), style);
 }
 
 /** Share per version with the χ² verdict on the split. */
@@ -69,13 +89,15 @@ export function distributionTable(view: CompareView, style: Style): string | nul
     return n === 0 ? 0 : (s.versions[v] ?? 0) / n;
   };
   const base = view.subjects[0]!;
+  const versioned = (s: CompareSubject) => Object.values(s.versions).some((n) => n > 0);
   const rows: string[][] = [];
   view.subjects.forEach((s, i) => {
-    rows.push([s.key, ...versions.map((v) => formatPercent(share(s, v))), formatVerdict(verdictFor(view, i, (c) => c.distribution), style)]);
-    if (i > 0) rows.push([deltaLabel(style), ...versions.map((v) => formatDeltaPp(share(s, v) - share(base, v))), '']);
+    rows.push([s.key, ...versions.map((v) => (versioned(s) ? formatPercent(share(s, v)) : '-')), formatVerdict(verdictFor(view, i, (c) => c.distribution), style)]);
+    // A delta needs a measured baseline: none against a baseline (or subject) without versioned responses.
+    if (i > 0 && versioned(base) && versioned(s)) rows.push([deltaLabel(style), ...versions.map((v) => formatDeltaPp(share(s, v) - share(base, v))), '']);
   });
-  const columns: Column[] = [{ header: 'subject' }, ...versions.map((v) => ({ header: v, align: 'right' as const })), { header: 'χ² on the split' }];
-  return section('Distribution (share of successful responses)', renderTable({ columns, rows }, style), style);
+  const columns: Column[] = [{ header: 'subject' }, ...versions.map((v) => ({ header: v, align: 'right' as const })), { header: 'test on per-trial shares' }];
+  return section('Distribution (share of successful responses)', renderTable({ columns, rows }, style) + descriptiveFootnote(view, (c) => c.distribution, style), style);
 }
 
 /** Locality shares (no counts are stored per locality, so no test). */
@@ -111,9 +133,9 @@ export function latencyTable(view: CompareView, style: Style): string {
     { header: 'subject', shrink: true },
     ...LATENCY_KEYS.map(([k, h]) => ({ header: h, align: 'right' as const, optional: k !== 'p50' && k !== 'p99' })),
     { header: 'P(slower)', align: 'right', optional: true },
-    { header: 'Mann-Whitney U' },
+    { header: 'test on per-trial medians (successes)' },
   ];
-  const body = `${renderTable({ columns, rows }, style)}\n${paragraph('P(slower): chance that a request of the subject is slower than one of the baseline (0.5 = no shift)', style, { color: 'dim' })}`;
+  const body = `${renderTable({ columns, rows }, style)}${descriptiveFootnote(view, (c) => c.latency, style)}\n${paragraph('P(slower): chance that a trial of the subject has a slower median successful request than one of the baseline (a request, for a request-level result; 0.5 = no shift)', style, { color: 'dim' })}`;
   return section('Latency (from the scheduled send time)', body, style);
 }
 
@@ -132,6 +154,14 @@ function figureDelta(figure: FailoverFigure, d: number): string {
   return figure === 'errorsDuringFailover' ? formatDeltaCount(d) : formatDeltaMs(d);
 }
 
+const CENSORED_TEXT: Record<FailoverFigure, string> = { recovery: 'not recovered', failback: 'not failed back', firstFailoverSuccess: '-', errorsDuringFailover: '-' };
+
+/** Trials of a subject without a time for a censored figure (recovery, failback). */
+function censoredOf(s: CompareSubject, figure: FailoverFigure): number {
+  if (s.failover === null) return 0;
+  return figure === 'recovery' ? s.failover.notRecovered : figure === 'failback' ? s.failover.notFailedBack : 0;
+}
+
 /** Failover figures over trials per subject, with Mann-Whitney verdicts when both sides have ≥ 2 trials. */
 export function failoverTable(view: CompareView, style: Style): string | null {
   if (view.subjects.every((s) => s.failover === null)) return null;
@@ -143,8 +173,16 @@ export function failoverTable(view: CompareView, style: Style): string | null {
       const d = s.failover?.figures[figure].summary ?? null;
       const v = verdictFor(view, i, (c) => c.failover?.[figure] ?? { kind: 'no-test', test: null, pValue: null, note: 'not measured' });
       const name = i === 0 ? FIGURE_NAMES[figure] : '';
-      rows.push([name, s.key, d === null ? '-' : formatCount(d.n), ...stats.map((k) => (d === null ? '-' : figureValue(figure, d[k]))), formatVerdict(v, style)]);
-      if (i > 0 && d !== null && base !== null) rows.push(['', deltaLabel(style), '', ...stats.map((k) => figureDelta(figure, d[k] - base[k])), '']);
+      // Censored trials rank above every value: a percentile reaching them has no time, and no delta.
+      const censored = censoredOf(s, figure);
+      const baseCensored = censoredOf(view.subjects[0]!, figure);
+      const cell = (k: keyof Distribution & DistributionStat) => (reachesCensored(d, censored, k) ? CENSORED_TEXT[figure] : d === null ? '-' : figureValue(figure, d[k]));
+      const n = (d?.n ?? 0) + censored;
+      rows.push([name, s.key, n === 0 ? '-' : formatCount(n), ...stats.map((k) => cell(k as keyof Distribution & DistributionStat)), formatVerdict(v, style)]);
+      if (i > 0 && d !== null && base !== null) {
+        const delta = (k: keyof Distribution & DistributionStat) => (reachesCensored(d, censored, k) || reachesCensored(base, baseCensored, k) ? '' : figureDelta(figure, d[k] - base[k]));
+        rows.push(['', deltaLabel(style), '', ...stats.map((k) => delta(k as keyof Distribution & DistributionStat)), '']);
+      }
     });
   }
   const columns: Column[] = [
@@ -152,12 +190,20 @@ export function failoverTable(view: CompareView, style: Style): string | null {
     { header: 'subject', shrink: true },
     { header: 'n', align: 'right' },
     ...stats.map((k) => ({ header: k, align: 'right' as const, optional: k === 'p90' || k === 'max' })),
-    { header: 'Mann-Whitney U' },
+    { header: 'Mann-Whitney over trials' },
   ];
   const counts = view.subjects
     .filter((s) => s.failover !== null)
-    .map((s) => `${s.key}: hitless ${s.failover!.hitless}/${s.failover!.trials}, not recovered ${s.failover!.notRecovered}, resolution ${formatDuration(s.failover!.resolutionMs)}`)
+    .map((s) => {
+      const f = s.failover!;
+      const ended = (f.recoveryRunEnded ?? 0) > 0 ? ` (${f.recoveryRunEnded} not measured: run ended)` : '';
+      return `${s.key}: hitless ${f.hitless}/${f.trials}, not recovered ${f.notRecovered}${ended}, not failed back ${f.notFailedBack}, resolution ${formatDuration(f.resolutionMs)}`;
+    })
     .join(' · ');
-  const legend = paragraph('first success: first success served outside the faulted workload; errors: failed requests between fault and restore', style, { color: 'dim' });
+  const legend = paragraph(
+    'first success: first success served outside the faulted workload; errors: failed requests between fault and restore. n and percentiles cover the trials with a value; trials that never recovered (or failed back) rank worst in the test, trials the run ended too early to judge are left out',
+    style,
+    { color: 'dim' },
+  );
   return section('Failover (over trials)', `${renderTable({ columns, rows }, style)}\n${paragraph(counts, style)}\n${legend}`, style);
 }

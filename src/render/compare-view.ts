@@ -1,5 +1,5 @@
 import type { Histogram } from '../measure/histogram.js';
-import type { Distribution, LatencySummary, LocalityShares, LoadSummary, Series } from '../model/result.js';
+import type { Distribution, LatencySummary, LocalityShares, LoadSummary, Series, TrialFigures } from '../model/result.js';
 import type { RunEvent } from '../model/sample.js';
 
 /**
@@ -31,6 +31,8 @@ export interface SubjectFailover {
   hitless: number;
   notRecovered: number;
   notFailedBack: number;
+  /** Of `notRecovered`: trials the run ended too early to judge (not measured). */
+  recoveryRunEnded?: number;
   /** Coarsest resolution among the subject's results (ms). */
   resolutionMs: number;
   /** Figures over trials (ms; errorsDuringFailover is a count) with the merged histogram when stored. */
@@ -57,15 +59,37 @@ export interface CompareSubject {
   series: Series | null;
   events: RunEvent[];
   loadModels: Array<LoadSummary['model']>;
+  /**
+   * Every trial's figures, in result order; null when a member result has none (written before
+   * result/v2, or an aggregate-only import): the subject's tests then fall back to requests.
+   */
+  perTrial: TrialFigures[] | null;
 }
 
 /** `baseline` for the baseline row; `differs` for tests without a better/worse direction. */
 export type VerdictKind = 'baseline' | 'same' | 'better' | 'worse' | 'differs' | 'no-test';
 
+/** The test behind a verdict (`mann-whitney` covers the censored variant; see `censored`). */
+export type TestName = 'mann-whitney' | 'chi-square' | 'fisher';
+
 /** The outcome of one significance test of a subject against the baseline. */
 export interface Verdict {
   kind: VerdictKind;
-  test: 'mann-whitney' | 'chi-square' | null;
+  test: TestName | null;
+  /**
+   * What the test took as independent units: `trials` (per-trial rates, shares, medians or
+   * failover figures) or `requests`. A request-level test assumes independent requests, which
+   * bursts within a trial break: it is then shown as `descriptive` with kind `no-test`.
+   */
+  unit?: 'trials' | 'requests';
+  /** `exact` (permutation distribution, Fisher) or `normal` (large-sample approximation). */
+  method?: 'exact' | 'normal';
+  /** True when `pValue` is shown for information only, with no verdict. */
+  descriptive?: boolean;
+  /** Trials without a value that are ranked worst (never recovered / failed back), per side. */
+  censored?: { subject: number; baseline: number };
+  /** Trials left out because they were not measured (the run ended before a full window), per side. */
+  notMeasured?: { subject: number; baseline: number };
   pValue: number | null;
   /** Mann-Whitney effect: P(subject > baseline) + ½ P(equal); 0.5 = no shift. */
   probabilityOfSuperiority?: number;

@@ -52,7 +52,7 @@ export function describeLoad(load: LoadSummary): string {
   const parts =
     load.model === 'open'
       ? ['open model', load.ratePerS !== undefined ? `${formatNumber(load.ratePerS)} req/s` : 'rate unknown']
-      : ['closed model', `concurrency ${load.concurrency ?? '?'}`];
+      : ['closed model', `concurrency ${load.concurrency ?? '?'}`, ...(load.ratePerS !== undefined ? [`paced at ${formatNumber(load.ratePerS)} req/s`] : [])];
   return [...parts, formatDuration(load.durationMs), `resolution ${formatDuration(load.resolutionMs)}`].join(' · ');
 }
 

@@ -1,3 +1,4 @@
+import { reachesCensored } from '../model/censored.js';
 import type { Distribution, LatencySummary, PhaseSummary, Result } from '../model/result.js';
 import { describeLabels, describeLoad, describeTarget, formatThresholdValue, statusLabel } from './describe.js';
 import { formatCount, formatDuration, formatMs, formatNumber, formatP, formatPercent, formatTimestamp } from './format.js';
@@ -29,7 +30,7 @@ export function headerSection(result: Result, source: string, style: Style): str
   const about = result.scenario.description !== undefined ? `${paragraph(result.scenario.description, style, { color: 'dim' })}\n` : '';
   const closed =
     result.summary.load.model === 'closed'
-      ? `\n${paragraph('note: closed model (a curl loop): each request waits for the previous one, so latency and rates are not comparable with open-model runs', style, { color: 'yellow' })}`
+      ? `\n${paragraph(`note: closed model (${result.target.kind === 'import' ? `${result.target.format} connections` : 'a curl loop'}): each request waits for the previous one, so latency and rates are not comparable with open-model runs`, style, { color: 'yellow' })}`
       : '';
   return `${title}\n${about}${keyValues(rows, style)}${closed}`;
 }
@@ -38,14 +39,16 @@ export function headerSection(result: Result, source: string, style: Style): str
 export function requestsSection(result: Result, style: Style): string {
   const s = result.summary;
   const errors = s.errors > 0 ? style.paint(`${formatCount(s.errors)} (${formatPercent(s.errorRate)})`, 'red') : '0';
-  const late = s.lateStarts.count > 0 ? `${formatCount(s.lateStarts.count)} (worst ${formatMs(s.lateStarts.maxMs)})` : '0';
+  const scheduled = result.target.kind !== 'import';
+  const late = !scheduled ? 'not measured (the load tool keeps no send schedule)' : s.lateStarts.count > 0 ? `${formatCount(s.lateStarts.count)} (worst ${formatMs(s.lateStarts.maxMs)})` : '0';
+  const ci = s.errorRateCi95 !== undefined && s.errors > 0 ? ` · 95% CI ${formatPercent(s.errorRateCi95[0])} – ${formatPercent(s.errorRateCi95[1])}${result.trials > 1 ? ' over trials' : ''}` : '';
   const codes = Object.entries(s.statusCodes)
     .sort(([a], [b]) => statusOrder(a) - statusOrder(b))
     .map(([code, n]) => `${statusLabel(code)} ×${formatCount(n)}`)
     .join(' · ');
   const rows: Array<[string, string]> = [
     ['requests', formatCount(s.requests)],
-    ['failed', errors],
+    ['failed', `${errors}${ci}`],
     ['status codes', codes === '' ? '-' : codes],
     ['late starts', late],
   ];
@@ -129,13 +132,31 @@ export function latencySection(result: Result, style: Style): string {
     ...['p50', 'p90', 'p99', 'p99.9', 'max'].map((h) => ({ header: h, align: 'right' as const })),
     { header: 'mean', align: 'right' as const, optional: true },
   ];
-  return section('Latency (from the scheduled send time)', renderTable({ columns, rows }, style), style);
+  const notes: string[] = [];
+  const b = s.latencyBuckets;
+  if (b !== undefined) {
+    notes.push(
+      b.exact !== null
+        ? `percentiles are only as fine as ${b.tool}'s buckets; count ${formatCount(b.exact.count)}, min ${formatMs(b.exact.minMs)}, max and mean as the file states them`
+        : `percentiles, max and mean are only as fine as ${b.tool}'s buckets`,
+    );
+  }
+  if ((s.clampedLatencies ?? 0) > 0) notes.push(`${formatCount(s.clampedLatencies!)} values outside 1 µs … 1 h were clamped into the histogram's range`);
+  const title = result.target.kind === 'import' ? 'Latency (from the actual send: the load tool keeps no schedule)' : 'Latency (from the scheduled send time)';
+  const body = [renderTable({ columns, rows }, style), ...notes.map((n) => paragraph(n, style, { color: 'dim' }))].join('\n');
+  return section(title, body, style);
 }
 
-function figureCells(d: Distribution | null, multi: boolean, unit: 'ms' | 'count', missing: string): string[] {
+/**
+ * Cells of one failover figure. `censored` trials (never recovered / failed back) rank above every
+ * value: a percentile that reaches them reads `missing` instead of a time (docs/measures.md).
+ */
+function figureCells(d: Distribution | null, multi: boolean, unit: 'ms' | 'count', missing: string, censored = 0): string[] {
   const f = (v: number) => (unit === 'ms' ? formatMs(v) : Number.isInteger(v) ? formatCount(v) : formatNumber(v));
-  if (d === null) return multi ? [missing, '', '', '', ''] : [missing];
-  return multi ? [formatCount(d.n), f(d.p50), f(d.p90), f(d.p99), f(d.max)] : [f(d.p50)];
+  const cell = (stat: 'p50' | 'p90' | 'p99' | 'max') => (d === null || reachesCensored(d, censored, stat) ? missing : f(d[stat]));
+  const n = (d?.n ?? 0) + censored;
+  if (d === null && censored === 0) return multi ? [missing, '', '', '', ''] : [missing];
+  return multi ? [formatCount(n), cell('p50'), cell('p90'), cell('p99'), cell('max')] : [cell('p50')];
 }
 
 /** Failover figures (one value, or p50/p90/p99/max over trials) with their resolution. */
@@ -145,27 +166,34 @@ export function failoverSection(result: Result, style: Style): string | null {
   const multi = f.trials > 1;
   const res = `±${formatDuration(f.resolutionMs)}`;
   const rows = [
-    ['recovery', ...figureCells(f.recoveryMs, multi, 'ms', 'not recovered'), res],
+    ['recovery', ...figureCells(f.recoveryMs, multi, 'ms', 'not recovered', f.notRecovered), res],
     ['first failover success', ...figureCells(f.firstFailoverSuccessMs, multi, 'ms', 'none'), res],
     ['errors during failover', ...figureCells(f.errorsDuringFailover, multi, 'count', '-'), 'exact'],
-    ['failback', ...figureCells(f.failbackMs, multi, 'ms', f.restore === undefined ? 'no restore' : 'not failed back'), res],
+    ['failback', ...figureCells(f.failbackMs, multi, 'ms', f.restore === undefined ? 'no restore' : 'not failed back', f.notFailedBack), res],
   ];
   const valueColumns = multi ? ['trials', 'p50', 'p90', 'p99', 'max'] : ['value'];
   const table = renderTable({ columns: [{ header: 'figure', shrink: true }, ...valueColumns.map((h) => ({ header: h, align: 'right' as const })), { header: 'resolution', align: 'right' }], rows }, style);
   const of = `of ${formatCount(f.trials)} trial${f.trials === 1 ? '' : 's'}`;
-  const counts = paragraph(`hitless ${formatCount(f.hitless)} ${of} · not recovered ${formatCount(f.notRecovered)} · not failed back ${formatCount(f.notFailedBack)}`, style);
+  const ended = (n: number | undefined) => ((n ?? 0) > 0 ? ` (${formatCount(n!)} not measured: the run ended before a full window)` : '');
+  const counts = paragraph(
+    `hitless ${formatCount(f.hitless)} ${of} · not recovered ${formatCount(f.notRecovered)}${ended(f.recoveryRunEnded)} · not failed back ${formatCount(f.notFailedBack)}${ended(f.failbackRunEnded)}`,
+    style,
+  );
   const title = `Failover (${f.fault} → ${f.restore ?? 'end of run'}${multi ? `, over ${formatCount(f.trials)} trials` : ''})`;
   return section(title, `${table}\n${counts}`, style);
 }
 
-/** Thresholds with ok/FAIL (✓/✗ with colour) and the observed value. */
+/**
+ * Thresholds with ok/FAIL (✓/✗ with colour), the observed value and why it failed, one per line;
+ * a long expression or note wraps onto indented lines instead of being cut at the width.
+ */
 export function thresholdsSection(result: Result, style: Style): string | null {
   if (result.thresholds.length === 0) return null;
   const mark = (ok: boolean) => (style.color ? (ok ? style.paint('✓ ok', 'green') : style.paint('✗ FAIL', 'red')) : ok ? 'ok' : 'FAIL');
-  const hasNotes = result.thresholds.some((t) => t.note !== undefined && t.note !== '');
-  const rows = result.thresholds.map((t) => [mark(t.ok), t.expr, formatThresholdValue(t.expr, t.value), ...(hasNotes ? [t.note ?? ''] : [])]);
+  const rows = result.thresholds.map((t): [string, string] => {
+    const note = t.note !== undefined && t.note !== '' ? ` — ${t.note}` : '';
+    return [mark(t.ok), `${t.expr}: observed ${formatThresholdValue(t.expr, t.value)}${note}`];
+  });
   const passed = result.thresholds.filter((t) => t.ok).length;
-  const columns = [{ header: '' }, { header: 'threshold', shrink: true }, { header: 'observed', align: 'right' as const }, ...(hasNotes ? [{ header: 'note', optional: true }] : [])];
-  const table = renderTable({ columns, rows }, style);
-  return section('Thresholds', `${table}\n${paragraph(`${passed} of ${result.thresholds.length} passed`, style)}`, style);
+  return section('Thresholds', `${keyValues(rows, style)}\n${paragraph(`${passed} of ${result.thresholds.length} passed`, style)}`, style);
 }

@@ -41,7 +41,9 @@ describe('compareResults', () => {
 
   it('tests the version split with chi-square and warns about different scenarios', async () => {
     const view = await compareResults({ refs: ['a', 'd'] }, { store });
-    expect(view.comparisons[0]!.distribution).toMatchObject({ kind: 'differs', test: 'chi-square' });
+    // d is one trial: the request-level χ² is descriptive, not a verdict.
+    expect(view.comparisons[0]!.distribution).toMatchObject({ kind: 'no-test', test: 'chi-square', descriptive: true, unit: 'requests' });
+    expect(view.comparisons[0]!.distribution.pValue).toBeLessThan(0.001);
     expect(view.comparisons[0]!.failover).toBeNull();
     expect(view.warnings[0]).toContain('different scenarios (failover, distribution)');
     expect(view.mainVersion).toBe('v1');

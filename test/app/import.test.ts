@@ -38,7 +38,10 @@ describe('importFiles', () => {
     const out = await importFiles([memorySource('big.ndjson', K6, 64 * 1024 * 1024)], OPTS, { progress });
     expect(out.result.summary.requests).toBe(5);
     expect(progress.updates[0]).toMatch(/^importing big\.ndjson: [\d.]+ MiB of 64\.0 MiB \(\d+%\)$/);
-    expect(progress.notes).toEqual(['big.ndjson: k6 dropped 1 iteration (requests never sent: the load generator could not keep up)']);
+    expect(progress.notes).toEqual([
+      "big.ndjson: 4 of 4 versions paired with the newest request of the same scenario (and VU when known), not exactly: add vu and iter to k6's --system-tags for exact pairing",
+      'big.ndjson: k6 dropped 1 iteration (requests never sent: the load generator could not keep up)',
+    ]);
     expect(out.files).toEqual([{ name: 'big.ndjson', format: 'k6', requests: 5, skippedLines: 0, droppedIterations: 1 }]);
   });
 

@@ -30,7 +30,7 @@ describe('meshbench list', () => {
     expect(lines[1]).toContain('20261124-080000-distribution-bbbbbb');
     expect(lines[2]).toContain('20261122-080000-failover-aaaaaa');
     expect(run.stderr).toBe(
-      'warning: skipped results/broken.json: 1:12 schema: result schema meshbench.dev/result/v9 is not supported by meshbench 0.1.0; supported: meshbench.dev/result/v1\n',
+      'warning: skipped results/broken.json: 1:12 schema: result schema meshbench.dev/result/v9 is not supported by meshbench 0.1.0; supported: meshbench.dev/result/v1, meshbench.dev/result/v2\n',
     );
   });
 

@@ -89,10 +89,10 @@ describe('meshbench report', () => {
   });
 
   it('exits 3 for a result of another schema version, naming it', async () => {
-    await writeFile(join(cwd, 'v2.json'), JSON.stringify({ ...result, schema: 'meshbench.dev/result/v2' }));
+    await writeFile(join(cwd, 'v2.json'), JSON.stringify({ ...result, schema: 'meshbench.dev/result/v3' }));
     const run = await runCli(['report', 'v2.json'], { cwd });
     expect(run.code).toBe(3);
-    expect(run.stderr).toContain('v2.json:1:11  schema  result schema meshbench.dev/result/v2 is not supported by meshbench 0.1.0; supported: meshbench.dev/result/v1');
+    expect(run.stderr).toContain('v2.json:1:11  schema  result schema meshbench.dev/result/v3 is not supported by meshbench 0.1.0; supported: meshbench.dev/result/v1, meshbench.dev/result/v2');
     expect(run.stderr).toContain('hint: it was written by a newer meshbench');
   });
 

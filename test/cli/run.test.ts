@@ -101,25 +101,28 @@ describe('meshbench run --target sim', () => {
   it('--json prints the result document on stdout', async () => {
     const r = await runCli(['run', 'locality', '--seed', '2', '--json', '--out', fresh()]);
     const doc = JSON.parse(r.stdout) as Result;
-    expect(doc.schema).toBe('meshbench.dev/result/v1');
+    expect(doc.schema).toBe('meshbench.dev/result/v2');
+    expect(doc.summary.perTrial).toHaveLength(1);
     expect(r.stderr).toMatch(/saved /);
   });
 });
 
 describe('meshbench compare on simulator results', () => {
-  it('two runs that differ only in seed are not significantly different; two Istio profiles on outlier-503 are, with the right sign', async () => {
+  it('single-trial runs get no verdict, only the request-level p-value described; two Istio profiles on outlier-503 show it with the right sign', async () => {
     const [s1, s2, old, neu] = [fresh(), fresh(), fresh(), fresh()];
     await runCli(['run', 'locality', '--seed', '1', '--out', s1]);
     await runCli(['run', 'locality', '--seed', '2', '--out', s2]);
     const same = await runCli(['compare', join(s1, readdirSync(s1)[0] as string), join(s2, readdirSync(s2)[0] as string), '--json']);
     expect(same.code).toBe(0);
     const kinds = [...JSON.stringify(JSON.parse(same.stdout)).matchAll(/"kind":"([a-z-]+)"/g)].map((m) => m[1]);
-    expect(kinds).toContain('same');
+    expect(kinds).toContain('no-test');
+    expect(same.stdout).toContain('"descriptive": true');
     expect(kinds.filter((k) => k === 'worse' || k === 'better' || k === 'differs')).toEqual([]);
     await runCli(['run', 'outlier-503', '--seed', '1', '--istio', '1.18', '--out', old]);
     await runCli(['run', 'outlier-503', '--seed', '1', '--istio', '1.24', '--out', neu]);
     const diff = await runCli(['compare', join(old, readdirSync(old)[0] as string), join(neu, readdirSync(neu)[0] as string), '--by', 'istio', '--baseline', '1.18', '--no-color']);
     expect(diff.code).toBe(0);
-    expect(diff.stdout).toMatch(/1\.24\s+1,7\d\d\s+8\d\d\s+\S+\s+worse \(p<0\.001\)/);
+    expect(diff.stdout).toMatch(/1\.24\s+1,7\d\d\s+8\d\d\s+\S+\s+no verdict \(Fisher exact p<0\.001, requests\)\*/);
+    expect(diff.stdout).toMatch(/Δ\s+\+\d/);
   });
 });

@@ -47,7 +47,7 @@ describe('save', () => {
     const path = await store.save(shuffled);
     expect(path).toBe(join(dir, 'nested', 'results', `${result.id}.json`));
     const text = await readFile(path, 'utf8');
-    expect(text.startsWith('{\n  "schema": "meshbench.dev/result/v1",\n  "id": ')).toBe(true);
+    expect(text.startsWith('{\n  "schema": "meshbench.dev/result/v2",\n  "id": ')).toBe(true);
     expect(text.endsWith('}\n')).toBe(true);
     const keys = Object.keys((JSON.parse(text) as Result).histograms);
     expect(keys).toEqual([...keys].sort());
@@ -186,9 +186,9 @@ describe('load', () => {
   });
 
   it('names a newer schema and the supported ones instead of listing field errors', async () => {
-    const err = await loadInvalid(JSON.stringify({ ...result, schema: 'meshbench.dev/result/v2', summary: 'whatever' }));
+    const err = await loadInvalid(JSON.stringify({ ...result, schema: 'meshbench.dev/result/v3', summary: 'whatever' }));
     expect(err.problems).toHaveLength(1);
-    expect(err.problems[0]?.message).toBe('result schema meshbench.dev/result/v2 is not supported by meshbench 0.1.0; supported: meshbench.dev/result/v1');
+    expect(err.problems[0]?.message).toBe('result schema meshbench.dev/result/v3 is not supported by meshbench 0.1.0; supported: meshbench.dev/result/v1, meshbench.dev/result/v2');
     expect(err.problems[0]?.hint).toContain('newer meshbench');
     expect(err.problems[0]?.path).toBe('schema');
   });
@@ -214,7 +214,7 @@ describe('list', () => {
     await store.save({ ...result, id: 'a-older', startedAt: '2026-11-22T10:00:00.000Z' });
     await store.save({ ...result, id: 'b-newest', startedAt: '2026-11-24T10:00:00.000Z' });
     await store.save({ ...result, id: 'c-middle', startedAt: '2026-11-23T10:00:00+02:00' });
-    await writeFile(join(dir, 'broken.json'), '{"schema": "meshbench.dev/result/v1", ');
+    await writeFile(join(dir, 'broken.json'), '{"schema": "meshbench.dev/result/v2", ');
     await writeFile(join(dir, '.x.json.tmp-1-ab'), 'partial');
     await writeFile(join(dir, 'notes.txt'), 'not a result');
     const { results, unreadable } = await store.list();

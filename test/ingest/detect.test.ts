@@ -67,3 +67,10 @@ describe('checkK6Stats', () => {
     expect(k6LoadSummary({ ...newK6Stats(), requests: 11, maxVus: 3 }, 1_000_000)).toEqual({ model: 'closed', concurrency: 3, durationMs: 1000, resolutionMs: 100 });
   });
 });
+
+describe('detectImportFormat: leading junk', () => {
+  it('reads k6 NDJSON after junk lines (the k6 reader skips and counts them)', () => {
+    const text = 'Running k6…\nsome banner\n{"metric":"http_req_duration","type":"Point","data":{"time":"2026-08-21T10:15:00Z","value":5,"tags":{}}}\n';
+    expect(detectImportFormat(text, 'x.ndjson')).toBe('k6');
+  });
+});

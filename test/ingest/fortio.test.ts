@@ -72,7 +72,8 @@ describe('fortio measures', () => {
     expect(s.statusCodes).toEqual({ '200': 2963, '503': 37 });
     expect(s.distribution).toEqual({});
     expect(s.locality).toBeNull();
-    expect(s.load).toEqual({ model: 'open', ratePerS: 50, durationMs: 60_004.183211, resolutionMs: 20 });
+    // -qps 50 with 4 threads: each thread waits for its answer before its next paced call (closed).
+    expect(s.load).toEqual({ model: 'closed', concurrency: 4, ratePerS: 50, durationMs: 60_004.183211, resolutionMs: 20 });
     expect(merged.series.requests).toEqual([]);
   });
 
@@ -87,5 +88,44 @@ describe('fortio measures', () => {
     expect(s.latencyMs.p99).toBeLessThan(30.1);
     expect(s.latencyMs.max).toBeLessThan(903);
     expect(s.latencyMs.mean).toBeCloseTo(14.05, 0);
+  });
+});
+
+describe('fortio: exact figures and out-of-range files', () => {
+  it("keeps the file's exact Min, Max, Avg and Count; percentiles are marked as bucket-limited", () => {
+    const summary = mergeTrials([fortioMeasures(parseFortio(TEXT, 'f.json'))]).summary;
+    // DurationHistogram.Max 0.9028895612741117 s and Avg 0.01404834765083442 s, not bucket midpoints.
+    expect(summary.latencyMs.max).toBeCloseTo(902.8895612741117, 9);
+    expect(summary.latencyMs.mean).toBeCloseTo(14.04834765083442, 9);
+    expect(summary.latencyBuckets).toMatchObject({ tool: 'fortio', exact: { count: 3000 } });
+    expect(summary.latencyBuckets!.exact!.minMs).toBeCloseTo(0.20301774598066412, 9);
+  });
+
+  function located(doc: Record<string, unknown>): Array<{ path: string; line?: number; col?: number; message: string }> {
+    const text = JSON.stringify(doc, null, 2);
+    try {
+      parseFortio(text, 'x.json');
+    } catch (err) {
+      if (err instanceof InvalidInputError) return err.problems.map((p) => ({ path: p.path, line: p.line, col: p.col, message: p.message }));
+      throw err;
+    }
+    return [];
+  }
+
+  it('refuses a bucket count of 1e15 with file:line:col', () => {
+    const doc = JSON.parse(TEXT) as { DurationHistogram: { Data: Array<{ Count: number }> } };
+    doc.DurationHistogram.Data[1]!.Count = 1e15;
+    const [p] = located(doc as unknown as Record<string, unknown>);
+    expect(p).toMatchObject({ path: 'DurationHistogram.Data[1]', message: expect.stringContaining('Count 1000000000000000') as unknown as string });
+    const lines = JSON.stringify(doc, null, 2).split('\n');
+    expect(lines[p!.line! - 1]![p!.col! - 1]).toBe('{');
+  });
+
+  it('refuses an empty Data when Count says there were calls', () => {
+    const doc = JSON.parse(TEXT) as { DurationHistogram: { Data: unknown[] } };
+    doc.DurationHistogram.Data = [];
+    const [p] = located(doc as unknown as Record<string, unknown>);
+    expect(p).toMatchObject({ path: 'DurationHistogram.Data', message: 'empty Data, but Count says 3000 calls: no latency can be read' });
+    expect(p!.line).toBeGreaterThan(1);
   });
 });

@@ -107,10 +107,12 @@ describe('k6 NDJSON parser: damage and variants', () => {
     ];
     const { samples, stats } = parse(lines.join('\n'));
     expect(stats.malformed).toBe(0);
-    expect(samples[0]).toMatchObject({ status: 200, version: 'v3', instance: 'helloworld-v3-abc', cluster: 'c3', endUs: 0 });
-    // both requests began before the first Point of the file: their starts are clamped to 0
-    expect(samples[1]).toMatchObject({ status: 0, endUs: 500_000, scheduledUs: 0 });
-    expect(stats.clampedStarts).toBe(2);
+    // The clock starts at the earliest request start (10:15:00.0 = 10:15:01 − 1000 ms), not at the
+    // first Point (10:15:00.5): no start is clamped, no latency is cut.
+    expect(samples[0]).toMatchObject({ status: 200, version: 'v3', instance: 'helloworld-v3-abc', cluster: 'c3', endUs: 500_000, scheduledUs: 487_500 });
+    expect(samples[1]).toMatchObject({ status: 0, endUs: 1_000_000, scheduledUs: 0 });
+    expect(stats.clampedStarts).toBe(0);
+    expect(stats.originBackUs).toBe(500_000);
   });
 
   it('guesses the status from expected_response when the status tag is disabled', () => {
@@ -138,7 +140,46 @@ describe('k6 NDJSON parser: damage and variants', () => {
     expect(samples).toHaveLength(2000);
     expect(samples.filter((s) => s.status === 503)).toHaveLength(21);
     expect(stats.unattributedVersionPoints).toBe(0);
-    const t0 = 100_000;
+    // The clock starts at the first request's start: 100 ms − its 2 ms.
+    const t0 = 98_000;
     for (const s of samples) if (s.status === 200) expect(s.version).toBe(expected.get(s.endUs + t0));
+  });
+});
+
+describe('k6 import: pairing, groups, junk and out-of-range values', () => {
+  const point = (metric: string, time: string, value: number, tags: Record<string, string>, meta?: Record<string, string>) =>
+    JSON.stringify({ metric, type: 'Point', data: { time, value, tags, ...(meta ? { metadata: meta } : {}) } });
+
+  it('pairs exactly by vu and iter when k6 writes them, even when another VU ended in between', () => {
+    const lines = [
+      point('http_req_duration', '2026-08-21T10:15:00.100Z', 5, { status: '200', scenario: 's' }, { vu: '1', iter: '0' }),
+      point('http_req_duration', '2026-08-21T10:15:00.101Z', 5, { status: '200', scenario: 's' }, { vu: '2', iter: '0' }),
+      point('helloworld_responses', '2026-08-21T10:15:00.102Z', 1, { version: 'v1', scenario: 's' }, { vu: '1', iter: '0' }),
+      point('helloworld_responses', '2026-08-21T10:15:00.103Z', 1, { version: 'v2', scenario: 's' }, { vu: '2', iter: '0' }),
+    ];
+    const { samples, stats } = parse(lines.join('\n'));
+    expect(stats).toMatchObject({ pairedExact: 2, pairedNearest: 0, unattributedVersionPoints: 0 });
+    // Nearest-in-time pairing would have given v1 to VU 2's request.
+    expect(samples.map((s) => s.version)).toEqual(['v1', 'v2']);
+  });
+
+  it('attributes a request made inside group() to a version counted outside it', () => {
+    const lines = [
+      point('http_req_duration', '2026-08-21T10:15:00.100Z', 5, { status: '200', scenario: 's', group: '::hello' }),
+      point('helloworld_responses', '2026-08-21T10:15:00.101Z', 1, { version: 'v2', scenario: 's', group: '' }),
+    ];
+    const { samples, stats } = parse(lines.join('\n'));
+    expect(stats.unattributedVersionPoints).toBe(0);
+    expect(samples[0]!.version).toBe('v2');
+  });
+
+  it('flags durations of 1e300 or -5 with line:col and keeps them out of the data', () => {
+    const good = point('http_req_duration', '2026-08-21T10:15:00.100Z', 5, { status: '200' });
+    const lines = [good, point('http_req_duration', '2026-08-21T10:15:00.200Z', 1e300, { status: '200' }), point('http_req_duration', '2026-08-21T10:15:00.300Z', -5, { status: '200' })];
+    const { samples, stats } = parse(lines.join('\n'));
+    expect(samples).toHaveLength(1);
+    expect(stats.outOfRange).toBe(2);
+    expect(stats.firstMalformed[0]).toEqual({ line: 2, col: lines[1]!.indexOf('"value":') + 9, reason: 'http_req_duration value 1e+300 ms is out of range (0 … 3600000 ms)' });
+    expect(stats.firstMalformed[1]!.line).toBe(3);
   });
 });

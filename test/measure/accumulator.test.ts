@@ -83,13 +83,22 @@ describe('accumulator: whole-run measures', () => {
     const samples = openSamples(100, 60, (s, i) => (s < 20e6 ? (i % 2 === 0 ? V1 : V2) : V2));
     const s = mergeTrials([run({ expectedShares: { v1: 0.5, v2: 0.5 } }, samples, EVENTS)]).summary;
     expect(s.distributionTest).toMatchObject({ phase: 'before', df: 1, chiSquare: 0, pValue: 1 });
-    expect(s.distribution['v1']!.expectedShare).toBe(0.5);
+    // The prediction belongs to the phase it was tested on, not beside the whole run's shares.
+    expect(s.distribution['v1']!.expectedShare).toBeUndefined();
     const all = mergeTrials([run({ expectedShares: { v1: 0.5, v2: 0.5 } }, samples)]).summary;
     expect(all.distributionTest!.phase).toBe('all');
+    expect(all.distribution['v1']!.expectedShare).toBe(0.5);
     expect(all.distributionTest!.pValue).toBeLessThan(1e-10);
     const refuted = mergeTrials([run({ expectedShares: { v1: 1, v2: 0 } }, samples)]).summary;
     expect(refuted.distributionTest).toMatchObject({ pValue: 0, unexpected: ['v2'] });
     expect(refuted.distributionTest!.chiSquare).toBe(Infinity);
+  });
+
+  it('a fault at t = 0 leaves no pre-fault traffic: no distribution test (not p = 0 on post-fault traffic)', () => {
+    const samples = openSamples(100, 60, () => V2);
+    const atZero: RunEvent[] = [{ name: 'fault', atMs: 0, action: 'scale cluster1/helloworld-v1 to 0' }];
+    const s = mergeTrials([run({ expectedShares: { v1: 1, v2: 0 } }, samples, atZero)]).summary;
+    expect(s.distributionTest).toBeUndefined();
   });
 });
 
@@ -268,5 +277,15 @@ describe('mergeTrials', () => {
     const m = mergeTrials([a, b]);
     expect(m.series.bucketMs).toBe(2000);
     expect(m.series.requests).toEqual([40, 40, 40, 40, 40]);
+  });
+});
+
+describe('accumulator: values clamped into the histogram range', () => {
+  it('counts latencies above 1 h so the report can say they were clamped', () => {
+    const samples = openSamples(10, 10, (_s, i) => (i < 3 ? { status: 200, version: 'v1', latencyUs: 4_000_000_000 } : { status: 200, version: 'v1', latencyUs: 5000 }));
+    const s = mergeTrials([run({}, samples)]).summary;
+    expect(s.clampedLatencies).toBe(3);
+    expect(s.latencyMs.max).toBeLessThanOrEqual(3_600_000 * 1.001);
+    expect(mergeTrials([run({}, openSamples(10, 10, () => V1))]).summary.clampedLatencies).toBeUndefined();
   });
 });

@@ -117,3 +117,15 @@ describe('failover figures', () => {
     expect(m.phases.map((p) => p.name)).toEqual(['all']);
   });
 });
+
+describe('failover figures: never recovered vs not measured', () => {
+  it('failures until the restore: never; clean after the last failure but a window cut by the run end: run-ended', () => {
+    const never = figures(100, 60, (s) => (s >= 20e6 && s < 40e6 ? fail : ok('v1')));
+    expect(never).toMatchObject({ recoveryUs: null, recovery: 'never' });
+    // No restore; failures stop 0.5 s before the end of the run: no full 1 s window can be judged.
+    const ended = figures(100, 60, (s) => (s >= 20e6 && s < 59.5e6 ? fail : ok('v1')), [FAULT]);
+    expect(ended).toMatchObject({ recoveryUs: null, recovery: 'run-ended' });
+    const stillFailing = figures(100, 60, (s) => (s >= 20e6 ? fail : ok('v1')), [FAULT]);
+    expect(stillFailing.recovery).toBe('never');
+  });
+});

@@ -93,3 +93,24 @@ describe('evaluateThresholds', () => {
     expect(evaluateThresholds(ts, m)[0]).toMatchObject({ value: null, ok: false });
   });
 });
+
+describe('evaluateThresholds: censored recoveries', () => {
+  /** One trial: failures from the fault for `failMs`, or until the restore when `never`. */
+  function trial(never: boolean, failMs: number) {
+    const acc = createAccumulator({ load: { model: 'open', ratePerS: 100, durationUs: 60e6 }, failover: { fault: 'fault', restore: 'restore' } });
+    feed(
+      (s) => acc.record(s),
+      openSamples(100, 60, (s) => (s >= 20e6 && (never ? s < 40e6 : s < 20e6 + failMs * 1000) ? { status: 503, latencyUs: 1000 } : { status: 200, version: 'v1', latencyUs: 10_000 })),
+    );
+    return acc.finish(EVENTS);
+  }
+
+  it('5 of 10 trials never recovered: failover.recovery.p99 < 5s fails and says why', () => {
+    const merged = mergeTrials(Array.from({ length: 10 }, (_, i) => trial(i % 2 === 0, 300)));
+    expect(merged.summary.failover).toMatchObject({ trials: 10, notRecovered: 5 });
+    const [p99, p50] = evaluateThresholds([parseThreshold('failover.recovery.p99 < 5s'), parseThreshold('failover.recovery.p50 < 5s')], merged);
+    expect(p99).toEqual({ expr: 'failover.recovery.p99 < 5s', value: null, ok: false, note: 'p99 reaches trials that never recovered: 5 of 10' });
+    // The median is the 5th of 10 ranked values: a recovered trial.
+    expect(p50).toMatchObject({ ok: true, value: 300 });
+  });
+});

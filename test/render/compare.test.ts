@@ -42,7 +42,7 @@ describe('renderCompare', () => {
     await expect(out).toMatchFileSnapshot('__snapshots__/compare-by-istio.txt');
     expect(out).toContain('4 results in 2 groups by istio · baseline 1.22 · α = 0.05 per test');
     expect(out).toMatch(/recovery\s+1\.22\s+10\s/);
-    expect(out).toMatch(/1\.24\s+10\s.*better \(p[<=]0\.0\d+\)/);
+    expect(out).toMatch(/1\.24\s+10\s.*better \(p[<=]0\.0\d+, exact, trials\)/);
     expect(out).toContain('Share of v1 over time');
     expect(out).toMatch(/── 1\.22 {3}━━ 1\.24/);
   });
@@ -51,7 +51,10 @@ describe('renderCompare', () => {
     const out = renderCompare(pair, plain);
     await expect(out).toMatchFileSnapshot('__snapshots__/compare-two-results.txt');
     expect(out).toContain('single trial: no test');
-    expect(out).toMatch(/^\s+B\s.*worse \(p<0\.001\)$/m);
+    // One trial per side: the request-level result is shown, but as no verdict, with the reason.
+    expect(out).toMatch(/^\s+B\s.*no verdict \(Mann-Whitney p<0\.001, requests\)\*$/m);
+    expect(out).not.toMatch(/(worse|better) \(p/);
+    expect(out).toContain('* one trial on a side: a request-level test assumes independent requests');
   });
 
   it.each([60, 120])('fits %i columns', (width) => {
@@ -60,8 +63,21 @@ describe('renderCompare', () => {
   });
 
   it('paints verdicts only with colour', () => {
-    const coloured = renderCompare(pair, createStyle({ color: true, width: 100 }));
-    expect(coloured).toContain('\u001b[31mworse');
+    const coloured = renderCompare(groups, createStyle({ color: true, width: 100 }));
+    expect(coloured).toContain('\u001b[32mbetter');
     expect(renderCompare(pair, plain)).not.toContain('\u001b[');
+  });
+});
+
+describe('renderCompare: deltas only against measured baselines', () => {
+  it('draws no Δ row for the split when the baseline has no versioned responses', async () => {
+    const measured = buildResult({ id: '20261123-160000-distribution-aaaaa1', scenario: 'distribution', seed: 8 });
+    const none = buildResult({ id: '20261123-170000-distribution-aaaaa2', scenario: 'distribution', seed: 9 });
+    none.summary.distribution = {};
+    const view = await compareResults({ refs: [none.id, measured.id] }, { store: memoryStore([none, measured]) });
+    const out = renderCompare(view, plain);
+    const split = out.slice(out.indexOf('Distribution'), out.indexOf('Locality'));
+    expect(split).not.toContain('Δ');
+    expect(split).toMatch(/^\s+A\s+-\s+-\s/m);
   });
 });

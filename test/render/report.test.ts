@@ -50,10 +50,34 @@ describe('renderReport', () => {
     expect(renderReport(buildReportView(skewed, skewed.id), plain)).toContain('χ² = 40.2, df 1, p<0.001: differs from the predicted split');
   });
 
+  it('wraps a long threshold and its note at the width instead of cutting them', () => {
+    const long = buildResult({ id: '20261123-214500-failover-wrap01' });
+    long.thresholds = [{ expr: 'distribution.v2.share > 0.9 during fault..restore', value: null, ok: false, note: 'p99 reaches trials that never recovered: 5 of 10 (2 not measured: the run ended before a full window)' }];
+    const narrow = createStyle({ color: false, width: 60 });
+    const out = renderReport(buildReportView(long, long.id), narrow);
+    const section = out.slice(out.indexOf('Thresholds'));
+    expect(section.replace(/\s+/g, ' ')).toContain('distribution.v2.share > 0.9 during fault..restore: observed n/a — p99 reaches trials that never recovered: 5 of 10 (2 not measured: the run ended before a full window)');
+    for (const line of out.split('\n')) expect(line.length).toBeLessThanOrEqual(60);
+  });
+
+  it('shows "not recovered" for percentiles over trials that reach never-recovered trials', () => {
+    const r = buildResult({ id: '20261123-214500-failover-cens01', trials: 10 });
+    r.summary.failover = { ...r.summary.failover!, notRecovered: 5, trials: 15, recoveryMs: { ...r.summary.failover!.recoveryMs!, n: 10 } };
+    const out = renderReport(buildReportView(r, r.id), plain);
+    // 10 recovered + 5 never: p50 (rank 8) is a time, p90 (rank 14) and beyond are not.
+    expect(out).toMatch(/recovery\s+15\s+\S+ms\s+not recovered\s+not recovered\s+not recovered/);
+  });
+
+  it('says how many latencies were clamped into the histogram range', () => {
+    const r = buildResult({ id: '20261123-214500-failover-clmp01' });
+    r.summary.clampedLatencies = 3;
+    expect(renderReport(buildReportView(r, r.id), plain)).toContain("3 values outside 1 µs … 1 h were clamped into the histogram's range");
+  });
+
   it('marks failed thresholds FAIL without colour and ✗ with colour', () => {
     const failed: Result = structuredClone(failover);
     failed.thresholds[0] = { expr: 'failover.recovery.p99 < 100ms', value: 430, ok: false };
-    expect(renderReport(buildReportView(failed, failed.id), plain)).toMatch(/FAIL\s+failover\.recovery\.p99 < 100ms\s+430ms/);
+    expect(renderReport(buildReportView(failed, failed.id), plain)).toMatch(/FAIL\s+failover\.recovery\.p99 < 100ms: observed 430ms/);
     expect(renderReport(buildReportView(failed, failed.id), createStyle({ color: true, width: 100 }))).toContain('\u001b[31m✗ FAIL\u001b[39m');
   });
 
@@ -96,7 +120,9 @@ describe('renderReport', () => {
     expect(out).toContain('no successful response carried a version');
     expect(out).toContain('not measured (responses carry no cluster or locality)');
     expect(out).toMatch(/recovery\s+not recovered/);
-    expect(out).toMatch(/FAIL\s+failover\.recovery\.p99 < 5s\s+n\/a\s+traffic never recovered/);
+    expect(out).toMatch(/FAIL\s+failover\.recovery\.p99 < 5s: observed n\/a — traffic never recovered/);
+    expect(out).toContain('late starts   not measured (the load tool keeps no send schedule)');
+    expect(out).toContain('Latency (from the actual send: the load tool keeps no schedule)');
     expect(out).not.toContain('Share of requests');
     expect(out).not.toContain('spectrum');
   });

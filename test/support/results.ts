@@ -5,7 +5,7 @@
  */
 import { build, encodeIntoCompressedBase64, type Histogram as HdrHistogram } from 'hdr-histogram-js';
 import { chiSquareGoodnessOfFit, wilsonInterval } from '../../src/measure/stats.js';
-import { RESULT_SCHEMA, type Distribution, type LatencySummary, type Result, type ResultTarget, type Summary } from '../../src/model/result.js';
+import { RESULT_SCHEMA, RESULT_SCHEMA_V1, type Distribution, type LatencySummary, type Result, type ResultTarget, type Summary, type TrialFigures } from '../../src/model/result.js';
 import { CLIENT, failoverFigures, generateTrial, makeRng, type TrafficSample } from './result-traffic.js';
 
 export interface FixtureOptions {
@@ -24,6 +24,8 @@ export interface FixtureOptions {
   /** Range the per-trial recovery (ms) is drawn from. */
   recoveryMs?: [number, number];
   failbackMs?: [number, number];
+  /** Write per-trial figures (result/v2); false: a result as meshbench 0.1 wrote it. Default true. */
+  perTrial?: boolean;
 }
 
 function hdr(): HdrHistogram {
@@ -87,12 +89,30 @@ export function buildResult(opts: FixtureOptions = {}): Result {
   const failErrors = hdr();
   let hitless = 0;
   let notFailedBack = 0;
+  const perTrial: TrialFigures[] = [];
   for (let t = 0; t < trials; t++) {
     const failover = isFailover ? { faultS: 20, restoreS: 40, recoveryMs: rLo + rng() * (rHi - rLo), failbackMs: fLo + rng() * (fHi - fLo) } : undefined;
     const samples = generateTrial({ ratePerS, durationS, v1Share: isFailover ? 1 : 0.5, latencyShiftMs: opts.latencyShiftMs ?? 0, ...(failover ? { failover } : {}) }, rng);
     all.push(...samples);
+    const okLatency = hdr();
+    for (const x of samples) if (ok(x)) okLatency.recordValue(x.latencyUs);
+    const figures: TrialFigures = {
+      requests: samples.length,
+      errors: samples.filter((x) => !ok(x)).length,
+      versions: countBy(samples.filter(ok), (x) => x.version),
+      okLatencyP50Ms: okLatency.totalCount === 0 ? null : ms(okLatency.getValueAtPercentile(50)),
+    };
+    perTrial.push(figures);
     if (!isFailover) continue;
     const f = failoverFigures(samples, faultUs, restoreUs, ratePerS);
+    figures.failover = {
+      recovery: 'reached',
+      recoveryMs: ms(f.recoveryUs),
+      firstFailoverSuccessMs: f.firstFailoverSuccessUs === null ? null : ms(f.firstFailoverSuccessUs),
+      errorsDuringFailover: f.errors,
+      failback: f.failbackUs === null ? 'never' : 'reached',
+      failbackMs: f.failbackUs === null ? null : ms(f.failbackUs),
+    };
     recovery.recordValue(f.recoveryUs);
     if (f.recoveryUs === 0) hitless++;
     if (f.firstFailoverSuccessUs !== null) firstSuccess.recordValue(f.firstFailoverSuccessUs);
@@ -157,6 +177,7 @@ export function buildResult(opts: FixtureOptions = {}): Result {
     latencyByVersionMs: Object.fromEntries(Object.entries(latencyByVersion).map(([v, h]) => [v, latencySummary(h)])),
     phases,
   };
+  if (opts.perTrial !== false) summary.perTrial = perTrial;
   const histograms: Record<string, string> = { latency: encodeIntoCompressedBase64(overall.latency) };
   for (const [v, h] of Object.entries(latencyByVersion)) histograms[`latency.${v}`] = encodeIntoCompressedBase64(h);
   if (isFailover) {
@@ -196,7 +217,7 @@ export function buildResult(opts: FixtureOptions = {}): Result {
       ]
     : [{ expr: 'latency.p99 < 100ms', value: summary.latencyMs.p99, ok: summary.latencyMs.p99 < 100 }];
   return {
-    schema: RESULT_SCHEMA,
+    schema: opts.perTrial === false ? RESULT_SCHEMA_V1 : RESULT_SCHEMA,
     id: opts.id ?? `20261123-214500-${scenario}-${(seed * 1_000_003 + trials).toString(16).padStart(6, '0').slice(-6)}`,
     tool: { name: 'meshbench', version: '0.1.0' },
     scenario: { name: scenario, description: isFailover ? 'Scale helloworld-v1 in cluster1 to zero, measure recovery, then restore and measure failback.' : 'Spread across v1 and v2 without locality preference.', sha256: 'a3c1f0'.padEnd(64, '0'), spec: { name: scenario, load: { kind: 'open', ratePerS, durationUs: durationS * 1e6 } } },
