@@ -19,7 +19,7 @@ export class Observer {
   }
 
   edsUpdate(atUs: number, proxy: ClientProxy): void {
-    const hosts = proxy.hostList.map((h) => `${h.kind === 'gateway' ? 'gw ' : ''}${h.target}`);
+    const hosts = proxy.hostList.map((h) => `${h.kind === 'gateway' ? 'gw ' : ''}${h.target}${h.edsUnhealthy ? ' (UNHEALTHY: not ready)' : ''}`);
     this.observe(atUs, 'eds-update', `client proxy now has ${hosts.length} host${hosts.length === 1 ? '' : 's'}: ${hosts.join(', ') || '(none)'}`);
   }
 

@@ -444,9 +444,13 @@ class Simulation {
       // A CDS update builds a new cluster and detector: its timer is armed now (phase 0 from t).
       this.startOutlierTicks(t, 0);
     }
-    const before = proxy.hostList.map((h) => h.key).join(',');
+    // An EDS update is observed when the host set or a host's EDS health changed: from Istio 1.31
+    // (PILOT_AUTO_SEND_UNHEALTHY_ENDPOINTS) a new pod arrives first as UNHEALTHY and becomes
+    // routable only with a later push that flips it HEALTHY, with the same host set — that second
+    // push is the one that moves traffic (e.g. the failback after a restore), so it must show.
+    const before = edsSignature(proxy);
     proxy.applyAssignment(assignment);
-    const after = proxy.hostList.map((h) => h.key).join(',');
+    const after = edsSignature(proxy);
     if (before !== after || config !== undefined) this.observer.edsUpdate(t, proxy);
   }
 
@@ -501,3 +505,7 @@ class Simulation {
   }
 }
 
+/** The client's endpoint set as EDS gave it: host keys with their EDS health (not outlier ejections). */
+function edsSignature(proxy: ClientProxy): string {
+  return proxy.hostList.map((h) => (h.edsUnhealthy ? `${h.key}!` : h.key)).join(',');
+}
