@@ -141,6 +141,7 @@ const target = z.discriminatedUnion('kind', [
     istio: sortedRecord(z.string()),
     kubernetes: sortedRecord(z.string()),
     precision: z.object({ timestampsMs: nonNegative, alignmentMs: nonNegative }).optional(),
+    samples: z.object({ received: count, sent: count.optional(), incomplete: z.string().optional() }).optional(),
   }),
   z.object({ kind: z.literal('import'), format: z.enum(['k6', 'fortio']), files: z.array(z.string()), skippedLines: count }),
 ]);

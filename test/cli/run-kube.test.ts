@@ -81,7 +81,10 @@ describe('meshbench run --target kube: measures', () => {
     expect(r.code, r.stderr).toBe(0);
     const res = r.result as Result;
     expect(res.target).toMatchObject({ kind: 'kube', contexts: ['c1', 'c2'], load: 'curl', istio: { cluster1: '1.24.2', cluster2: '1.24.2' }, kubernetes: { cluster1: 'v1.31.0', cluster2: 'v1.31.0' } });
-    expect(res.target.kind === 'kube' && res.target.precision).toEqual({ timestampsMs: 1, alignmentMs: 0 });
+    // The sleep image's busybox date has no %N: the loop stamps with curl 8.16's %time{} (µs);
+    // alignment is half a µs step (the virtual clock's round trip is 0).
+    expect(res.target.kind === 'kube' && res.target.precision).toEqual({ timestampsMs: 0.001, alignmentMs: 0.001 });
+    expect(res.target.kind === 'kube' && res.target.samples).toEqual({ received: res.summary.requests, sent: res.summary.requests });
     expect(res.labels['istio']).toBe('1.24');
     const sum = res.summary;
     // One loop, 2 ms answers + 0.5 ms between requests: 400 requests a second on v1.
@@ -107,9 +110,9 @@ describe('meshbench run --target kube: measures', () => {
       ['restore:proxy', 4400],
     ]);
     expect(res.events[0]?.action).toBe('scale cluster1/helloworld-v1 to 0');
-    // The loop ran as the fixed script with the values as arguments.
+    // The loop ran as the fixed script with the values as arguments (the duration in µs: the curl-time clock).
     expect(b.curl.started).toHaveLength(1);
-    expect(b.curl.started[0]?.slice(6, 8)).toEqual(['http://helloworld.sample:5000/hello', '6000000000']);
+    expect(b.curl.started[0]?.slice(6, 8)).toEqual(['http://helloworld.sample:5000/hello', '6000000']);
     // Journaled before each scale; then everything restored and the journal removed.
     expect(atScale).toHaveLength(2);
     expect(atScale[0]).toMatch(/"op":"scale","v":1,"context":"c1","cluster":"cluster1","namespace":"sample","name":"helloworld-v1","from":1,"to":0/);
@@ -127,7 +130,7 @@ describe('meshbench run --target kube: measures', () => {
     const r = await run(b, clock, 'failover-open.yaml', ['--load', 'k6', '--k6-image', 'registry.local/k6:test']);
     expect(r.code, r.stderr).toBe(0);
     const res = r.result as Result;
-    expect(res.target).toMatchObject({ kind: 'kube', load: 'k6', precision: { timestampsMs: 0.001, alignmentMs: 0 } });
+    expect(res.target).toMatchObject({ kind: 'kube', load: 'k6', precision: { timestampsMs: 0.001, alignmentMs: 0.001 }, samples: { received: 600, sent: 600 } });
     const sum = res.summary;
     expect(sum.requests).toBe(600);
     expect(sum.load).toMatchObject({ model: 'open', ratePerS: 100, resolutionMs: 10 });

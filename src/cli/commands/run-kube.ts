@@ -4,6 +4,7 @@
  * everything to the kube driver (`src/kube/run/run.ts`). Lazily imported: `--help` and sim runs
  * never load @kubernetes/client-node.
  */
+import { DEFAULT_K6_IMAGE } from '../../kube/run/k6-objects.js';
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Progress } from '../../app/ports.js';
@@ -92,7 +93,7 @@ export async function runOnClusters(rt: CliRuntime, ref: string, opts: KubeRunCl
       env: rt.env,
       cwd: rt.cwd,
       load: opts.load,
-      k6Image: opts.k6Image ?? 'grafana/k6:1.4.2',
+      k6Image: opts.k6Image ?? DEFAULT_K6_IMAGE,
       k6Script,
       ...(opts.parallelism !== undefined ? { parallelism: opts.parallelism } : {}),
       trials: opts.repeat,

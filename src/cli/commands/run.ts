@@ -1,3 +1,4 @@
+import { DEFAULT_K6_IMAGE } from '../../kube/run/k6-objects.js';
 import { Command, Option } from 'commander';
 import { InterruptedError, ExitCode } from '../../errors.js';
 import type { CliRuntime } from '../deps.js';
@@ -37,7 +38,7 @@ export function runCommand(rt: CliRuntime): Command {
     .option('--context <name>', 'kube: kubeconfig context, repeatable, in cluster order (cluster1, cluster2)', collect, [])
     .option('--kubeconfig <file>', 'kube: kubeconfig file (default: $KUBECONFIG or ~/.kube/config)')
     .addOption(new Option('--load <generator>', 'kube: load generator').choices(['k6', 'curl']).default('k6'))
-    .option('--k6-image <image>', 'kube: k6 container image', 'grafana/k6:1.4.2')
+    .option('--k6-image <image>', 'kube: k6 container image', DEFAULT_K6_IMAGE)
     .option('--journal <file>', 'kube: journal of cluster changes, replayed by `meshbench restore` (default: .meshbench-journal.jsonl)')
     .option('--parallelism <n>', 'kube: run k6 through the k6-operator (TestRun) with n runners', parsePositiveInt)
     .addHelpText(

@@ -16,7 +16,7 @@ import { describeAction, type Scenario } from '../../model/scenario.js';
 import { performAction, type ActionContext } from './actions.js';
 import type { ClockSync } from './clock-sync.js';
 import { proxySnapshot, type ProxyTarget, type Watch } from './endpoint-watch.js';
-import type { LoadHandle, SampleSink } from './load.js';
+import type { LoadAccounting, LoadHandle, SampleSink } from './load.js';
 import type { PodDirectory } from './topology.js';
 
 /** Poll intervals and limits of the trial loop (ms). */
@@ -68,6 +68,8 @@ export interface TrialOutcome {
   events: RunEvent[];
   requests: number;
   notes: string[];
+  /** Requests received against those the load generator says it sent. */
+  accounting: LoadAccounting;
 }
 
 function seconds(ms: number): string {
@@ -216,5 +218,5 @@ export async function runTrial(t: TrialSetup, deps: TrialDeps): Promise<TrialOut
   const unattributed = pending.filter((s) => s.cluster === undefined).length;
   if (unattributed > 0) notes.push(`${unattributed} response(s) named pods meshbench never saw; they count without cluster and locality`);
   notes.push(...load.notes());
-  return { measures: acc.finish(events), events, requests: counts.requests, notes };
+  return { measures: acc.finish(events), events, requests: counts.requests, notes, accounting: load.accounting() };
 }
