@@ -51,7 +51,7 @@ async function runExec(server: ApiServer, ws: WebSocket, pod: KubeObject, contai
   };
   const abort = new AbortController();
   ws.on('close', () => abort.abort());
-  const handler = server.exec.get(argv[0] ?? '');
+  const handler = server.exec.resolve(argv[0] ?? '', pod, container);
   let code: number;
   if (handler === undefined) {
     frame(2, `exec: "${argv[0] ?? ''}": executable file not found in $PATH\n`);

@@ -66,6 +66,8 @@ export class ApiServer {
   readonly logs = new LogSource();
   readonly faults = new FaultInjector();
   readonly requests: RequestRecord[] = [];
+  /** Run by close() first (processes and loopback servers that exec handlers started). */
+  readonly closers: Array<() => void | Promise<void>> = [];
   /** Envoy health flags per `ip:port` reported by `pilot-agent request GET clusters` (default healthy). */
   readonly hostHealth = new Map<string, string>();
   /** The admin bearer token of this emulator (tests grep output for it). */
@@ -221,6 +223,7 @@ export class ApiServer {
   }
 
   async close(): Promise<void> {
+    for (const c of this.closers.splice(0)) await c();
     for (const s of this.sockets) {
       if ('terminate' in s) s.terminate();
       else s.destroy();
