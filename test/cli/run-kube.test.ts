@@ -185,6 +185,53 @@ describe('meshbench run --target kube: measures', () => {
   });
 });
 
+describe('meshbench run --target kube: k6 as it really behaves (issue 13)', () => {
+  it('k6 2.x takes the command line (2.0 removed --no-summary, grafana/k6#5729)', async () => {
+    const { b, clock } = await setup();
+    const r = await run(b, clock, 'spread-open.yaml', ['--load', 'k6', '--k6-image', 'grafana/k6:2.0.0']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.result?.summary.requests).toBe(200);
+  });
+
+  it('pairs each response with its own request through k6\'s vu metadata, even when VUs overlap', async () => {
+    const { b, clock } = await setup();
+    const r = await run(b, clock, 'spread-open.yaml', ['--load', 'k6']);
+    expect(r.code, r.stderr).toBe(0);
+    const byVersion = (r.result as Result).summary.latencyByVersionMs;
+    // v1 answers locally in 2 ms, v2 through cluster2's gateway in 62 ms: no mixing either way.
+    expect(byVersion['v1']?.count).toBeGreaterThan(50);
+    expect(byVersion['v2']?.count).toBeGreaterThan(50);
+    expect(byVersion['v1']?.max).toBeLessThan(5);
+    expect(byVersion['v2']?.p50).toBeGreaterThan(60);
+  });
+
+  it('never counts meshbench\'s own quitquitquit (clusters without native sidecars)', async () => {
+    const { b, clock } = await setup({ o1: { kubernetesVersion: 'v1.28.4' } });
+    const r = await run(b, clock, 'spread-open.yaml', ['--load', 'k6']);
+    expect(r.code, r.stderr).toBe(0);
+    const res = r.result as Result;
+    expect(res.summary.requests).toBe(200);
+    expect(res.summary.statusCodes).toEqual({ '200': 200 });
+    expect(res.target.kind === 'kube' && res.target.samples).toEqual({ received: 200, sent: 200 });
+  });
+
+  it('a log stream cut mid-run (kubelet rotation): the result says incomplete, thresholds fail saying why, no failover verdict', async () => {
+    const { b, clock } = await setup();
+    b.c1.logs.cutFollowsAfter = 1500;
+    const r = await run(b, clock, 'failover-open.yaml', ['--load', 'k6']);
+    expect(r.code, r.stderr).toBe(10);
+    const res = r.result as Result;
+    expect(res.summary.requests).toBeLessThan(600);
+    expect(res.target.kind === 'kube' && res.target.samples?.incomplete).toMatch(/log ended before k6's summary \(stream cut or log rotated\)/);
+    expect(res.target.kind === 'kube' && res.target.samples?.sent).toBeUndefined();
+    expect(res.thresholds.every((t) => !t.ok && /^incomplete samples: /.test(t.note ?? ''))).toBe(true);
+    expect(res.summary.failover).toBeUndefined();
+    expect(r.stderr).toContain('incomplete result: ');
+    expect(r.stdout).toContain('not judged: samples are missing');
+    expect(r.stdout).not.toContain('not recovered');
+  });
+});
+
 describe('meshbench run --target kube: safety', () => {
   it('refuses simulator-only actions before connecting: exit 3 naming the entries, no request at all', async () => {
     const { b, clock } = await setup();

@@ -26,6 +26,9 @@ export function rfc3339(epochMs: number): string {
   return `${iso.slice(0, -1)}${String(sub).padStart(6, '0')}Z`;
 }
 
+/** How long after its response a VU's script adds its counter (ms): a busy k6 runtime. */
+export const VU_JS_DELAY_MS = 12;
+
 interface Request {
   start: number;
   end: number;
@@ -196,8 +199,13 @@ class Runner {
       if (r.out.version !== undefined && r.out.instance !== undefined) versions.push({ r });
     }
     for (const { r } of versions) {
-      this.point('helloworld_responses', 'counter', 'default', r.end + 0.005, 1, { group: '', instance: r.out.instance as string, scenario: 'meshbench', version: r.out.version as string }, r);
-      this.point('iterations', 'counter', 'default', r.end + 0.01, 1, { group: '', scenario: 'meshbench' }, r);
+      // A custom metric's sample is stamped when the VU's JavaScript calls add() (time.Now() in
+      // grafana/k6 `js/modules/k6/metrics` Metric.add), after it read and matched the body: on a
+      // busy runner, milliseconds after the response — long enough for other VUs' requests to end
+      // in between, so time alone pairs them wrongly.
+      const at = r.end + VU_JS_DELAY_MS;
+      this.point('helloworld_responses', 'counter', 'default', at, 1, { group: '', instance: r.out.instance as string, scenario: 'meshbench', version: r.out.version as string }, r);
+      this.point('iterations', 'counter', 'default', at + 0.01, 1, { group: '', scenario: 'meshbench' }, r);
     }
     const allStarted = this.vuNext.length === 0 ? this.t0 + ((this.next * this.share.of + this.share.index) * 1000) / Number(this.env['MESHBENCH_RATE'] ?? '1') >= this.endAt : this.vuNext.every((t) => t >= this.endAt);
     if (now >= this.endAt && allStarted && this.pending.length === 0) this.finish();
