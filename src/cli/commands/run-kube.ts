@@ -33,6 +33,7 @@ export interface KubeRunCliOptions {
   label: Record<string, string>;
   context: string[];
   kubeconfig?: string;
+  requestTimeout?: number;
   load: 'k6' | 'curl';
   k6Image?: string;
   journal?: string;
@@ -90,6 +91,7 @@ export async function runOnClusters(rt: CliRuntime, ref: string, opts: KubeRunCl
       mesh,
       contexts,
       ...(opts.kubeconfig !== undefined ? { kubeconfig: resolve(rt.cwd, opts.kubeconfig) } : {}),
+      ...(opts.requestTimeout !== undefined ? { requestTimeoutMs: opts.requestTimeout } : {}),
       env: rt.env,
       cwd: rt.cwd,
       load: opts.load,

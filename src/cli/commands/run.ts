@@ -5,6 +5,7 @@ import type { CliRuntime } from '../deps.js';
 import type { KubeRunCliOptions } from './run-kube.js';
 import { styleFor } from '../output.js';
 import { collect, parseIstioVersion, parseLabel, parsePositiveInt, parseSeed } from '../parsers.js';
+import { parseTimeoutMs } from './deploy.js';
 import { DEFAULT_ISTIO_VERSION } from '../../sim/istio-profile.js';
 
 /** Options of `run`: the kube ones (shared with run-kube.ts, imported as a type only) plus the simulator's. */
@@ -37,6 +38,7 @@ export function runCommand(rt: CliRuntime): Command {
     .option('--workers <n>', 'sim: worker threads for --repeat (default: one per core)', parsePositiveInt)
     .option('--context <name>', 'kube: kubeconfig context, repeatable, in cluster order (cluster1, cluster2)', collect, [])
     .option('--kubeconfig <file>', 'kube: kubeconfig file (default: $KUBECONFIG or ~/.kube/config)')
+    .option('--request-timeout <duration>', 'kube: per API request, exec and log stream opening: give up after this long (default: 30s)', parseTimeoutMs)
     .addOption(new Option('--load <generator>', 'kube: load generator').choices(['k6', 'curl']).default('k6'))
     .option('--k6-image <image>', 'kube: k6 container image', DEFAULT_K6_IMAGE)
     .option('--journal <file>', 'kube: journal of cluster changes, replayed by `meshbench restore` (default: .meshbench-journal.jsonl)')

@@ -42,8 +42,10 @@ export interface DeployRequest {
   observability: boolean;
   /** Overrides manifests/08-locality-lb.yaml. */
   destinationRuleFile?: string;
-  /** For all rollouts together. */
+  /** For all rollouts together, and the deadline of every API call of the deploy. */
   timeoutMs: number;
+  /** Per-request limit (ms; default DEFAULT_REQUEST_TIMEOUT_MS). */
+  requestTimeoutMs?: number;
   /** The package's manifests/ directory. */
   manifestsDir: string;
   cwd: string;
@@ -99,7 +101,16 @@ export async function deploy(req: DeployRequest, deps: DeployDeps): Promise<Depl
 
   const warnings: string[] = [];
   const { progress, clock } = deps;
-  const kube = createKubeGateway({ ...loc, contexts: req.contexts, clock, jitter: deps.jitter, onRetry: (m) => progress.note(m), ...(deps.signal ? { signal: deps.signal } : {}) });
+  const kube = createKubeGateway({
+    ...loc,
+    contexts: req.contexts,
+    clock,
+    jitter: deps.jitter,
+    onRetry: (m) => progress.note(m),
+    ...(deps.signal ? { signal: deps.signal } : {}),
+    timeoutMs: req.timeoutMs,
+    ...(req.requestTimeoutMs !== undefined ? { requestTimeoutMs: req.requestTimeoutMs } : {}),
+  });
   const clusters = kube.clusters;
   // Check the tool before changing anything.
   const istioctl = req.skipIstio ? undefined : await checkIstioctl(deps.spawnProcess, req.istioctl);

@@ -18,6 +18,8 @@ export interface KubeRunRequest {
   contexts: string[];
   /** `--kubeconfig`, absolute. */
   kubeconfig?: string;
+  /** `--request-timeout`: per API request, exec and log stream opening (ms). */
+  requestTimeoutMs?: number;
   env: Record<string, string | undefined>;
   cwd: string;
   load: 'k6' | 'curl';

@@ -26,6 +26,7 @@ export function handleExecUpgrade(server: ApiServer, wss: WebSocketServer, req: 
   };
   const fault = server.faults.take(info);
   if (fault === 'reset') return void socket.destroy();
+  if (fault === 'hang') return; // the upgrade is never answered
   if (fault !== undefined) return refuse(fault.status, fault.reason ?? 'Injected');
   if (!server.authorized(req)) return refuse(401, 'Unauthorized');
   server.controller.reconcile(true);

@@ -265,6 +265,7 @@ export class ApiServer {
       req.socket.destroy();
       return;
     }
+    if (fault === 'hang') return; // read, never answered; close() destroys the socket
     if (fault !== undefined) {
       const headers: Record<string, string> = fault.retryAfterS !== undefined ? { 'retry-after': String(fault.retryAfterS) } : {};
       this.send(res, fault.status, status(fault.status, fault.reason ?? 'InternalError', fault.message ?? 'injected failure'), headers);
