@@ -147,6 +147,14 @@ class ClientGateway implements ClusterGateway {
     return withTypeMeta(toPlain<KubeObject>(stored), obj.apiVersion, obj.kind);
   }
 
+  async replace(obj: KubeObject): Promise<KubeObject> {
+    const body = structuredClone(obj) as KubeObject; // the client mutates its input (client-node.md §3)
+    delete body['status'];
+    for (const k of ['managedFields', 'selfLink']) delete body.metadata[k];
+    const stored = await this.call(`replacing ${obj.kind} ${refName(obj.metadata)}`, () => this.objects.replace(body as k8s.KubernetesObject, undefined, undefined, FIELD_MANAGER));
+    return withTypeMeta(toPlain<KubeObject>(stored), obj.apiVersion, obj.kind);
+  }
+
   async get(ref: ObjectRef): Promise<KubeObject | undefined> {
     try {
       const obj = await this.call(`reading ${ref.kind} ${refName(ref)}`, () => this.objects.read(specOf(ref)));
@@ -197,7 +205,8 @@ class ClientGateway implements ClusterGateway {
     const t = this.timeouts;
     const left = t.deadlineMs !== undefined ? t.deadlineMs - this.deps.clock.now() : Infinity;
     const bounded = left < req.timeoutMs ? { ...req, timeoutMs: Math.max(1, left) } : req;
-    return execCapture(this.kc, { ...bounded, ...(req.signal === undefined && this.deps.signal !== undefined ? { signal: this.deps.signal } : {}) }, { context: this.context, server: this.server, action: 'exec' }, t.requestMs);
+    // Only the request's own signal stops an exec: the stop file must still be created after Ctrl-C.
+    return execCapture(this.kc, bounded, { context: this.context, server: this.server, action: 'exec' }, t.requestMs);
   }
 
   logs(req: LogRequest): Promise<string> {

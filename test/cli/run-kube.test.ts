@@ -13,6 +13,8 @@ import type { Result } from '../../src/model/result.js';
 import type { CliDeps } from '../../src/cli/deps.js';
 import { runCli } from '../support/cli.js';
 import type { ApiServer } from '../support/apiserver/server.js';
+import { findByKind, type ResourceDef } from '../support/apiserver/resources.js';
+import type { KubeObject } from '../../src/kube/gateway.js';
 import { VirtualClock } from '../support/traffic-clock.js';
 import { setReplicas, startTestBed, type BedOptions, type TestBed } from '../kube/run/bed.js';
 import { recordOutputs, searched } from '../kube/run/outputs.js';
@@ -229,6 +231,27 @@ describe('meshbench run --target kube: k6 as it really behaves (issue 13)', () =
     expect(r.stderr).toContain('incomplete result: ');
     expect(r.stdout).toContain('not judged: samples are missing');
     expect(r.stdout).not.toContain('not recovered');
+  });
+});
+
+describe('meshbench run --target kube: the DestinationRule exactly (issue 13)', () => {
+  it('during the run the rule is the scenario\'s, fields other managers added included out; afterwards exactly what was there', async () => {
+    const { b, clock } = await setup();
+    const def = findByKind('networking.istio.io/v1', 'DestinationRule') as ResourceDef;
+    const seed = b.c1.get('networking.istio.io/v1', 'DestinationRule', 'sample', 'helloworld') as KubeObject;
+    const scenarioSpec = structuredClone(seed['spec']) as { trafficPolicy: { outlierDetection: Record<string, unknown> } };
+    // Someone's kubectl added an ejection limit and a connection pool to the same rule.
+    const theirs = structuredClone(scenarioSpec) as typeof scenarioSpec & { trafficPolicy: { connectionPool?: unknown } };
+    theirs.trafficPolicy.outlierDetection['maxEjectionPercent'] = 100;
+    theirs.trafficPolicy.connectionPool = { tcp: { maxConnections: 10 } };
+    b.c1.store.apply(def, { apiVersion: 'networking.istio.io/v1', kind: 'DestinationRule', metadata: { name: 'helloworld', namespace: 'sample' }, spec: theirs }, 'kubectl', new Date().toISOString());
+    const during: unknown[] = [];
+    b.c1.controller.events.on('scale', () => during.push(b.c1.get('networking.istio.io/v1', 'DestinationRule', 'sample', 'helloworld')?.['spec']));
+    const r = await run(b, clock, 'failover-closed.yaml', ['--load', 'curl']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(during).toHaveLength(2);
+    for (const spec of during) expect(spec).toEqual(scenarioSpec);
+    expect(b.c1.get('networking.istio.io/v1', 'DestinationRule', 'sample', 'helloworld')?.['spec']).toEqual(theirs);
   });
 });
 
