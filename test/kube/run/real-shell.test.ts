@@ -13,7 +13,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { realClock } from '../../../src/cli/real-clock.js';
 import type { ClusterGateway } from '../../../src/kube/gateway.js';
 import { parseEpochNs, syncClock } from '../../../src/kube/run/clock-sync.js';
-import { startCurlLoad } from '../../../src/kube/run/curl-load.js';
+import { startCurlLoad, type CurlLoadOptions } from '../../../src/kube/run/curl-load.js';
 import type { LoadHandle } from '../../../src/kube/run/load.js';
 import { POD_CLOCKS, chooseClock, detectPodClocks, type PodClock } from '../../../src/kube/run/pod-clock.js';
 import type { Sample } from '../../../src/model/sample.js';
@@ -56,6 +56,9 @@ describeWithTool(TOOLS.busybox, 'kube run against a real busybox shell and curl 
     const pod = bed.c1.list('v1', 'Pod', 'sample', 'app=sleep')[0]!;
     target = { gateway: gw, namespace: 'sample', pod: pod.metadata.name, container: 'sleep' };
   });
+  /** The curl loop in the sleep pod against helloworld (5 s curl timeout, no think time). */
+  const startLoop = (o: Pick<CurlLoadOptions, 'durationMs' | 'concurrency' | 'runId' | 'clock' | 'onSample'>): LoadHandle =>
+    startCurlLoad({ gateway: gw, namespace: 'sample', pod: target.pod, container: 'sleep', url: 'http://helloworld.sample:5000/hello', requestTimeoutMs: 5000, thinkTimeMs: 0, ...o });
   afterAll(async () => {
     traffic.stop();
     await bed?.close();
@@ -91,20 +94,7 @@ describeWithTool(TOOLS.busybox, 'kube run against a real busybox shell and curl 
     const clock = chooseClock(caps, false) as PodClock;
     const samples: Sample[] = [];
     const before = [...shell.answered.values()].reduce((a, b) => a + b, 0);
-    const load = startCurlLoad({
-      gateway: gw,
-      namespace: 'sample',
-      pod: target.pod,
-      container: 'sleep',
-      url: 'http://helloworld.sample:5000/hello',
-      durationMs: 800,
-      requestTimeoutMs: 5000,
-      thinkTimeMs: 0,
-      concurrency: 2,
-      runId: `realshell-${process.pid}-0`,
-      clock,
-      onSample: (s) => samples.push({ ...s }),
-    });
+    const load = startLoop({ durationMs: 800, concurrency: 2, runId: `realshell-${process.pid}-0`, clock, onSample: (s) => samples.push({ ...s }) });
     await waitFor(load, 15_000);
     const acc = load.accounting();
     expect(acc.missing).toBeUndefined();
@@ -124,20 +114,7 @@ describeWithTool(TOOLS.busybox, 'kube run against a real busybox shell and curl 
   it('the stop file ends a long loop after its current request, and it still reports what it sent', async () => {
     const clock = chooseClock(await detectPodClocks(target), false) as PodClock;
     let n = 0;
-    const load = startCurlLoad({
-      gateway: gw,
-      namespace: 'sample',
-      pod: target.pod,
-      container: 'sleep',
-      url: 'http://helloworld.sample:5000/hello',
-      durationMs: 30_000,
-      requestTimeoutMs: 2000,
-      thinkTimeMs: 0,
-      concurrency: 1,
-      runId: `realshell-${process.pid}-1`,
-      clock,
-      onSample: () => void n++,
-    });
+    const load = startLoop({ durationMs: 30_000, concurrency: 1, runId: `realshell-${process.pid}-1`, clock, onSample: () => void n++ });
     const until = performance.now() + 10_000;
     while (n === 0 && performance.now() < until) await new Promise((r) => setTimeout(r, 20));
     expect(n, JSON.stringify({ notes: load.notes(), accounting: load.accounting() })).toBeGreaterThan(0);
