@@ -80,7 +80,8 @@ export function k6Env(s: Scenario, url: string, quitSidecar: boolean): Array<{ n
 }
 
 /**
- * k6's default system tags (grafana/k6 `lib/options.go`, DefaultSystemTagSet) plus `vu` and `iter`,
+ * k6's default system tags (grafana/k6 `metrics.DefaultSystemTagSet`, what `--system-tags` replaces
+ * when given) plus `vu` and `iter`,
  * which k6 writes as point metadata: with them each `helloworld_responses` point pairs with the
  * request of its own VU iteration (without them overlapping VUs pair wrongly).
  */

@@ -142,7 +142,7 @@ class Runner {
     }
     const sorted = Object.fromEntries(Object.entries(tags).sort(([a], [b]) => (a < b ? -1 : 1)));
     // k6 ≥ 0.41 writes the high-cardinality system tags vu and iter as point metadata, and only
-    // when --system-tags names them (grafana/k6 `metrics/system_tag.go`, output/json `wrapSample`).
+    // when --system-tags names them (they are not in metrics.DefaultSystemTagSet).
     const tagsOn = this.args.systemTags;
     const metadata: Record<string, string> = {};
     if (r !== undefined && tagsOn?.has('vu')) metadata['vu'] = String(r.vu);
@@ -184,9 +184,9 @@ class Runner {
     this.generate(now);
     this.pending.sort((a, b) => a.end - b.end);
     const url = this.env['MESHBENCH_URL'] ?? '';
-    // k6's JSON output writes what its metric buffer collected since the last flush: every
-    // request point of the interval, then the custom counters the iterations added after them
-    // (grafana/k6 output/json `flushMetrics`). With overlapping VUs, only the vu metadata tells
+    // k6's JSON output writes what its metric buffer collected since the last flush, in the
+    // order the samples were emitted: the request points of the interval, then the custom
+    // counters the iterations added after them. With overlapping VUs, only the vu metadata tells
     // which response a version point belongs to.
     const versions: Array<{ r: Request }> = [];
     while (this.pending.length > 0 && (this.pending[0] as Request).end <= now) {
@@ -199,10 +199,9 @@ class Runner {
       if (r.out.version !== undefined && r.out.instance !== undefined) versions.push({ r });
     }
     for (const { r } of versions) {
-      // A custom metric's sample is stamped when the VU's JavaScript calls add() (time.Now() in
-      // grafana/k6 `js/modules/k6/metrics` Metric.add), after it read and matched the body: on a
-      // busy runner, milliseconds after the response — long enough for other VUs' requests to end
-      // in between, so time alone pairs them wrongly.
+      // A custom metric's sample is stamped when the VU's JavaScript calls add(), after it read
+      // and matched the body: on a busy runner, milliseconds after the response — long enough for
+      // other VUs' requests to end in between, so time alone pairs them wrongly.
       const at = r.end + VU_JS_DELAY_MS;
       this.point('helloworld_responses', 'counter', 'default', at, 1, { group: '', instance: r.out.instance as string, scenario: 'meshbench', version: r.out.version as string }, r);
       this.point('iterations', 'counter', 'default', at + 0.01, 1, { group: '', scenario: 'meshbench' }, r);
@@ -320,8 +319,9 @@ export function emulateK6(server: ApiServer, traffic: MeshTraffic, clock: Traffi
       const key = `TestRun/${ns}/${tr.metadata.name}`;
       if (owners.has(key)) continue;
       const spec = (tr['spec'] ?? {}) as { parallelism?: number; arguments?: string; runner?: { image?: string; env?: Array<{ name: string; value?: string }>; metadata?: { labels?: Record<string, string> } } };
-      // The operator's runner command: `k6 run --quiet <arguments> <script>` (k6-operator
-      // pkg/resources/jobs/runner.go builds it from spec.arguments split on spaces).
+      // The runner's command: `k6 run` with the TestRun's `arguments` string added, split on
+      // spaces (the operator's TestRun reference: `arguments: --vus 4 --duration 30s`), then the
+      // script. Not checked against the operator's source yet (issue 13 item 5 is open).
       const runArgs = ['run', ...(spec.arguments ?? '').split(' ').filter((a) => a !== ''), '/test/script'];
       const n = spec.parallelism ?? 1;
       const entry = { kind: 'TestRun' as const, ns, name: tr.metadata.name, runners: [] as Runner[] };
