@@ -42,6 +42,8 @@ export interface DeployRequest {
   observability: boolean;
   /** Overrides manifests/08-locality-lb.yaml. */
   destinationRuleFile?: string;
+  /** API server address for a cluster's remote secret, by cluster name (istioctl `--server`). */
+  remoteServers?: Readonly<Record<string, string>>;
   /** For all rollouts together, and the deadline of every API call of the deploy. */
   timeoutMs: number;
   /** Per-request limit (ms; default DEFAULT_REQUEST_TIMEOUT_MS). */
@@ -86,10 +88,12 @@ export async function deploy(req: DeployRequest, deps: DeployDeps): Promise<Depl
   const specs = clusterSpecs(req.contexts);
   const loc = { ...(req.kubeconfig !== undefined ? { file: req.kubeconfig } : {}), env: req.env, cwd: req.cwd };
   const summary = specs.map((s) => ({ name: s.name, context: s.context, network: s.network }));
+  const unknown = Object.keys(req.remoteServers ?? {}).filter((n) => !specs.some((s) => s.name === n));
+  if (unknown.length > 0) throw new UsageError(`--remote-server names ${unknown.join(', ')}, which is not one of the clusters (${specs.map((s) => s.name).join(', ')})`);
   if (req.dryRun) {
     const kc = loadKubeconfig(req.contexts, loc); // names the servers; no request is made
     const docs = planDocuments({
-      clusters: specs.map((spec, i) => ({ spec, server: kc.contexts[i]?.server ?? '' })),
+      clusters: specs.map((spec, i) => ({ spec, server: req.remoteServers?.[spec.name] ?? kc.contexts[i]?.server ?? '' })),
       templates,
       skipIstio: req.skipIstio,
       observability: req.observability,
@@ -150,7 +154,14 @@ export async function deploy(req: DeployRequest, deps: DeployDeps): Promise<Depl
 
   progress.note('Exercise 3: exposed services and remote secrets');
   for (const c of clusters) await applyAll(c.gateway, c.spec, exposeServices(templates), progress);
-  await applyRemoteSecrets(clusters, { clock, progress, tokenWaitMs: 30_000, warnings, ...(deps.signal ? { signal: deps.signal } : {}) });
+  await applyRemoteSecrets(clusters, {
+    clock,
+    progress,
+    tokenWaitMs: 30_000,
+    warnings,
+    ...(deps.signal ? { signal: deps.signal } : {}),
+    ...(req.remoteServers !== undefined ? { servers: req.remoteServers } : {}),
+  });
 
   progress.note(`Exercise 4${req.observability ? ', 6 and 8' : ' and 6'}: sample workloads, DestinationRule${req.observability ? ', observability' : ''}`);
   for (const c of clusters) {
