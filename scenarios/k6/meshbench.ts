@@ -3,8 +3,9 @@
  *
  * `meshbench run --target kube --load k6` puts this file in a ConfigMap and runs it as a Job (or,
  * with --parallelism, a k6-operator TestRun) in the client's namespace:
- *   k6 run --no-summary --quiet --out json=/dev/stdout /scripts/meshbench.ts
- * k6 runs TypeScript directly (k6 ≥ 0.57). Everything comes from the environment (MESHBENCH_*),
+ *   k6 run --quiet --system-tags <defaults>,vu,iter --out json=/dev/stdout /scripts/meshbench.ts
+ * (flags k6 1.x and 2.x both accept: 2.0 removed `--no-summary`, grafana/k6#5729; `handleSummary`
+ * below replaces the end-of-test summary instead). k6 runs TypeScript directly (k6 ≥ 0.57). Everything comes from the environment (MESHBENCH_*),
  * never from script text. Each request is tagged through the custom counter `helloworld_responses`
  * with the `version` and `instance` its body names (`Hello version: v1, instance: <pod>`), which is
  * how meshbench's k6 reader (and `meshbench import`) attributes responses.
@@ -15,6 +16,10 @@ import { sleep } from 'k6';
 import type { Options } from 'k6/options';
 
 const responses = new Counter('helloworld_responses');
+/** Requests of the scenario that returned (not meshbench's own control requests). */
+const sent = new Counter('meshbench_requests');
+/** Tag `name` of meshbench's own requests (the sidecar's quit): never counted as load. */
+const CONTROL = 'meshbench-control';
 const HELLO = /Hello version: ([^,\s]+), instance: (\S+)/;
 
 function env(name: string, fallback?: string): string {
@@ -65,6 +70,7 @@ export const options: Options = {
 
 export default function (): void {
   const res = http.get(TARGET_URL, { timeout: TIMEOUT, tags: { name: 'helloworld' } });
+  sent.add(1);
   const body = typeof res.body === 'string' ? res.body : '';
   const m = HELLO.exec(body);
   if (m !== null && m[1] !== undefined && m[2] !== undefined) responses.add(1, { version: m[1], instance: m[2] });
@@ -73,5 +79,15 @@ export default function (): void {
 
 /** Without native sidecars the Job only completes once istio-proxy is told to quit. */
 export function teardown(): void {
-  if (QUIT_SIDECAR) http.post('http://127.0.0.1:15020/quitquitquit');
+  if (QUIT_SIDECAR) http.post('http://127.0.0.1:15020/quitquitquit', null, { tags: { name: CONTROL } });
+}
+
+/**
+ * Replaces k6's end-of-test summary (in k6 1.x and 2.x alike) with one line meshbench reads: how
+ * many requests the script made, to compare with the points that reached it (a log that rotated or
+ * a stream that was cut shows as fewer).
+ */
+export function handleSummary(data: { metrics: Record<string, { values?: Record<string, number> } | undefined> }): Record<string, string> {
+  const count = data.metrics['meshbench_requests']?.values?.['count'] ?? 0;
+  return { stdout: `MESHBENCH_SUMMARY ${JSON.stringify({ requests: count })}\n` };
 }

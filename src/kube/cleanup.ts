@@ -37,8 +37,10 @@ export interface CleanupRequest {
   istioctl: string;
   cwd: string;
   env: Record<string, string | undefined>;
-  /** How long to wait for deleted namespaces to disappear. */
+  /** How long to wait for deleted namespaces to disappear; also the deadline of every API call. */
   timeoutMs: number;
+  /** `--request-timeout` (ms). */
+  requestTimeoutMs?: number;
 }
 
 export interface CleanupDeps {
@@ -85,7 +87,7 @@ async function waitGone(gw: ClusterGateway, names: readonly string[], opts: { cl
 }
 
 export async function cleanup(req: CleanupRequest, deps: CleanupDeps): Promise<CleanupResult> {
-  const kube = connectClusters(req, deps);
+  const kube = connectClusters(req, { ...deps, timeoutMs: req.timeoutMs });
   const istioctl = req.purgeIstio ? await checkIstioctl(deps.spawnProcess, req.istioctl) : undefined;
   const result: CleanupResult = { clusters: [] };
   const waitOpts = { clock: deps.clock, timeoutMs: req.timeoutMs, pollMs: deps.pollMs ?? 2_000, ...(deps.signal ? { signal: deps.signal } : {}) };

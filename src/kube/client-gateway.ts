@@ -23,6 +23,7 @@ import {
 import type { ContextConfig } from './kubeconfig.js';
 import { followLog, readLog } from './logs.js';
 import { DEFAULT_RETRY_POLICY, withRetry, type RetryPolicy } from './retry.js';
+import { bounded, DEFAULT_REQUEST_TIMEOUT_MS, type KubeTimeouts } from './timeouts.js';
 import { kubeStatusOf, translateKubeError } from './translate.js';
 
 export interface GatewayDeps {
@@ -33,6 +34,8 @@ export interface GatewayDeps {
   /** Told about each retry (a progress note; the message holds no secrets). */
   onRetry?: (message: string) => void;
   signal?: AbortSignal;
+  /** Per-request limit and overall deadline (default: DEFAULT_REQUEST_TIMEOUT_MS, no deadline). */
+  timeouts?: KubeTimeouts;
 }
 
 /** Model instances → plain JSON (Dates become RFC 3339 strings, as on the wire). */
@@ -89,8 +92,20 @@ class ClientGateway implements ClusterGateway {
     this.apps = this.kc.makeApiClient(k8s.AppsV1Api);
   }
 
-  private async call<T>(action: string, op: () => Promise<T>): Promise<T> {
+  private get timeouts(): KubeTimeouts {
+    return this.deps.timeouts ?? { requestMs: DEFAULT_REQUEST_TIMEOUT_MS };
+  }
+
+  /** `work` under the per-request limit, the deadline and the interrupt. */
+  private bound<T>(action: string, work: () => Promise<T>): Promise<T> {
+    return bounded(work, this.timeouts, { context: this.context, server: this.server, action }, this.deps.clock.now(), this.deps.signal);
+  }
+
+  private async call<T>(action: string, raw: () => Promise<T>): Promise<T> {
     const site = { context: this.context, server: this.server, action };
+    // Each attempt is bounded; a timeout is not retried (a server that holds one request
+    // unanswered is likely to hold the next).
+    const op = () => this.bound(action, raw);
     try {
       const opts: Parameters<typeof withRetry>[1] = {
         clock: this.deps.clock,
@@ -130,6 +145,14 @@ class ClientGateway implements ClusterGateway {
     const stored = await this.call(action, () =>
       this.objects.patch(applyBody(obj), undefined, undefined, FIELD_MANAGER, true, k8s.PatchStrategy.ServerSideApply),
     );
+    return withTypeMeta(toPlain<KubeObject>(stored), obj.apiVersion, obj.kind);
+  }
+
+  async replace(obj: KubeObject): Promise<KubeObject> {
+    const body = structuredClone(obj) as KubeObject; // the client mutates its input (client-node.md §3)
+    delete body['status'];
+    for (const k of ['managedFields', 'selfLink']) delete body.metadata[k];
+    const stored = await this.call(`replacing ${obj.kind} ${refName(obj.metadata)}`, () => this.objects.replace(body as k8s.KubernetesObject, undefined, undefined, FIELD_MANAGER));
     return withTypeMeta(toPlain<KubeObject>(stored), obj.apiVersion, obj.kind);
   }
 
@@ -188,7 +211,11 @@ class ClientGateway implements ClusterGateway {
   }
 
   exec(req: ExecRequest): Promise<ExecResult> {
-    return execCapture(this.kc, req, { context: this.context, server: this.server, action: 'exec' });
+    const t = this.timeouts;
+    const left = t.deadlineMs !== undefined ? t.deadlineMs - this.deps.clock.now() : Infinity;
+    const bounded = left < req.timeoutMs ? { ...req, timeoutMs: Math.max(1, left) } : req;
+    // Only the request's own signal stops an exec: the stop file must still be created after Ctrl-C.
+    return execCapture(this.kc, bounded, { context: this.context, server: this.server, action: 'exec' }, t.requestMs);
   }
 
   logs(req: LogRequest): Promise<string> {
@@ -199,7 +226,7 @@ class ClientGateway implements ClusterGateway {
     const pod = await this.get({ apiVersion: 'v1', kind: 'Pod', name: req.pod, namespace: req.namespace });
     if (pod === undefined) throw new KubeNotFoundError(`context '${this.context}': pod ${req.namespace}/${req.pod} does not exist`);
     try {
-      await followLog(this.kc, req);
+      await followLog(this.kc, req, (opening) => this.bound(`opening the log stream of ${req.namespace}/${req.pod} container ${req.container}`, () => opening));
     } catch (err) {
       throw translateKubeError(err, { context: this.context, server: this.server, action: `following the log of ${req.namespace}/${req.pod}` });
     }

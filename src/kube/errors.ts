@@ -109,3 +109,10 @@ export class CertFilesError extends EnvironmentError {
     super(message, { ...opts, code: 'CERT_FILES' });
   }
 }
+
+/** A Kubernetes API call that got no answer in time (per request, or the command's --timeout). */
+export class KubeTimeoutError extends EnvironmentError {
+  constructor(message: string, opts: { hint?: string; cause?: unknown } = {}) {
+    super(message, { ...opts, code: 'KUBE_TIMEOUT' });
+  }
+}

@@ -7,7 +7,7 @@
 import { Writable } from 'node:stream';
 import { StringDecoder } from 'node:string_decoder';
 import * as k8s from '@kubernetes/client-node';
-import { ExecError } from './errors.js';
+import { ExecError, KubeTimeoutError } from './errors.js';
 import type { ExecRequest, ExecResult } from './gateway.js';
 import { translateKubeError, type CallSite } from './translate.js';
 
@@ -43,11 +43,12 @@ function sink(into: Buffer[], live?: (text: string) => void): Writable {
 
 /**
  * Run `req.argv` in `req.container` of `req.pod`, bounded by `req.timeoutMs` (a socket guard, so a
- * real timer: closing the socket does not kill the remote process, see client-node #2532).
+ * real timer: closing the socket does not kill the remote process, see client-node #2532); the
+ * socket itself must open within `connectTimeoutMs`.
  * @throws ExecError on timeout or a connection cut before the status frame; translated API errors
  *         (KubeNotFoundError for a missing pod, KubeInvalidError for a missing container, ...).
  */
-export function execCapture(kc: k8s.KubeConfig, req: ExecRequest, site: CallSite): Promise<ExecResult> {
+export function execCapture(kc: k8s.KubeConfig, req: ExecRequest, site: CallSite, connectTimeoutMs = Infinity): Promise<ExecResult> {
   const out: Buffer[] = [];
   const err: Buffer[] = [];
   const what = `exec ${JSON.stringify(req.argv.join(' '))} in ${req.namespace}/${req.pod} container ${req.container}`;
@@ -64,11 +65,21 @@ export function execCapture(kc: k8s.KubeConfig, req: ExecRequest, site: CallSite
       );
     }, req.timeoutMs);
     timer.unref?.();
+    // The socket must open within the per-request limit: an API server that accepts the
+    // connection and never answers the upgrade is not a long command.
+    const opening =
+      connectTimeoutMs < req.timeoutMs
+        ? setTimeout(() => {
+            if (socket === undefined) finish(() => reject(new KubeTimeoutError(`context '${site.context}' (${site.server}): no answer within ${Math.round(connectTimeoutMs / 100) / 10} s to ${what}`)));
+          }, connectTimeoutMs)
+        : undefined;
+    opening?.unref?.();
     const onAbort = () => finish(() => reject(req.signal?.reason ?? new Error('aborted')));
     const finish = (f: () => void) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
+      clearTimeout(opening);
       req.signal?.removeEventListener('abort', onAbort);
       try {
         socket?.close();

@@ -101,6 +101,12 @@ export interface ClusterGateway {
   serves(apiVersion: string, kind: string): Promise<boolean>;
   /** Server-side apply (field manager `meshbench`, force): creates or updates. Returns the stored object. */
   apply(obj: KubeObject): Promise<KubeObject>;
+  /**
+   * Replaces an existing object with exactly `obj` (PUT, field manager `meshbench`): fields other
+   * managers set and `obj` lacks are gone, which server-side apply would keep. `obj` carries the
+   * resourceVersion it was read at (a conflict, 409, if it changed since).
+   */
+  replace(obj: KubeObject): Promise<KubeObject>;
   /** The object, or undefined when it does not exist. */
   get(ref: ObjectRef): Promise<KubeObject | undefined>;
   list(apiVersion: string, kind: string, opts?: ListOptions): Promise<KubeObject[]>;

@@ -9,6 +9,7 @@ import type { ClusterGateway } from './gateway.js';
 import { loadKubeconfig, type KubeconfigLocation } from './kubeconfig.js';
 import type { RetryPolicy } from './retry.js';
 import { clusterSpecs, type ClusterSpec } from './testbed.js';
+import { DEFAULT_REQUEST_TIMEOUT_MS, type KubeTimeouts } from './timeouts.js';
 
 export type { ClusterGateway, KubeObject, ObjectRef, ExecRequest, ExecResult } from './gateway.js';
 export type { ClusterSpec } from './testbed.js';
@@ -22,6 +23,20 @@ export interface ConnectOptions extends KubeconfigLocation {
   retryPolicy?: RetryPolicy;
   onRetry?: (message: string) => void;
   signal?: AbortSignal;
+  /** Per-request limit (ms; default DEFAULT_REQUEST_TIMEOUT_MS). */
+  requestTimeoutMs?: number;
+  /** Overall limit from now (ms on `clock`): no call starts or is waited for after it. */
+  timeoutMs?: number;
+  /** How the overall limit was given, for messages (default `--timeout <n> s`). */
+  timeoutLabel?: string;
+}
+
+/** The limits of a connection's calls, the deadline fixed now. */
+export function timeoutsOf(opts: Pick<ConnectOptions, 'requestTimeoutMs' | 'timeoutMs' | 'timeoutLabel' | 'clock'>): KubeTimeouts {
+  return {
+    requestMs: opts.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS,
+    ...(opts.timeoutMs !== undefined ? { deadlineMs: opts.clock.now() + opts.timeoutMs, deadlineLabel: opts.timeoutLabel ?? `--timeout ${opts.timeoutMs / 1000} s` } : {}),
+  };
 }
 
 /** One cluster of the test bed and the gateway that reaches it. */
@@ -44,10 +59,11 @@ export interface KubeGateway {
 export function createKubeGateway(opts: ConnectOptions): KubeGateway {
   const loaded = loadKubeconfig(opts.contexts, opts);
   const specs = clusterSpecs(opts.contexts);
+  const timeouts = timeoutsOf(opts);
   return {
     source: loaded.source,
     clusters: loaded.contexts.map((cfg, i) => {
-      const deps: Parameters<typeof createClusterGateway>[1] = { clock: opts.clock, jitter: opts.jitter };
+      const deps: Parameters<typeof createClusterGateway>[1] = { clock: opts.clock, jitter: opts.jitter, timeouts };
       if (opts.retryPolicy !== undefined) deps.retryPolicy = opts.retryPolicy;
       if (opts.onRetry !== undefined) deps.onRetry = opts.onRetry;
       if (opts.signal !== undefined) deps.signal = opts.signal;
@@ -63,6 +79,8 @@ export interface ClusterTarget {
   kubeconfig?: string;
   env: Record<string, string | undefined>;
   cwd: string;
+  /** `--request-timeout`: per-request limit (ms). */
+  requestTimeoutMs?: number;
 }
 
 /**
@@ -71,7 +89,7 @@ export interface ClusterTarget {
  */
 export function connectClusters(
   target: ClusterTarget,
-  deps: { clock: Clock; jitter: () => number; progress: { note(line: string): void }; signal?: AbortSignal },
+  deps: { clock: Clock; jitter: () => number; progress: { note(line: string): void }; signal?: AbortSignal; timeoutMs?: number },
 ): KubeGateway {
   return createKubeGateway({
     contexts: target.contexts,
@@ -82,5 +100,7 @@ export function connectClusters(
     jitter: deps.jitter,
     onRetry: (m) => deps.progress.note(m),
     ...(deps.signal !== undefined ? { signal: deps.signal } : {}),
+    ...(target.requestTimeoutMs !== undefined ? { requestTimeoutMs: target.requestTimeoutMs } : {}),
+    ...(deps.timeoutMs !== undefined ? { timeoutMs: deps.timeoutMs } : {}),
   });
 }

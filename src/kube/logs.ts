@@ -18,9 +18,10 @@ export async function readLog(kc: k8s.KubeConfig, req: LogRequest): Promise<stri
 
 /**
  * Streams a container log line by line until the server ends it or the signal aborts. Resolves
- * when the stream ends; rejects with the (untranslated) client error if the request fails.
+ * when the stream ends; rejects with the (untranslated) client error if the request fails, or
+ * with what `boundOpen` rejects with when the stream does not open in time.
  */
-export async function followLog(kc: k8s.KubeConfig, req: FollowLogRequest): Promise<void> {
+export async function followLog(kc: k8s.KubeConfig, req: FollowLogRequest, boundOpen: <T>(opening: Promise<T>) => Promise<T> = (p) => p): Promise<void> {
   const stream = new PassThrough();
   const options: k8s.LogOptions = { follow: true };
   if (req.tailLines !== undefined && req.tailLines > 0) options.tailLines = req.tailLines;
@@ -35,7 +36,9 @@ export async function followLog(kc: k8s.KubeConfig, req: FollowLogRequest): Prom
       stream.end();
     });
   });
-  const controller = await new k8s.Log(kc).log(req.namespace, req.pod, req.container, stream, options);
+  // `Log.log` resolves when the response headers arrive: a server that never answers would hold
+  // it for ever, so opening the stream is bounded (the caller's per-request limit).
+  const controller = await boundOpen(new k8s.Log(kc).log(req.namespace, req.pod, req.container, stream, options));
   const onAbort = () => {
     controller.abort();
     // pipe() does not forward the abort: end our side ourselves.

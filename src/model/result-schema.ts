@@ -180,6 +180,7 @@ const target = z.discriminatedUnion('kind', [
     kubernetes: sortedRecord(z.string()),
     precision: z.object({ timestampsMs: nonNegative, alignmentMs: nonNegative }).optional(),
     prometheus: prometheusCounts.optional(),
+    samples: z.object({ received: count, sent: count.optional(), incomplete: z.string().optional() }).optional(),
   }),
   z.object({ kind: z.literal('import'), format: z.enum(['k6', 'fortio']), files: z.array(z.string()), skippedLines: count }),
 ]);

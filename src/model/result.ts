@@ -55,8 +55,19 @@ export type ResultTarget =
       precision?: KubePrecision;
       /** `istio_requests_total` over the run, when a Prometheus was reachable (added in 0.2). */
       prometheus?: PrometheusCounts;
+      /** Requests that reached meshbench against those the load generator sent (older results: none). */
+      samples?: KubeSampleAccounting;
     }
   | { kind: 'import'; format: 'k6' | 'fortio'; files: string[]; skippedLines: number };
+
+/** Whether a kube run's samples are all there. */
+export interface KubeSampleAccounting {
+  received: number;
+  /** What the load generator says it sent; absent when it never said (its output was cut). */
+  sent?: number;
+  /** Why the result is incomplete (missing samples); absent when complete. */
+  incomplete?: string;
+}
 
 /** Time precision of a kube run: what a latency or an event time can be trusted to. */
 export interface KubePrecision {

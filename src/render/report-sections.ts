@@ -162,6 +162,8 @@ function figureCells(d: Distribution | null, multi: boolean, unit: 'ms' | 'count
 /** Failover figures (one value, or p50/p90/p99/max over trials) with their resolution. */
 export function failoverSection(result: Result, style: Style): string | null {
   const f = result.summary.failover;
+  const incomplete = result.target.kind === 'kube' ? result.target.samples?.incomplete : undefined;
+  if (f === undefined && incomplete !== undefined && result.events.length > 0) return section('Failover', paragraph(`not judged: samples are missing (${incomplete})`, style), style);
   if (f === undefined) return null;
   const multi = f.trials > 1;
   const res = `±${formatDuration(f.resolutionMs)}`;

@@ -216,6 +216,25 @@ describe('deploy failures', () => {
     expect(r.stderr).toMatch(/has no context 'nope' \(known contexts: c1, c2\)/);
   });
 
+  it('--remote-server puts the given API address in that cluster\'s remote secret (istioctl --server)', async () => {
+    const r = await run(deployArgs(['--remote-server', 'cluster1=https://10.0.0.5:6443']));
+    const secret = env.c2.get('v1', 'Secret', 'istio-system', 'istio-remote-secret-cluster1');
+    const kubeconfig = Buffer.from(String((secret?.['data'] as Record<string, string> | undefined)?.['cluster1'] ?? ''), 'base64').toString('utf8');
+    expect(kubeconfig).toContain('server: https://10.0.0.5:6443');
+    // cluster2's own secret keeps its kubeconfig address.
+    const other = env.c1.get('v1', 'Secret', 'istio-system', 'istio-remote-secret-cluster2');
+    expect(Buffer.from(String((other?.['data'] as Record<string, string>)['cluster2']), 'base64').toString('utf8')).toMatch(/server: https:\/\/127\.0\.0\.1:\d+/);
+    expect(r.stderr).not.toMatch(/cluster1: the API server address .* is a loopback address/);
+    const bad = await run(deployArgs(['--remote-server', 'cluster1=10.0.0.5']));
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("expected <cluster>=https://<host>:<port>");
+    const unknown = await run(deployArgs(['--remote-server', 'cluster9=https://10.0.0.5:6443', '--dry-run']));
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('--remote-server names cluster9, which is not one of the clusters (cluster1, cluster2)');
+    const dry = await run(deployArgs(['--remote-server', 'cluster1=https://10.0.0.5:6443', '--dry-run']));
+    expect(dry.stdout).toContain('<kubeconfig for https://10.0.0.5:6443 with the token of istio-system/istio-reader-service-account in cluster1 (context c1)>');
+  });
+
   it('one context is a usage error', async () => {
     const r = await run(['deploy', '--context', 'c1']);
     expect(r.code).toBe(2);

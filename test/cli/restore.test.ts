@@ -53,8 +53,9 @@ describe('meshbench restore', () => {
     child.stderr.on('data', (d: Buffer) => (output += d.toString()));
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code, signal) => resolve(signal === 'SIGKILL' ? -9 : code)));
     try {
-      // The scale to 0 reaches the API server only after its record is on disk.
-      await waitFor('the scale to 0', 12_000, () => {
+      // The scale to 0 reaches the API server only after its record is on disk. (The wait covers
+      // tsx compiling the CLI and the pod clock probes on a busy 2-core machine: about 15 s.)
+      await waitFor('the scale to 0', 30_000, () => {
         if (child.exitCode !== null) throw new Error(`the CLI exited early (${child.exitCode}):\n${output}`);
         return b.c1.controller.scaleEvents.find((e) => e.to === 0);
       });
@@ -77,7 +78,7 @@ describe('meshbench restore', () => {
     const again = await runCli(['restore', '--journal', journal], { env: { KUBECONFIG: b.kubeconfig } });
     expect(again.code).toBe(0);
     expect(again.stdout).toBe(`nothing to restore: no journal at ${journal}\n`);
-  }, 20_000);
+  }, 45_000);
 
   it('replays scale and DestinationRule records idempotently, whatever the run had already undone', async () => {
     bed = await startTestBed({ clock: new VirtualClock() });

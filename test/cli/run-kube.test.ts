@@ -13,6 +13,8 @@ import type { Result } from '../../src/model/result.js';
 import type { CliDeps } from '../../src/cli/deps.js';
 import { runCli } from '../support/cli.js';
 import type { ApiServer } from '../support/apiserver/server.js';
+import { findByKind, type ResourceDef } from '../support/apiserver/resources.js';
+import type { KubeObject } from '../../src/kube/gateway.js';
 import { VirtualClock } from '../support/traffic-clock.js';
 import { setReplicas, startTestBed, type BedOptions, type TestBed } from '../kube/run/bed.js';
 import { recordOutputs, searched } from '../kube/run/outputs.js';
@@ -81,7 +83,10 @@ describe('meshbench run --target kube: measures', () => {
     expect(r.code, r.stderr).toBe(0);
     const res = r.result as Result;
     expect(res.target).toMatchObject({ kind: 'kube', contexts: ['c1', 'c2'], load: 'curl', istio: { cluster1: '1.24.2', cluster2: '1.24.2' }, kubernetes: { cluster1: 'v1.31.0', cluster2: 'v1.31.0' } });
-    expect(res.target.kind === 'kube' && res.target.precision).toEqual({ timestampsMs: 1, alignmentMs: 0 });
+    // The sleep image's busybox date has no %N: the loop stamps with curl 8.16's %time{} (µs);
+    // alignment is half a µs step (the virtual clock's round trip is 0).
+    expect(res.target.kind === 'kube' && res.target.precision).toEqual({ timestampsMs: 0.001, alignmentMs: 0.001 });
+    expect(res.target.kind === 'kube' && res.target.samples).toEqual({ received: res.summary.requests, sent: res.summary.requests });
     expect(res.labels['istio']).toBe('1.24');
     const sum = res.summary;
     // One loop, 2 ms answers + 0.5 ms between requests: 400 requests a second on v1.
@@ -109,9 +114,9 @@ describe('meshbench run --target kube: measures', () => {
       ['restore:proxy', 4400],
     ]);
     expect(res.events[0]?.action).toBe('scale cluster1/helloworld-v1 to 0');
-    // The loop ran as the fixed script with the values as arguments.
+    // The loop ran as the fixed script with the values as arguments (the duration in µs: the curl-time clock).
     expect(b.curl.started).toHaveLength(1);
-    expect(b.curl.started[0]?.slice(6, 8)).toEqual(['http://helloworld.sample:5000/hello', '6000000000']);
+    expect(b.curl.started[0]?.slice(6, 8)).toEqual(['http://helloworld.sample:5000/hello', '6000000']);
     // Journaled before each scale; then everything restored and the journal removed.
     expect(atScale).toHaveLength(2);
     expect(atScale[0]).toMatch(/"op":"scale","v":1,"context":"c1","cluster":"cluster1","namespace":"sample","name":"helloworld-v1","from":1,"to":0/);
@@ -129,7 +134,7 @@ describe('meshbench run --target kube: measures', () => {
     const r = await run(b, clock, 'failover-open.yaml', ['--load', 'k6', '--k6-image', 'registry.local/k6:test']);
     expect(r.code, r.stderr).toBe(0);
     const res = r.result as Result;
-    expect(res.target).toMatchObject({ kind: 'kube', load: 'k6', precision: { timestampsMs: 0.001, alignmentMs: 0 } });
+    expect(res.target).toMatchObject({ kind: 'kube', load: 'k6', precision: { timestampsMs: 0.001, alignmentMs: 0.001 }, samples: { received: 600, sent: 600 } });
     const sum = res.summary;
     expect(sum.requests).toBe(600);
     expect(sum.load).toMatchObject({ model: 'open', ratePerS: 100, resolutionMs: 10 });
@@ -181,6 +186,74 @@ describe('meshbench run --target kube: measures', () => {
     expect(res.summary.failover?.recoveryMs).toMatchObject({ n: 2, min: 300, max: 300 });
     expect(res.events.filter((e) => e.name === 'fault').map((e) => e.trial)).toEqual([0, 1]);
     expect(b.c1.controller.scaleEvents.map((e) => `${e.from}->${e.to}`)).toEqual(['1->0', '0->1', '1->0', '0->1']);
+  });
+});
+
+describe('meshbench run --target kube: k6 as it really behaves (issue 13)', () => {
+  it('k6 2.x takes the command line (2.0 removed --no-summary, grafana/k6#5729)', async () => {
+    const { b, clock } = await setup();
+    const r = await run(b, clock, 'spread-open.yaml', ['--load', 'k6', '--k6-image', 'grafana/k6:2.0.0']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.result?.summary.requests).toBe(200);
+  });
+
+  it('pairs each response with its own request through k6\'s vu metadata, even when VUs overlap', async () => {
+    const { b, clock } = await setup();
+    const r = await run(b, clock, 'spread-open.yaml', ['--load', 'k6']);
+    expect(r.code, r.stderr).toBe(0);
+    const byVersion = (r.result as Result).summary.latencyByVersionMs;
+    // v1 answers locally in 2 ms, v2 through cluster2's gateway in 62 ms: no mixing either way.
+    expect(byVersion['v1']?.count).toBeGreaterThan(50);
+    expect(byVersion['v2']?.count).toBeGreaterThan(50);
+    expect(byVersion['v1']?.max).toBeLessThan(5);
+    expect(byVersion['v2']?.p50).toBeGreaterThan(60);
+  });
+
+  it('never counts meshbench\'s own quitquitquit (clusters without native sidecars)', async () => {
+    const { b, clock } = await setup({ o1: { kubernetesVersion: 'v1.28.4' } });
+    const r = await run(b, clock, 'spread-open.yaml', ['--load', 'k6']);
+    expect(r.code, r.stderr).toBe(0);
+    const res = r.result as Result;
+    expect(res.summary.requests).toBe(200);
+    expect(res.summary.statusCodes).toEqual({ '200': 200 });
+    expect(res.target.kind === 'kube' && res.target.samples).toEqual({ received: 200, sent: 200 });
+  });
+
+  it('a log stream cut mid-run (kubelet rotation): the result says incomplete, thresholds fail saying why, no failover verdict', async () => {
+    const { b, clock } = await setup();
+    b.c1.logs.cutFollowsAfter = 1500;
+    const r = await run(b, clock, 'failover-open.yaml', ['--load', 'k6']);
+    expect(r.code, r.stderr).toBe(10);
+    const res = r.result as Result;
+    expect(res.summary.requests).toBeLessThan(600);
+    expect(res.target.kind === 'kube' && res.target.samples?.incomplete).toMatch(/log ended before k6's summary \(stream cut or log rotated\)/);
+    expect(res.target.kind === 'kube' && res.target.samples?.sent).toBeUndefined();
+    expect(res.thresholds.every((t) => !t.ok && /^incomplete samples: /.test(t.note ?? ''))).toBe(true);
+    expect(res.summary.failover).toBeUndefined();
+    expect(r.stderr).toContain('incomplete result: ');
+    expect(r.stdout).toContain('not judged: samples are missing');
+    expect(r.stdout).not.toContain('not recovered');
+  });
+});
+
+describe('meshbench run --target kube: the DestinationRule exactly (issue 13)', () => {
+  it('during the run the rule is the scenario\'s, fields other managers added included out; afterwards exactly what was there', async () => {
+    const { b, clock } = await setup();
+    const def = findByKind('networking.istio.io/v1', 'DestinationRule') as ResourceDef;
+    const seed = b.c1.get('networking.istio.io/v1', 'DestinationRule', 'sample', 'helloworld') as KubeObject;
+    const scenarioSpec = structuredClone(seed['spec']) as { trafficPolicy: { outlierDetection: Record<string, unknown> } };
+    // Someone's kubectl added an ejection limit and a connection pool to the same rule.
+    const theirs = structuredClone(scenarioSpec) as typeof scenarioSpec & { trafficPolicy: { connectionPool?: unknown } };
+    theirs.trafficPolicy.outlierDetection['maxEjectionPercent'] = 100;
+    theirs.trafficPolicy.connectionPool = { tcp: { maxConnections: 10 } };
+    b.c1.store.apply(def, { apiVersion: 'networking.istio.io/v1', kind: 'DestinationRule', metadata: { name: 'helloworld', namespace: 'sample' }, spec: theirs }, 'kubectl', new Date().toISOString());
+    const during: unknown[] = [];
+    b.c1.controller.events.on('scale', () => during.push(b.c1.get('networking.istio.io/v1', 'DestinationRule', 'sample', 'helloworld')?.['spec']));
+    const r = await run(b, clock, 'failover-closed.yaml', ['--load', 'curl']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(during).toHaveLength(2);
+    for (const spec of during) expect(spec).toEqual(scenarioSpec);
+    expect(b.c1.get('networking.istio.io/v1', 'DestinationRule', 'sample', 'helloworld')?.['spec']).toEqual(theirs);
   });
 });
 

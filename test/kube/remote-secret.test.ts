@@ -65,6 +65,7 @@ describe('remote secrets (istioctl create-remote-secret, natively)', () => {
       server: 'https://10.9.9.9:6443',
       serves: async () => true,
       apply: async (o) => (stored.set(key({ kind: o.kind, name: o.metadata.name, ...(o.metadata.namespace ? { namespace: o.metadata.namespace } : {}) }), o), o),
+      replace: async (o) => o,
       get: async (r) => stored.get(key(r)),
       list: async () => [...stored.values()].filter((o) => o.kind === 'Secret'),
       delete: async () => false,

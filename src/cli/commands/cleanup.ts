@@ -9,6 +9,7 @@ interface CleanupOptions {
   purgeIstio?: boolean;
   istioctl: string;
   timeout?: number;
+  requestTimeout?: number;
 }
 
 /** `meshbench cleanup`: removes what deploy created; `--purge-istio` also uninstalls Istio. */
@@ -19,7 +20,8 @@ export function cleanupCommand(rt: CliRuntime): Command {
     .option('--kubeconfig <file>', 'kubeconfig file (default: $KUBECONFIG, then ~/.kube/config)')
     .option('--purge-istio', 'also run `istioctl uninstall --purge` and delete istio-system')
     .option('--istioctl <path>', 'istioctl for --purge-istio', 'istioctl')
-    .option('--timeout <duration>', 'how long to wait for namespaces to go away (default: 5m)', parseTimeoutMs)
+    .option('--timeout <duration>', 'how long to wait for namespaces to go away, and for the clusters in all (default: 5m)', parseTimeoutMs)
+    .option('--request-timeout <duration>', 'per API request, exec and log stream opening: give up after this long (default: 30s)', parseTimeoutMs)
     .addHelpText('after', '\nExit codes: 0 cleaned, 2 usage, 4 cluster/auth/istioctl problem.')
     .action(async (opts: CleanupOptions, cmd: Command) => {
       const contexts = requireContexts(opts.context ?? [], 1);
@@ -37,6 +39,7 @@ export function cleanupCommand(rt: CliRuntime): Command {
           purgeIstio: opts.purgeIstio === true,
           istioctl: opts.istioctl,
           timeoutMs: opts.timeout ?? DEFAULT_TIMEOUT_MS,
+          ...(opts.requestTimeout !== undefined ? { requestTimeoutMs: opts.requestTimeout } : {}),
           cwd: rt.cwd,
           env: rt.env,
           ...(opts.kubeconfig !== undefined ? { kubeconfig: opts.kubeconfig } : {}),

@@ -14,6 +14,7 @@ interface DeployOptions {
   observability?: boolean;
   destinationRule?: string;
   timeout?: number;
+  remoteServer?: Record<string, string>;
 }
 
 /** Rollouts and namespace deletions are waited for this long by default (5 minutes). */
@@ -22,6 +23,19 @@ export const DEFAULT_TIMEOUT_MS = 300_000;
 /** commander collector for a repeatable option. */
 export function collect(value: string, previous: string[] = []): string[] {
   return [...previous, value];
+}
+
+/** `--remote-server cluster1=https://10.0.0.5:6443`, collected by cluster name. */
+export function collectRemoteServer(value: string, prev: Record<string, string>): Record<string, string> {
+  const m = /^([a-z0-9-]+)=(.+)$/.exec(value);
+  let url: URL | undefined;
+  try {
+    url = m ? new URL(m[2] as string) : undefined;
+  } catch {
+    url = undefined;
+  }
+  if (!m || url === undefined || url.protocol !== 'https:') throw new InvalidArgumentError(`expected <cluster>=https://<host>:<port>, e.g. cluster1=https://172.18.0.2:6443, got '${value}'`);
+  return { ...prev, [m[1] as string]: m[2] as string };
 }
 
 /** `--timeout 5m` → ms. */
@@ -54,7 +68,8 @@ export function deployCommand(rt: CliRuntime): Command {
     .option('--certs <dir>', 'certificates from `meshbench certs` (default: keep existing cacerts, or generate)')
     .option('--observability', 'also install Prometheus and Kiali (manifests/09-observability.yaml)')
     .option('--destination-rule <file>', 'DestinationRule to apply instead of manifests/08-locality-lb.yaml')
-    .option('--timeout <duration>', 'how long to wait for the rollouts (default: 5m)', parseTimeoutMs)
+    .option('--timeout <duration>', 'how long to wait for the rollouts, and for the clusters in all (default: 5m)', parseTimeoutMs)
+    .option('--remote-server <cluster=url>', "API server address the other clusters' istiod uses for this cluster (istioctl create-remote-secret --server; kind on macOS, private GKE/EKS endpoints), repeatable", collectRemoteServer, {})
     .option('--dry-run', 'print every object as YAML and change nothing (no API calls)')
     .addHelpText(
       'after',
@@ -80,6 +95,7 @@ export function deployCommand(rt: CliRuntime): Command {
           dryRun: opts.dryRun === true,
           observability: opts.observability === true,
           timeoutMs: opts.timeout ?? DEFAULT_TIMEOUT_MS,
+          ...(Object.keys(opts.remoteServer ?? {}).length > 0 ? { remoteServers: opts.remoteServer } : {}),
           manifestsDir: `${packageRoot()}/manifests`,
           cwd: rt.cwd,
           env: rt.env,

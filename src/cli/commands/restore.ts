@@ -1,3 +1,4 @@
+import { parseTimeoutMs } from './deploy.js';
 import { Command } from 'commander';
 import type { CliRuntime } from '../deps.js';
 import { styleFor } from '../output.js';
@@ -5,6 +6,8 @@ import { styleFor } from '../output.js';
 interface RestoreOptions {
   journal?: string;
   kubeconfig?: string;
+  timeout?: number;
+  requestTimeout?: number;
 }
 
 /**
@@ -17,6 +20,8 @@ export function restoreCommand(rt: CliRuntime): Command {
     .description('undo the cluster changes an interrupted kube run left behind (replays its journal)')
     .option('--journal <file>', 'the journal of the run (default: .meshbench-journal.jsonl)')
     .option('--kubeconfig <file>', 'kubeconfig file (default: the run\'s --kubeconfig, else $KUBECONFIG or ~/.kube/config)')
+    .option('--timeout <duration>', 'give up on the clusters after this long in all (the journal keeps what is left)', parseTimeoutMs)
+    .option('--request-timeout <duration>', 'per API request, exec and log stream opening: give up after this long (default: 30s)', parseTimeoutMs)
     .addHelpText('after', '\nExit codes: 0 restored (or nothing to restore), 2 usage, 4 something could not be restored (the journal is kept).')
     .action(async (opts: RestoreOptions, cmd: Command) => {
       const [{ openJournal }, { typedJournal }, { restoreJournal, restoreCommand: commandLine }, { describeStep }, { createRng }, { lineProgress }, { DEFAULT_JOURNAL }] = await Promise.all([
@@ -38,7 +43,14 @@ export function restoreCommand(rt: CliRuntime): Command {
         rt.stderr.write(`\ninterrupted; still to restore:\n${remaining.map((r) => `  - ${r}`).join('\n')}\nfinish with: ${commandLine(journal.path, opts.kubeconfig)}\n`);
       });
       const out = await restoreJournal(
-        { journal, env: rt.env, cwd: rt.cwd, ...(opts.kubeconfig !== undefined ? { kubeconfig: opts.kubeconfig } : {}) },
+        {
+          journal,
+          env: rt.env,
+          cwd: rt.cwd,
+          ...(opts.kubeconfig !== undefined ? { kubeconfig: opts.kubeconfig } : {}),
+          ...(opts.timeout !== undefined ? { timeoutMs: opts.timeout } : {}),
+          ...(opts.requestTimeout !== undefined ? { requestTimeoutMs: opts.requestTimeout } : {}),
+        },
         {
           clock: rt.clock,
           jitter: () => rng.next(),

@@ -4,6 +4,7 @@
  * everything to the kube driver (`src/kube/run/run.ts`). Lazily imported: `--help` and sim runs
  * never load @kubernetes/client-node.
  */
+import { DEFAULT_K6_IMAGE } from '../../kube/run/k6-objects.js';
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Progress } from '../../app/ports.js';
@@ -32,6 +33,7 @@ export interface KubeRunCliOptions {
   label: Record<string, string>;
   context: string[];
   kubeconfig?: string;
+  requestTimeout?: number;
   load: 'k6' | 'curl';
   k6Image?: string;
   journal?: string;
@@ -90,10 +92,11 @@ export async function runOnClusters(rt: CliRuntime, ref: string, opts: KubeRunCl
       mesh,
       contexts,
       ...(opts.kubeconfig !== undefined ? { kubeconfig: resolve(rt.cwd, opts.kubeconfig) } : {}),
+      ...(opts.requestTimeout !== undefined ? { requestTimeoutMs: opts.requestTimeout } : {}),
       env: rt.env,
       cwd: rt.cwd,
       load: opts.load,
-      k6Image: opts.k6Image ?? 'grafana/k6:1.4.2',
+      k6Image: opts.k6Image ?? DEFAULT_K6_IMAGE,
       k6Script,
       ...(opts.parallelism !== undefined ? { parallelism: opts.parallelism } : {}),
       ...(opts.prometheus !== undefined ? { prometheus: opts.prometheus } : {}),

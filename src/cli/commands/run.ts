@@ -1,3 +1,4 @@
+import { DEFAULT_K6_IMAGE } from '../../kube/run/k6-objects.js';
 import { Command, Option } from 'commander';
 import { InterruptedError, ExitCode } from '../../errors.js';
 import type { CliRuntime } from '../deps.js';
@@ -5,6 +6,7 @@ import type { KubeRunCliOptions } from './run-kube.js';
 import { styleFor } from '../output.js';
 import { collect, parseIstioVersion, parseLabel, parsePositiveInt, parseSeed } from '../parsers.js';
 import { checkRunLabels, checkTargetFlags } from '../run-checks.js';
+import { parseTimeoutMs } from './deploy.js';
 import { DEFAULT_ISTIO_VERSION } from '../../sim/istio-profile.js';
 import { silentProgress } from '../../app/ports.js';
 
@@ -44,8 +46,9 @@ export function runCommand(rt: CliRuntime): Command {
     .option('--allow-large', 'sim: run even past the size limits (memory, requests, trials; see README "Limits")')
     .option('--context <name>', 'kube: kubeconfig context, repeatable, in cluster order (cluster1, cluster2)', collect, [])
     .option('--kubeconfig <file>', 'kube: kubeconfig file (default: $KUBECONFIG or ~/.kube/config)')
+    .option('--request-timeout <duration>', 'kube: per API request, exec and log stream opening: give up after this long (default: 30s)', parseTimeoutMs)
     .addOption(new Option('--load <generator>', 'kube: load generator').choices(['k6', 'curl']).default('k6'))
-    .option('--k6-image <image>', 'kube: k6 container image', 'grafana/k6:1.4.2')
+    .option('--k6-image <image>', 'kube: k6 container image', DEFAULT_K6_IMAGE)
     .option('--journal <file>', 'kube: journal of cluster changes, replayed by `meshbench restore` (default: .meshbench-journal.jsonl)')
     .option('--parallelism <n>', 'kube: run k6 through the k6-operator (TestRun) with n runners', parsePositiveInt)
     .option('--prometheus <url>', "kube: cross-check the client's counts with istio_requests_total from this Prometheus (default: the client cluster's istio-system/prometheus through the API server, when it exists)")

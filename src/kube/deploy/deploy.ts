@@ -42,8 +42,12 @@ export interface DeployRequest {
   observability: boolean;
   /** Overrides manifests/08-locality-lb.yaml. */
   destinationRuleFile?: string;
-  /** For all rollouts together. */
+  /** API server address for a cluster's remote secret, by cluster name (istioctl `--server`). */
+  remoteServers?: Readonly<Record<string, string>>;
+  /** For all rollouts together, and the deadline of every API call of the deploy. */
   timeoutMs: number;
+  /** Per-request limit (ms; default DEFAULT_REQUEST_TIMEOUT_MS). */
+  requestTimeoutMs?: number;
   /** The package's manifests/ directory. */
   manifestsDir: string;
   cwd: string;
@@ -84,10 +88,12 @@ export async function deploy(req: DeployRequest, deps: DeployDeps): Promise<Depl
   const specs = clusterSpecs(req.contexts);
   const loc = { ...(req.kubeconfig !== undefined ? { file: req.kubeconfig } : {}), env: req.env, cwd: req.cwd };
   const summary = specs.map((s) => ({ name: s.name, context: s.context, network: s.network }));
+  const unknown = Object.keys(req.remoteServers ?? {}).filter((n) => !specs.some((s) => s.name === n));
+  if (unknown.length > 0) throw new UsageError(`--remote-server names ${unknown.join(', ')}, which is not one of the clusters (${specs.map((s) => s.name).join(', ')})`);
   if (req.dryRun) {
     const servers = dryRunServers(req.contexts, loc); // names the servers; no request is made, no kubeconfig needed
     const docs = planDocuments({
-      clusters: specs.map((spec, i) => ({ spec, server: servers[i] ?? '' })),
+      clusters: specs.map((spec, i) => ({ spec, server: req.remoteServers?.[spec.name] ?? servers[i] ?? '' })),
       templates,
       skipIstio: req.skipIstio,
       observability: req.observability,
@@ -99,7 +105,16 @@ export async function deploy(req: DeployRequest, deps: DeployDeps): Promise<Depl
 
   const warnings: string[] = [];
   const { progress, clock } = deps;
-  const kube = createKubeGateway({ ...loc, contexts: req.contexts, clock, jitter: deps.jitter, onRetry: (m) => progress.note(m), ...(deps.signal ? { signal: deps.signal } : {}) });
+  const kube = createKubeGateway({
+    ...loc,
+    contexts: req.contexts,
+    clock,
+    jitter: deps.jitter,
+    onRetry: (m) => progress.note(m),
+    ...(deps.signal ? { signal: deps.signal } : {}),
+    timeoutMs: req.timeoutMs,
+    ...(req.requestTimeoutMs !== undefined ? { requestTimeoutMs: req.requestTimeoutMs } : {}),
+  });
   const clusters = kube.clusters;
   // Check the tool before changing anything.
   const istioctl = req.skipIstio ? undefined : await checkIstioctl(deps.spawnProcess, req.istioctl);
@@ -139,7 +154,14 @@ export async function deploy(req: DeployRequest, deps: DeployDeps): Promise<Depl
 
   progress.note('Exercise 3: exposed services and remote secrets');
   for (const c of clusters) await applyAll(c.gateway, c.spec, exposeServices(templates), progress);
-  await applyRemoteSecrets(clusters, { clock, progress, tokenWaitMs: 30_000, warnings, ...(deps.signal ? { signal: deps.signal } : {}) });
+  await applyRemoteSecrets(clusters, {
+    clock,
+    progress,
+    tokenWaitMs: 30_000,
+    warnings,
+    ...(deps.signal ? { signal: deps.signal } : {}),
+    ...(req.remoteServers !== undefined ? { servers: req.remoteServers } : {}),
+  });
 
   progress.note(`Exercise 4${req.observability ? ', 6 and 8' : ' and 6'}: sample workloads, DestinationRule${req.observability ? ', observability' : ''}`);
   for (const c of clusters) {

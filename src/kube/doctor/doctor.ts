@@ -22,6 +22,10 @@ export interface DoctorRequest {
   kubeconfig?: string;
   cwd: string;
   env: Record<string, string | undefined>;
+  /** `--request-timeout` (ms). */
+  requestTimeoutMs?: number;
+  /** `--timeout`: no API call starts or is waited for after this long (ms). */
+  timeoutMs?: number;
 }
 
 export interface DoctorDeps {
@@ -50,7 +54,7 @@ async function guard<T>(id: string, cluster: string | undefined, checks: CheckRe
 }
 
 export async function doctor(req: DoctorRequest, deps: DoctorDeps): Promise<DoctorReport> {
-  const kube = connectClusters(req, deps);
+  const kube = connectClusters(req, { ...deps, ...(req.timeoutMs !== undefined ? { timeoutMs: req.timeoutMs } : {}) });
   const checks: CheckResult[] = [];
   const report: DoctorReport = { clusters: [], checks, summary: { pass: 0, warn: 0, fail: 0, skip: 0 } };
   const reachable: ConnectedCluster[] = [];

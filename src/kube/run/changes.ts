@@ -42,6 +42,20 @@ export class ChangeRecorder {
     await c.gateway.apply(obj);
   }
 
+  /**
+   * Makes the object exactly `obj`, journaled with what was there: created (server-side apply)
+   * when absent, else replaced at the resourceVersion just read — so fields other managers set
+   * (a `maxEjectionPercent` someone added with kubectl) do not survive, as they would an apply.
+   * Returns the object as stored.
+   */
+  async put(c: RunCluster, obj: KubeObject): Promise<KubeObject> {
+    const ref = refOfObject(obj);
+    const current = await c.gateway.get(ref);
+    this.record({ op: 'object', v: JOURNAL_VERSION, context: c.context, cluster: c.name, change: 'apply', ref, previous: current === undefined ? null : restorable(current) });
+    if (current === undefined) return await c.gateway.apply(obj);
+    return await c.gateway.replace({ ...obj, metadata: { ...obj.metadata, resourceVersion: current.metadata.resourceVersion } });
+  }
+
   /** Deletes an existing object, journaled with its content. */
   async delete(c: RunCluster, current: KubeObject): Promise<void> {
     const ref = refOfObject(current);

@@ -16,32 +16,53 @@ import { EnvironmentError } from '../../errors.js';
 import type { Sample } from '../../model/sample.js';
 import type { ClusterGateway } from '../gateway.js';
 import { LineSplitter, parseHello, type LoadHandle, type SampleSink } from './load.js';
+import type { PodClock } from './pod-clock.js';
 
 /**
- * The fixed loop. Arguments: $1 url, $2 duration (ns), $3 curl timeout (s), $4 think time (s),
- * $5 loop id, $6 stop file. It first prints `MB0 <loop> <start ns>` (the run origin is the first
- * loop's start, on the pod's clock), then one `MB1` line per request until its duration is over.
+ * The fixed loop. Arguments: $1 url, $2 duration (in clock units), $3 curl timeout (s), $4 think
+ * time (s), $5 loop id, $6 stop file, $7 the pod clock (`curl-time`, `date-ns`, `uptime`,
+ * `date-s`: pod-clock.ts). It first prints `MB0 <loop> <stamp>` (the run origin is the first
+ * loop's start), then one `MB1` line per request until its duration is over, then
+ * `MB2 <loop> <requests sent>` so the driver can tell a complete stream from a cut one.
+ *
+ * Stamps are integers in the clock's unit: µs for `curl-time`, ns for `date-ns`, cs for `uptime`,
+ * s for `date-s`. With `curl-time` an `MB1` stamp is the request's own curl at its end (write-out
+ * `%time{%s.%f}`, curl ≥ 8.16), otherwise the reading just before curl ran.
  */
 export const CURL_LOOP_SCRIPT = [
-  'url=$1 dur=$2 tmo=$3 think=$4 id=$5 stop=$6',
+  'url=$1 dur=$2 tmo=$3 think=$4 id=$5 stop=$6 clk=$7',
   "nl='",
   "'",
-  's=$(date +%s%N)',
+  // A `%s.%f` reading → integer µs (`%f` zero-padded to 6 digits here, whatever curl printed).
+  'us() { f=${1#*.}; while [ ${#f} -lt 6 ]; do f=0$f; done; s=${1%.*}$f; }',
+  'stamp() {',
+  '  case $clk in',
+  "  curl-time) us \"$(curl -s -o /dev/null -w '%time{%s.%f}' file:///dev/null)\" ;;",
+  '  date-ns) s=$(date +%s%N) ;;',
+  '  uptime) read s x < /proc/uptime; s=${s%.*}${s#*.} ;;',
+  '  *) s=$(date +%s) ;;',
+  '  esac',
+  '}',
+  "w='\\n%{http_code} %{time_total}'",
+  "[ \"$clk\" = curl-time ] && w='\\n%{http_code} %{time_total} %time{%s.%f}'",
+  'stamp',
   'end=$((s + dur))',
   'printf \'MB0 %s %s\\n\' "$id" "$s"',
   'n=0',
   'while [ "$s" -lt "$end" ] && [ ! -e "$stop" ]; do',
-  '  r=$(curl -s -g -m "$tmo" -o - -w \'\\n%{http_code} %{time_total}\' "$url" 2>/dev/null)',
+  '  r=$(curl -s -g -m "$tmo" -o - -w "$w" "$url" 2>/dev/null)',
   '  c=$?',
   '  b=${r%"$nl"*}',
   '  [ "$b" = "$r" ] && b=',
   '  b=${b%"$nl"}',
   '  m=${r##*"$nl"}',
+  '  if [ "$clk" = curl-time ]; then us "${m##* }"; m=${m% *}; fi',
   '  printf \'MB1 %s %s %s %s %s %s\\n\' "$id" "$n" "$s" "$c" "$m" "$b"',
   '  n=$((n+1))',
   '  [ "$think" = 0 ] || sleep "$think"',
-  '  s=$(date +%s%N)',
+  '  [ "$clk" = curl-time ] && [ "$think" = 0 ] || stamp',
   'done',
+  'printf \'MB2 %s %s\\n\' "$id" "$n"',
 ].join('\n');
 
 /** `$0` of the script, so `ps` in the pod shows what it is. */
@@ -57,11 +78,15 @@ export interface CurlLoopArgs {
   stopFile: string;
   /** `timeout`'s bound for the whole loop (s). */
   boundS: number;
+  /** The pod clock the loop stamps with (found by detectPodClocks). */
+  clock: PodClock;
 }
 
 /** The argv of one loop (an array: no shell parses it on the way in). */
 export function curlLoopArgv(a: CurlLoopArgs): string[] {
-  return ['timeout', String(a.boundS), 'sh', '-c', CURL_LOOP_SCRIPT, CURL_LOOP_NAME, a.url, a.durationNs.toString(), a.timeoutS, a.thinkS, String(a.loopId), a.stopFile];
+  const unit = a.clock.stampUnitNs;
+  const duration = (a.durationNs + unit - 1n) / unit;
+  return ['timeout', String(a.boundS), 'sh', '-c', CURL_LOOP_SCRIPT, CURL_LOOP_NAME, a.url, duration.toString(), a.timeoutS, a.thinkS, String(a.loopId), a.stopFile, a.clock.kind];
 }
 
 /** Seconds as curl and sleep take them (`0.25`, `10`). */
@@ -71,21 +96,33 @@ export function secondsArg(ms: number): string {
 
 const LINE = /^MB1 (\d+) (\d+) (\d{1,20}) (\d+) (\d{3}) (\d+(?:\.\d+)?)(?: (.*))?$/;
 const START = /^MB0 (\d+) (\d{1,20})$/;
+const END = /^MB2 (\d+) (\d+)$/;
 
-/** The start stamp (epoch ns) of a loop's `MB0` line, else undefined. Pure. */
-export function parseCurlStart(line: string): bigint | undefined {
+/** The start stamp (ns of the pod clock) of a loop's `MB0` line, else undefined. Pure. */
+export function parseCurlStart(line: string, clock: PodClock): bigint | undefined {
   const m = START.exec(line);
-  return m ? BigInt(m[2] as string) : undefined;
+  return m ? BigInt(m[2] as string) * clock.stampUnitNs : undefined;
 }
 
-/** One parsed loop line, times in µs from `originNs`. Pure; undefined for any other line. */
-export function parseCurlLine(line: string, originNs: bigint): Sample | undefined {
+/** Loop id and requests sent from a loop's closing `MB2` line, else undefined. Pure. */
+export function parseCurlEnd(line: string): { loop: number; sent: number } | undefined {
+  const m = END.exec(line);
+  return m ? { loop: Number(m[1]), sent: Number(m[2]) } : undefined;
+}
+
+/**
+ * One parsed loop line, times in µs from `originNs`. Pure; undefined for any other line. With
+ * `curl-time` the stamp is curl's own at the request's end, so the start is it minus `time_total`.
+ */
+export function parseCurlLine(line: string, originNs: bigint, clock: PodClock): Sample | undefined {
   const m = LINE.exec(line);
   if (!m) return undefined;
-  const startUs = Number((BigInt(m[3] as string) - originNs) / 1000n);
+  const durationUs = Math.round(Number(m[6]) * 1e6);
+  const stampUs = Number((BigInt(m[3] as string) * clock.stampUnitNs - originNs) / 1000n);
+  const startUs = clock.kind === 'curl-time' ? stampUs - durationUs : stampUs;
   const curlExit = Number(m[4]);
   const code = Number(m[5]);
-  const s: Sample = { scheduledUs: startUs, startUs, endUs: startUs + Math.round(Number(m[6]) * 1e6), status: curlExit === 0 ? code : 0 };
+  const s: Sample = { scheduledUs: startUs, startUs, endUs: startUs + durationUs, status: curlExit === 0 ? code : 0 };
   const hello = parseHello(m[7] ?? '');
   if (hello !== undefined) {
     s.version = hello.version;
@@ -107,6 +144,8 @@ export interface CurlLoadOptions {
   concurrency: number;
   /** Hex/dash id of the run (names the stop file). */
   runId: string;
+  /** The pod clock of the run's clock sync (the loops stamp with it). */
+  clock: PodClock;
   onSample: SampleSink;
 }
 
@@ -123,18 +162,24 @@ export function startCurlLoad(o: CurlLoadOptions): LoadHandle {
   let unparsed = 0;
   let seen = 0;
   let stopped = false;
+  // Requests each loop said it sent (its MB2 line): a loop without one was cut short.
+  const sentBy = new Map<number, number>();
+  const receivedBy = new Map<number, number>();
   for (let loop = 0; loop < o.concurrency; loop++) {
     const lines = new LineSplitter((line) => {
-      const start = originNs === undefined ? parseCurlStart(line) : undefined;
+      const start = originNs === undefined ? parseCurlStart(line, o.clock) : undefined;
       if (start !== undefined) originNs = start;
-      const s = originNs !== undefined ? parseCurlLine(line, originNs) : undefined;
+      const s = originNs !== undefined ? parseCurlLine(line, originNs, o.clock) : undefined;
+      const end = s === undefined ? parseCurlEnd(line) : undefined;
       if (s !== undefined) {
         seen++;
+        receivedBy.set(loop, (receivedBy.get(loop) ?? 0) + 1);
         o.onSample(s);
-      } else if (line.startsWith('MB0 ')) return;
+      } else if (end !== undefined) sentBy.set(loop, end.sent);
+      else if (line.startsWith('MB0 ')) return;
       else if (line.trim() !== '' && ++unparsed <= 3) notes.push(`curl loop ${loop}: unexpected output ${JSON.stringify(line.slice(0, 100))}`);
     });
-    const argv = curlLoopArgv({ url: o.url, durationNs, timeoutS: secondsArg(o.requestTimeoutMs), thinkS: secondsArg(o.thinkTimeMs), loopId: loop, stopFile, boundS });
+    const argv = curlLoopArgv({ url: o.url, durationNs, timeoutS: secondsArg(o.requestTimeoutMs), thinkS: secondsArg(o.thinkTimeMs), loopId: loop, stopFile, boundS, clock: o.clock });
     o.gateway
       .exec({ namespace: o.namespace, pod: o.pod, container: o.container, argv, timeoutMs: boundS * 1000 + 30_000, onStdout: (t) => lines.push(t), signal: sockets.signal })
       .then(
@@ -156,6 +201,13 @@ export function startCurlLoad(o: CurlLoadOptions): LoadHandle {
   return {
     description: `curl loop ×${o.concurrency} in ${o.namespace}/${o.pod}`,
     originEpochMs: () => (originNs === undefined ? undefined : Number(originNs / 1000n) / 1000),
+    accounting() {
+      const cut = [...Array(o.concurrency).keys()].filter((l) => !sentBy.has(l));
+      const short = [...sentBy].filter(([l, n]) => (receivedBy.get(l) ?? 0) !== n).map(([l, n]) => `loop ${l} sent ${n}, ${receivedBy.get(l) ?? 0} arrived`);
+      const sent = cut.length === 0 ? [...sentBy.values()].reduce((a, b) => a + b, 0) : undefined;
+      const problems = [...(cut.length > 0 ? [`curl loop${cut.length > 1 ? 's' : ''} ${cut.join(', ')} never reported what ${cut.length > 1 ? 'they' : 'it'} sent (output cut)`] : []), ...short];
+      return { received: seen, ...(sent !== undefined ? { sent } : {}), ...(problems.length > 0 ? { missing: problems.join('; ') } : {}) };
+    },
     async poll() {
       if (failure !== undefined) throw failure;
     },

@@ -1,13 +1,15 @@
 /**
  * Makes the client cluster's DestinationRules for the scenario's service what the scenario says:
- * its manifest, applied as written (server-side apply; the networking.istio.io version falls back
- * to one the cluster serves), when what is there differs; or, for a scenario without one, none —
- * as the simulator reads "omitted = none". Other rules selecting the same host are deleted (two
- * rules for one host leave Istio to pick one). Each change is journaled with the rule as it was.
+ * its manifest, exactly (created, or replaced — not server-side applied, which keeps fields other
+ * field managers own; the networking.istio.io version falls back to one the cluster serves), when
+ * what is there differs, then read back and compared; or, for a scenario without one, none — as the
+ * simulator reads "omitted = none". Other rules selecting the same host are deleted (two rules for
+ * one host leave Istio to pick one). Each change is journaled with the rule as it was.
  */
 import { destinationRuleSelects } from '../../model/resolve-dr-host.js';
 import type { Scenario } from '../../model/scenario.js';
 import { servedVariant } from '../deploy/apply.js';
+import { EnvironmentError } from '../../errors.js';
 import type { KubeObject } from '../gateway.js';
 import type { ChangeRecorder } from './changes.js';
 import type { RunCluster } from './clusters.js';
@@ -51,6 +53,15 @@ export async function syncDestinationRule(client: RunCluster, s: Scenario, manif
   const current = existing.find((r) => r.metadata.name === manifest.metadata.name);
   const wanted = await servedVariant(client.gateway, { ...manifest, metadata: { ...manifest.metadata, namespace } });
   if (current !== undefined && sameRule(current, wanted)) return change;
-  await recorder.apply(client, wanted, 'apply');
+  await recorder.put(client, wanted);
+  // What the prediction uses must be what the proxies get: read it back (a mutating webhook or a
+  // controller may have changed it).
+  const stored = await client.gateway.get({ apiVersion: wanted.apiVersion, kind: 'DestinationRule', namespace, name: wanted.metadata.name });
+  if (stored === undefined || !sameRule(stored, wanted)) {
+    throw new EnvironmentError(`${client.name}: the DestinationRule ${namespace}/${wanted.metadata.name} in the cluster is not the scenario's after it was written${stored === undefined ? ' (it is gone)' : ''}; the run's prediction would not match`, {
+      code: 'KUBE_RULE',
+      hint: 'Something changes DestinationRules on write (a mutating admission webhook, a GitOps controller): pause it for the run.',
+    });
+  }
   return 'applied';
 }

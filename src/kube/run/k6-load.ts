@@ -14,7 +14,7 @@ import type { Sample } from '../../model/sample.js';
 import type { KubeObject } from '../gateway.js';
 import type { ChangeRecorder } from './changes.js';
 import type { RunCluster } from './clusters.js';
-import { K6_CONTAINER, type K6Plan } from './k6-objects.js';
+import { K6_CONTAINER, K6_CONTROL_NAME, K6_SUMMARY_PREFIX, type K6Plan } from './k6-objects.js';
 import type { LoadHandle, SampleSink } from './load.js';
 
 /** The client cluster, the planned objects, where samples and notes go. */
@@ -50,6 +50,24 @@ interface Runner {
   ended: boolean;
   /** k6's own (non-JSON) lines, the last few, for a failure message. */
   text: string[];
+  /** Requests whose points arrived. */
+  received: number;
+  /** Requests the script says it made (its handleSummary line), once that arrived. */
+  sent?: number;
+}
+
+/** A point of meshbench's own control requests (the sidecar's quit): not load. */
+const CONTROL_TAG = `"name":"${K6_CONTROL_NAME}"`;
+
+/** The request count of the script's summary line, or undefined for any other line. */
+export function parseK6Summary(line: string): number | undefined {
+  if (!line.startsWith(K6_SUMMARY_PREFIX)) return undefined;
+  try {
+    const n = (JSON.parse(line.slice(K6_SUMMARY_PREFIX.length)) as { requests?: unknown }).requests;
+    return typeof n === 'number' && Number.isInteger(n) && n >= 0 ? n : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Applies the k6 objects (journaled) and returns a handle that streams the runners' output. */
@@ -69,7 +87,7 @@ export async function startK6Load(o: K6LoadOptions): Promise<LoadHandle> {
   const name = o.plan.runner.metadata.name;
 
   const startRunner = (pod: string): void => {
-    const r: Runner = { pod, ended: false, text: [], parser: createK6Parser(() => undefined) };
+    const r: Runner = { pod, ended: false, text: [], received: 0, parser: createK6Parser(() => undefined) };
     r.parser = createK6Parser((s: Sample) => {
       if (r.originUs === undefined || runOriginUs === undefined) return;
       // Parser times are µs from this runner's first point; move them onto the run origin.
@@ -88,15 +106,24 @@ export async function startK6Load(o: K6LoadOptions): Promise<LoadHandle> {
       signal: follows.signal,
       onLine: (line) => {
         if (line.startsWith('{')) {
+          if (line.includes(CONTROL_TAG)) return;
           if (r.originUs === undefined) {
             r.originUs = pointEpochUs(line);
             if (r.originUs !== undefined) runOriginUs ??= r.originUs;
           }
-          if (line.startsWith('{"metric":"http_req_duration","type":"Point"')) seen++;
+          if (line.startsWith('{"metric":"http_req_duration","type":"Point"')) {
+            seen++;
+            r.received++;
+          }
           r.parser.line(line, ++lineNo);
           return;
         }
         if (line.trim() === '') return;
+        const summary = parseK6Summary(line);
+        if (summary !== undefined) {
+          r.sent = summary;
+          return;
+        }
         r.text.push(line);
         if (r.text.length > 20) r.text.shift();
         if (/level=(error|warning)/.test(line) && notes.length < 10) {
@@ -164,6 +191,15 @@ export async function startK6Load(o: K6LoadOptions): Promise<LoadHandle> {
     finished: () => completed && runners.size >= o.plan.pods && [...runners.values()].every((r) => r.ended),
     notes: () => notes,
     requestsSeen: () => seen,
+    accounting() {
+      const all = [...runners.values()];
+      const sent = all.length >= o.plan.pods && all.every((r) => r.sent !== undefined) ? all.reduce((a, r) => a + (r.sent ?? 0), 0) : undefined;
+      const problems = all.flatMap((r) =>
+        r.sent === undefined ? [`k6 (${r.pod}): its log ended before k6's summary (stream cut or log rotated)`] : r.sent !== r.received ? [`k6 (${r.pod}): made ${r.sent} requests, ${r.received} arrived`] : [],
+      );
+      if (all.length < o.plan.pods) problems.push(`${o.plan.pods - all.length} of ${o.plan.pods} k6 runner(s) never followed`);
+      return { received: seen, ...(sent !== undefined ? { sent } : {}), ...(problems.length > 0 ? { missing: problems.join('; ') } : {}) };
+    },
     async stop() {
       if (stopped) return;
       stopped = true;

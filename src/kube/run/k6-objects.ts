@@ -79,8 +79,29 @@ export function k6Env(s: Scenario, url: string, quitSidecar: boolean): Array<{ n
     .map((name) => ({ name, value: env[name] as string }));
 }
 
-/** k6 arguments: JSON points on stdout, which the driver streams from the pod log. */
-export const K6_ARGS = ['run', '--no-summary', '--quiet', '--out', 'json=/dev/stdout', `/scripts/${K6_SCRIPT_FILE}`];
+/**
+ * k6's default system tags (grafana/k6 `metrics.DefaultSystemTagSet`, what `--system-tags` replaces
+ * when given) plus `vu` and `iter`,
+ * which k6 writes as point metadata: with them each `helloworld_responses` point pairs with the
+ * request of its own VU iteration (without them overlapping VUs pair wrongly).
+ */
+export const K6_SYSTEM_TAGS = 'proto,subproto,status,method,url,name,group,check,error,error_code,tls_version,scenario,service,expected_response,vu,iter';
+
+/**
+ * k6 arguments: JSON points on stdout, which the driver streams from the pod log. Only flags both
+ * k6 1.x and 2.x accept: 2.0 removed `--no-summary` (grafana/k6#5729); the script's
+ * `handleSummary` replaces the summary instead (and prints the request count).
+ */
+export const K6_ARGS = ['run', '--quiet', '--system-tags', K6_SYSTEM_TAGS, '--out', 'json=/dev/stdout', `/scripts/${K6_SCRIPT_FILE}`];
+
+/** The k6 image meshbench pins (k6 ≥ 0.57 runs the TypeScript script). */
+export const DEFAULT_K6_IMAGE = 'grafana/k6:1.4.2';
+
+/** The tag `name` of meshbench's own requests in the script (never counted as load). */
+export const K6_CONTROL_NAME = 'meshbench-control';
+
+/** Prefix of the script's `handleSummary` line. */
+export const K6_SUMMARY_PREFIX = 'MESHBENCH_SUMMARY ';
 
 /** The objects for one trial's k6 run. */
 export function k6Plan(i: K6PlanInput): K6Plan {

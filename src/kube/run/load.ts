@@ -27,6 +27,19 @@ export interface LoadHandle {
    * until their version point arrives, so samples alone would lag.
    */
   requestsSeen(): number;
+  /**
+   * What arrived against what the generator says it sent (k6's `http_reqs`, the curl loops'
+   * counters), once it finished. `missing` says why the two differ or why `sent` is unknown; a
+   * trial with it is incomplete.
+   */
+  accounting(): LoadAccounting;
+}
+
+/** Requests received and sent by one load generator. */
+export interface LoadAccounting {
+  received: number;
+  sent?: number;
+  missing?: string;
 }
 
 /** Request body of helloworld: `Hello version: v1, instance: helloworld-v1-…`. */

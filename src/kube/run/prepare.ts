@@ -4,16 +4,17 @@
  * directory and the measures' options from the mesh as it really is. Nothing here changes a
  * cluster, so an interrupt here just stops (exit 130, nothing to restore).
  */
-import { InterruptedError } from '../../errors.js';
+import { EnvironmentError, InterruptedError } from '../../errors.js';
 import type { AccumulatorOptions } from '../../measure/accumulator.js';
 import type { Scenario } from '../../model/scenario.js';
 import type { ClusterGateway } from '../gateway.js';
 import { connectClusters } from '../index.js';
 import { syncClock, type ClockSync } from './clock-sync.js';
+import { CLOCK_PREFERENCE, POD_CLOCKS, chooseClock, detectPodClocks } from './pod-clock.js';
 import { clusterNamed, mapClusters, type RunCluster } from './clusters.js';
 import { kubeAccumulatorOptions, majorMinor, observeMesh, profileVersionFor } from './observed-mesh.js';
 import { preflight, type PreflightFacts } from './preflight.js';
-import type { KubeRunDeps, KubeRunRequest } from './run.js';
+import type { KubeRunDeps, KubeRunRequest } from './request.js';
 import { PodDirectory } from './topology.js';
 
 /** Everything the run needs, learnt without changing anything. */
@@ -60,7 +61,20 @@ async function prepare(s: Scenario, req: KubeRunRequest, deps: KubeRunDeps): Pro
   const clientPod = await client.gateway.get({ apiVersion: 'v1', kind: 'Pod', namespace: podNamespace, name: facts.clientPod });
   const containers = ((clientPod?.['spec'] as { containers?: Array<{ name: string }> } | undefined)?.containers ?? []).map((c) => c.name);
   const clientContainer = containers.find((n) => n !== 'istio-proxy') ?? s.client.workload;
-  const sync = await syncClock({ gateway: client.gateway, namespace: podNamespace, pod: facts.clientPod, container: clientContainer }, deps.clock, 3, deps.signal);
+  const target = { gateway: client.gateway, namespace: podNamespace, pod: facts.clientPod, container: clientContainer };
+  const podClock = chooseClock(await detectPodClocks(target, deps.signal), req.load === 'k6');
+  if (podClock === undefined) {
+    throw new EnvironmentError(
+      `context '${client.gateway.context}': ${podNamespace}/${facts.clientPod} container ${clientContainer} offers no clock meshbench can read (tried ${CLOCK_PREFERENCE.map((k) => POD_CLOCKS[k].label).join(', ')})`,
+      { code: 'KUBE_CLOCK', hint: 'The client container needs curl ≥ 8.16, GNU date, /proc/uptime or at least `date +%s` (the sleep sample image curlimages/curl:8.16.0 has curl ≥ 8.16).' },
+    );
+  }
+  if (podClock.resolutionMs > 1) {
+    deps.progress.note(
+      `${client.name}: the client container has neither curl ≥ 8.16 (%time{}) nor a date with %N; ${req.load === 'k6' ? 'event times align with k6 to' : 'request times come from'} ${podClock.label}: precision ${podClock.resolutionMs} ms`,
+    );
+  }
+  const sync = await syncClock(target, deps.clock, podClock, 3, deps.signal);
   const namespaces = [...new Set([s.request.namespace, ...req.mesh.clusters.flatMap((c) => c.workloads.map((w) => w.namespace))])].sort();
   const directory = new PodDirectory(clusters, namespaces);
   await directory.refresh();

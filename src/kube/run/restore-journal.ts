@@ -18,6 +18,10 @@ export interface RestoreJournalRequest {
   kubeconfig?: string;
   env: Record<string, string | undefined>;
   cwd: string;
+  /** `--request-timeout` (ms). */
+  requestTimeoutMs?: number;
+  /** `--timeout`: no API call starts or is waited for after this long (ms). */
+  timeoutMs?: number;
 }
 
 /** Clock, jitter and progress for the API calls. */
@@ -68,6 +72,8 @@ export async function restoreJournal(req: RestoreJournalRequest, deps: RestoreJo
     clock: deps.clock,
     jitter: deps.jitter,
     onRetry: (m) => deps.progress.note(m),
+    ...(req.requestTimeoutMs !== undefined ? { requestTimeoutMs: req.requestTimeoutMs } : {}),
+    ...(req.timeoutMs !== undefined ? { timeoutMs: req.timeoutMs } : {}),
   });
   const byContext = new Map<string, ClusterGateway>(kube.clusters.map((c) => [c.spec.context, c.gateway]));
   const outcome = await applyRestore(steps, {

@@ -85,7 +85,11 @@ async function applyStep(gw: ClusterGateway, s: RestoreStep): Promise<void> {
   } else if (s.previous === null) {
     await gw.delete(s.ref);
   } else {
-    await gw.apply(s.previous);
+    // Put back exactly what was there: a replace, since an apply would keep fields the run's
+    // version had and the original lacked.
+    const current = await gw.get(s.ref);
+    if (current === undefined) await gw.apply(s.previous);
+    else await gw.replace({ ...s.previous, metadata: { ...s.previous.metadata, resourceVersion: current.metadata.resourceVersion } });
   }
 }
 

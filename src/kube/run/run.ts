@@ -11,25 +11,24 @@
  *    the journal lists, with gateways that do not listen to the interrupt; only a complete restore
  *    clears the journal. What a crash or kill -9 leaves, `meshbench restore` replays.
  */
-import type { Clock, Progress } from '../../app/ports.js';
 import { buildResult } from '../../app/build-result.js';
 import { EnvironmentError, InterruptedError, ToolError } from '../../errors.js';
 import { mergeTrials } from '../../measure/merge.js';
 import { evaluateThresholds } from '../../measure/thresholds.js';
 import type { TrialMeasures } from '../../measure/types.js';
-import type { Mesh } from '../../model/mesh.js';
-import type { Result } from '../../model/result.js';
+import type { KubeSampleAccounting, Result } from '../../model/result.js';
 import type { RunEvent } from '../../model/sample.js';
 import type { Scenario } from '../../model/scenario.js';
 import { TOOL_VERSION } from '../../version.js';
-import type { KubeObject } from '../gateway.js';
 import type { ActionContext } from './actions.js';
 import { ChangeRecorder } from './changes.js';
 import { syncDestinationRule } from './destination-rule.js';
 import { proxyClusterName, proxySnapshot, type ProxyTarget } from './endpoint-watch.js';
-import { JOURNAL_VERSION, type ChangeJournal } from './journal.js';
+import { JOURNAL_VERSION } from './journal.js';
 import { majorMinor } from './observed-mesh.js';
 import { DESTINATION_RULE_VERSIONS, checkRequestNames, refuseSimOnlyActions } from './preflight.js';
+import type { LoadAccounting } from './load.js';
+import type { PodClock } from './pod-clock.js';
 import { prepareRun } from './prepare.js';
 import { applyRestore, describeStep, restoreIncompleteError, restorePlan, type RestoreStep } from './restore.js';
 import { restoreCommand } from './restore-journal.js';
@@ -37,47 +36,15 @@ import { EnvoyStatsWatch } from './envoy-stats-watch.js';
 import { startServerSideCheck } from './server-side.js';
 import { settle } from './settle.js';
 import { loadStarter } from './start-load.js';
-import { DEFAULT_TRIAL_TIMING, runTrial, type TrialTiming } from './trial.js';
+import type { KubeRunDeps, KubeRunRequest } from './request.js';
+import { DEFAULT_TRIAL_TIMING, runTrial } from './trial.js';
 
-/** One scenario to run on the clusters, with everything the CLI loaded for it. */
-export interface KubeRunRequest {
-  scenario: Scenario;
-  sha256: string;
-  mesh: Mesh;
-  contexts: string[];
-  /** `--kubeconfig`, absolute. */
-  kubeconfig?: string;
-  env: Record<string, string | undefined>;
-  cwd: string;
-  load: 'k6' | 'curl';
-  k6Image: string;
-  /** Text of scenarios/k6/meshbench.ts (k6 mode). */
-  k6Script: string;
-  parallelism?: number;
-  trials: number;
-  labels: Record<string, string>;
-  /** Lowercase hex id of this run (names the k6 objects and the stop file). */
-  runId: string;
-  /** The manifest of a DestinationRule the scenario names, by its source and name. */
-  ruleManifest: (source: string, name: string) => KubeObject;
-  /** `--prometheus`: the Prometheus to cross-check with (default: the client cluster's istio-system/prometheus, if any). */
-  prometheus?: string;
-}
+export type { KubeRunDeps, KubeRunRequest } from './request.js';
 
-/** The outside world of a kube run. */
-export interface KubeRunDeps {
-  clock: Clock;
-  jitter: () => number;
-  progress: Progress;
-  /** Aborted on Ctrl-C / SIGTERM: the run stops, restores, and throws InterruptedError. */
-  signal: AbortSignal;
-  journal: ChangeJournal;
-  newId(scenario: string, date: Date): string;
-  /** Registers what a second Ctrl-C prints (what is left and the restore command). */
-  onSecondInterrupt?: (handler: () => void) => void;
-  /** Where the second-interrupt message goes (stderr). */
-  writeErr: (text: string) => void;
-  timing?: Partial<TrialTiming>;
+/** Resolution of the curl loop's request stamps with this pod clock (ms). */
+function curlTimestampsMs(clock: PodClock): number {
+  // A stamp read by a separate process (date) is a fork and exec away from the request.
+  return clock.kind === 'curl-time' ? clock.resolutionMs : Math.max(1, clock.resolutionMs);
 }
 
 /**
@@ -140,6 +107,7 @@ export async function runOnKube(req: KubeRunRequest, deps: KubeRunDeps): Promise
 
   const measures: TrialMeasures[] = [];
   const events: RunEvent[] = [];
+  const accountings: LoadAccounting[] = [];
   let failure: unknown;
   try {
     const ruleApi = facts.destinationRuleApi ?? DESTINATION_RULE_VERSIONS[0]!;
@@ -170,6 +138,7 @@ export async function runOnKube(req: KubeRunRequest, deps: KubeRunDeps): Promise
         { clock: deps.clock, progress: deps.progress, signal: deps.signal },
       );
       measures.push(outcome.measures);
+      accountings.push(outcome.accounting);
       events.push(...(req.trials > 1 ? outcome.events.map((e) => ({ ...e, trial })) : outcome.events));
       for (const n of outcome.notes) deps.progress.note(n);
       if (trial + 1 < req.trials) {
@@ -210,7 +179,9 @@ export async function runOnKube(req: KubeRunRequest, deps: KubeRunDeps): Promise
   const merged = mergeTrials(measures);
   const finishedAt = deps.clock.wallNow();
   const istioLabel = majorMinor(clientIstio);
-  return buildResult({
+  const samples = sampleAccounting(accountings, req.trials);
+  if (samples.incomplete !== undefined) deps.progress.note(`incomplete result: ${samples.incomplete}`);
+  const result = buildResult({
     id: deps.newId(s.name, startedAt),
     scenario: { name: s.name, ...(s.description !== undefined ? { description: s.description } : {}), sha256: req.sha256, spec: s },
     target: {
@@ -220,12 +191,14 @@ export async function runOnKube(req: KubeRunRequest, deps: KubeRunDeps): Promise
       istio: facts.istio,
       kubernetes: facts.kubernetes,
       precision: {
-        // curl: the pod's date +%s%N a fork away from the request, curl's time_total in µs;
-        // k6: its own timings (ms with µs decimals). Alignment: half the best clock-sync round trip.
-        timestampsMs: req.load === 'curl' ? 1 : 0.001,
+        // curl: the pod clock's stamps (curl's own %time{} at the request's end: µs; date +%s%N a
+        // fork away from the request: 1 ms; /proc/uptime 10 ms; date +%s 1 s), curl's time_total in
+        // µs; k6: its own timings (ms with µs decimals). Alignment: see clock-sync.ts.
+        timestampsMs: req.load === 'curl' ? curlTimestampsMs(sync.clock) : 0.001,
         alignmentMs: Math.round(sync.uncertaintyMs * 1000) / 1000,
       },
       ...(prometheus !== undefined ? { prometheus } : {}),
+      samples,
     },
     labels: { ...(istioLabel !== undefined ? { istio: istioLabel } : {}), ...req.labels },
     startedAt: startedAt.toISOString(),
@@ -235,4 +208,31 @@ export async function runOnKube(req: KubeRunRequest, deps: KubeRunDeps): Promise
     thresholds: evaluateThresholds(s.thresholds, merged),
     toolVersion: TOOL_VERSION,
   });
+  return samples.incomplete === undefined ? result : markIncomplete(result, samples.incomplete);
+}
+
+/** The trials' accounting as one: sums, and every trial's reason when samples are missing. */
+export function sampleAccounting(trials: readonly LoadAccounting[], count: number): KubeSampleAccounting {
+  const received = trials.reduce((a, t) => a + t.received, 0);
+  const known = trials.every((t) => t.sent !== undefined);
+  const reasons = trials.flatMap((t, i) => (t.missing !== undefined ? [`${count > 1 ? `trial ${i + 1}: ` : ''}${t.missing}`] : []));
+  return {
+    received,
+    ...(known ? { sent: trials.reduce((a, t) => a + (t.sent ?? 0), 0) } : {}),
+    ...(reasons.length > 0 ? { incomplete: reasons.join('; ') } : {}),
+  };
+}
+
+/**
+ * A result with missing samples: every threshold fails and says why (exit 10, the result saved
+ * first), and no failover figures are given — from partial data a cut stream reads as "not
+ * recovered" (the probe behind issue 13 saved 246 of 600 requests and said exactly that).
+ */
+export function markIncomplete(r: Result, why: string): Result {
+  const { failover: _dropped, ...summary } = r.summary;
+  return {
+    ...r,
+    summary,
+    thresholds: r.thresholds.map((t) => ({ ...t, ok: false, note: `incomplete samples: ${why}${t.note !== undefined ? `; ${t.note}` : ''}` })),
+  };
 }

@@ -12,7 +12,7 @@ import type { LoadHandle, SampleSink } from './load.js';
 import { kubernetesMinor } from './observed-mesh.js';
 import { requestUrl } from './preflight.js';
 import type { PreparedRun } from './prepare.js';
-import type { KubeRunRequest } from './run.js';
+import type { KubeRunRequest } from './request.js';
 
 /** Inputs of `loadStarter`. */
 export interface LoadStarterInput {
@@ -44,6 +44,7 @@ export function loadStarter(i: LoadStarterInput): (onSample: SampleSink) => Prom
         thinkTimeMs: load.kind === 'closed' ? load.thinkTimeUs / 1000 : 0,
         concurrency: load.kind === 'closed' ? load.concurrency : 1,
         runId: `${req.runId}-${i.trial}`,
+        clock: p.sync.clock,
         onSample,
       });
     }

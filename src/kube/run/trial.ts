@@ -17,7 +17,7 @@ import { performAction, type ActionContext } from './actions.js';
 import type { ClockSync } from './clock-sync.js';
 import { proxySnapshot, type ProxyTarget, type Watch } from './endpoint-watch.js';
 import type { EnvoyStatsWatch } from './envoy-stats-watch.js';
-import type { LoadHandle, SampleSink } from './load.js';
+import type { LoadAccounting, LoadHandle, SampleSink } from './load.js';
 import type { PodDirectory } from './topology.js';
 
 /** Poll intervals and limits of the trial loop (ms). */
@@ -71,6 +71,8 @@ export interface TrialOutcome {
   events: RunEvent[];
   requests: number;
   notes: string[];
+  /** Requests received against those the load generator says it sent. */
+  accounting: LoadAccounting;
 }
 
 function seconds(ms: number): string {
@@ -237,5 +239,5 @@ export async function runTrial(t: TrialSetup, deps: TrialDeps): Promise<TrialOut
   notes.push(...load.notes());
   const measures = acc.finish(events);
   const all = [...events, ...observed].sort((a, b) => a.atMs - b.atMs);
-  return { measures, events: all, requests: counts.requests, notes };
+  return { measures, events: all, requests: counts.requests, notes, accounting: load.accounting() };
 }

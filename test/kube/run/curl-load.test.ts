@@ -9,14 +9,18 @@ import { chmodSync, existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CURL_LOOP_SCRIPT, curlLoopArgv, parseCurlLine, parseCurlStart, secondsArg } from '../../../src/kube/run/curl-load.js';
+import { CURL_LOOP_SCRIPT, curlLoopArgv, parseCurlEnd, parseCurlLine, parseCurlStart, secondsArg } from '../../../src/kube/run/curl-load.js';
+import { POD_CLOCKS } from '../../../src/kube/run/pod-clock.js';
+
+const NS = POD_CLOCKS['date-ns'];
+const CURL_TIME = POD_CLOCKS['curl-time'];
 
 const ORIGIN = 1795470300000000000n;
 
 describe('curl loop lines', () => {
   it('parse into samples relative to the origin', () => {
-    expect(parseCurlStart('MB0 0 1795470300000000000')).toBe(ORIGIN);
-    expect(parseCurlLine('MB1 0 7 1795470300002500000 0 200 0.002345 Hello version: v1, instance: helloworld-v1-abc', ORIGIN)).toEqual({
+    expect(parseCurlStart('MB0 0 1795470300000000000', NS)).toBe(ORIGIN);
+    expect(parseCurlLine('MB1 0 7 1795470300002500000 0 200 0.002345 Hello version: v1, instance: helloworld-v1-abc', ORIGIN, NS)).toEqual({
       scheduledUs: 2500,
       startUs: 2500,
       endUs: 4845,
@@ -24,18 +28,32 @@ describe('curl loop lines', () => {
       version: 'v1',
       instance: 'helloworld-v1-abc',
     });
-    expect(parseCurlLine('MB1 0 8 1795470300010000000 0 503 0.001000 no healthy upstream', ORIGIN)).toEqual({ scheduledUs: 10000, startUs: 10000, endUs: 11000, status: 503 });
+    expect(parseCurlLine('MB1 0 8 1795470300010000000 0 503 0.001000 no healthy upstream', ORIGIN, NS)).toEqual({ scheduledUs: 10000, startUs: 10000, endUs: 11000, status: 503 });
     // curl timed out (exit 28): a connection error/timeout is status 0 whatever it printed
-    expect(parseCurlLine('MB1 1 0 1795470300020000000 28 000 2.001234 ', ORIGIN)?.status).toBe(0);
-    expect(parseCurlLine('Hello version: v1, instance: x', ORIGIN)).toBeUndefined();
-    expect(parseCurlLine('MB1 0 9 notanumber 0 200 0.1 x', ORIGIN)).toBeUndefined();
+    expect(parseCurlLine('MB1 1 0 1795470300020000000 28 000 2.001234 ', ORIGIN, NS)?.status).toBe(0);
+    expect(parseCurlLine('Hello version: v1, instance: x', ORIGIN, NS)).toBeUndefined();
+    expect(parseCurlLine('MB1 0 9 notanumber 0 200 0.1 x', ORIGIN, NS)).toBeUndefined();
+  });
+
+  it('with curl %time{} stamps (µs, at the end), take the start as the end minus time_total', () => {
+    expect(parseCurlStart('MB0 0 1795470300000000', CURL_TIME)).toBe(ORIGIN);
+    expect(parseCurlLine('MB1 0 7 1795470300004845 0 200 0.002345 Hello version: v2, instance: p', ORIGIN, CURL_TIME)).toMatchObject({ startUs: 2500, endUs: 4845, status: 200, version: 'v2' });
+    expect(parseCurlEnd('MB2 3 41')).toEqual({ loop: 3, sent: 41 });
+    expect(parseCurlEnd('MB1 3 41')).toBeUndefined();
+  });
+
+  it('passes the duration in the clock\'s own unit', () => {
+    const base = { url: 'http://x/', durationNs: 2_500_000_000n, timeoutS: '1', thinkS: '0', loopId: 0, stopFile: '/tmp/s', boundS: 9 };
+    expect(curlLoopArgv({ ...base, clock: POD_CLOCKS['curl-time'] })[7]).toBe('2500000');
+    expect(curlLoopArgv({ ...base, clock: POD_CLOCKS.uptime })[7]).toBe('250');
+    expect(curlLoopArgv({ ...base, clock: POD_CLOCKS['date-s'] })[7]).toBe('3');
   });
 
   it('carries every scenario value as its own argument; the script text never changes', () => {
     const url = 'http://helloworld.sample:5000/$(touch /tmp/pwned);`id`';
-    const argv = curlLoopArgv({ url, durationNs: 5n, timeoutS: secondsArg(2500), thinkS: secondsArg(0), loopId: 3, stopFile: '/tmp/meshbench-stop-ab', boundS: 40 });
+    const argv = curlLoopArgv({ url, durationNs: 5n, timeoutS: secondsArg(2500), thinkS: secondsArg(0), loopId: 3, stopFile: '/tmp/meshbench-stop-ab', boundS: 40, clock: NS });
     expect(argv.slice(0, 6)).toEqual(['timeout', '40', 'sh', '-c', CURL_LOOP_SCRIPT, 'meshbench-load']);
-    expect(argv.slice(6)).toEqual([url, '5', '2.5', '0', '3', '/tmp/meshbench-stop-ab']);
+    expect(argv.slice(6)).toEqual([url, '5', '2.5', '0', '3', '/tmp/meshbench-stop-ab', 'date-ns']);
     expect(CURL_LOOP_SCRIPT).not.toContain('helloworld');
   });
 });
@@ -58,12 +76,12 @@ describe.runIf(shell)('the loop script under sh, with a stand-in curl', () => {
 
   it('prints MB0 then one parseable MB1 line per request, and never runs what the URL says', () => {
     const marker = join(bin, 'pwned');
-    const r = runLoop({ url: `http://x/$(touch ${marker})`, durationNs: 30_000_000n, timeoutS: '2', thinkS: '0', loopId: 2, stopFile: join(bin, 'no-stop'), boundS: 5 });
+    const r = runLoop({ url: `http://x/$(touch ${marker})`, durationNs: 30_000_000n, timeoutS: '2', thinkS: '0', loopId: 2, stopFile: join(bin, 'no-stop'), boundS: 5, clock: NS });
     expect(r.status).toBe(0);
     const lines = r.stdout.trim().split('\n');
-    const origin = parseCurlStart(lines[0] as string);
+    const origin = parseCurlStart(lines[0] as string, NS);
     expect(origin).toBeDefined();
-    const samples = lines.slice(1).map((l) => parseCurlLine(l, origin as bigint));
+    const samples = lines.slice(1, -1).map((l) => parseCurlLine(l, origin as bigint, NS));
     expect(samples.length).toBeGreaterThan(0);
     expect(samples.every((s) => s?.status === 200 && s.version === 'v1' && s.endUs - s.startUs === 2000)).toBe(true);
     expect(existsSync(marker)).toBe(false);
@@ -72,10 +90,10 @@ describe.runIf(shell)('the loop script under sh, with a stand-in curl', () => {
   it('ends at once on the stop file, and at its time bound otherwise (exit 124)', () => {
     const stop = join(bin, 'stop');
     writeFileSync(stop, '');
-    const stopped = runLoop({ url: 'http://x/', durationNs: 60_000_000_000n, timeoutS: '2', thinkS: '0', loopId: 0, stopFile: stop, boundS: 5 });
+    const stopped = runLoop({ url: 'http://x/', durationNs: 60_000_000_000n, timeoutS: '2', thinkS: '0', loopId: 0, stopFile: stop, boundS: 5, clock: NS });
     expect(stopped.status).toBe(0);
-    expect(stopped.stdout.trim().split('\n')).toHaveLength(1);
-    const bounded = runLoop({ url: 'http://x/', durationNs: 60_000_000_000n, timeoutS: '2', thinkS: '0', loopId: 0, stopFile: join(bin, 'nothing'), boundS: 0.2 });
+    expect(stopped.stdout.trim().split('\n')).toEqual([expect.stringMatching(/^MB0 0 \d+$/), 'MB2 0 0']);
+    const bounded = runLoop({ url: 'http://x/', durationNs: 60_000_000_000n, timeoutS: '2', thinkS: '0', loopId: 0, stopFile: join(bin, 'nothing'), boundS: 0.2, clock: NS });
     expect(bounded.status).toBe(124);
   });
 });

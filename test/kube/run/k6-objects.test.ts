@@ -4,7 +4,8 @@
  * initializer and starter get no sidecar. And the first point of a runner's output is its origin.
  */
 import { describe, expect, it } from 'vitest';
-import { k6Env, k6Plan } from '../../../src/kube/run/k6-objects.js';
+import { K6_SYSTEM_TAGS, k6Env, k6Plan } from '../../../src/kube/run/k6-objects.js';
+import { k6Major, parseK6Args } from '../../support/apiserver/k6-runner.js';
 import { pointEpochUs } from '../../../src/kube/run/k6-load.js';
 import type { Scenario } from '../../../src/model/scenario.js';
 
@@ -28,7 +29,11 @@ describe('k6 objects', () => {
     const tpl = (plan.runner['spec'] as { template: { metadata: { annotations: Record<string, string> }; spec: { containers: Array<{ args: string[]; env: Array<{ name: string; value: string }> }> } } }).template;
     expect(tpl.metadata.annotations).toEqual({ 'sidecar.istio.io/nativeSidecar': 'true' });
     const c = tpl.spec.containers[0];
-    expect(c?.args).toEqual(['run', '--no-summary', '--quiet', '--out', 'json=/dev/stdout', '/scripts/meshbench.ts']);
+    expect(c?.args).toEqual(['run', '--quiet', '--system-tags', K6_SYSTEM_TAGS, '--out', 'json=/dev/stdout', '/scripts/meshbench.ts']);
+    // Flags k6 1.x and 2.x both accept (2.0 removed --no-summary, grafana/k6#5729); vu and iter on.
+    expect(c?.args).not.toContain('--no-summary');
+    expect(K6_SYSTEM_TAGS.split(',')).toEqual(expect.arrayContaining(['vu', 'iter', 'status', 'scenario', 'group', 'name']));
+    for (const image of ['grafana/k6:1.4.2', 'grafana/k6:2.0.0', 'grafana/k6:latest']) expect(parseK6Args(c?.args ?? [], k6Major(image))).not.toBeTypeOf('string');
     expect(Object.fromEntries((c?.env ?? []).map((e) => [e.name, e.value]))).toEqual({
       MESHBENCH_DURATION: '60000ms',
       MESHBENCH_EXECUTOR: 'constant-arrival-rate',
@@ -60,7 +65,7 @@ describe('k6 objects', () => {
       spec: {
         parallelism: 3,
         script: { configMap: { name: 'meshbench-k6-abc123-0', file: 'meshbench.ts' } },
-        arguments: '--no-summary --quiet --out json=/dev/stdout',
+        arguments: `--quiet --system-tags ${K6_SYSTEM_TAGS} --out json=/dev/stdout`,
         initializer: { metadata: { labels: { 'sidecar.istio.io/inject': 'false' } } },
       },
     });

@@ -1,9 +1,13 @@
 /**
- * The client pod's side of `--load curl`, emulated: exec handlers for `timeout … sh -c <loop>`
- * (checked to be meshbench's fixed script with the values as positional arguments), `date +%s%N`
- * and `touch <stop file>`, and the client proxy's `pilot-agent request GET clusters` as the proxy
- * knows it. The loop answers each request from `MeshTraffic` at the request's own time and prints it
- * once the traffic clock has passed its end, in the loop's `MB1 …` line format.
+ * The client pod's side of `--load curl`, emulated as the sleep image `curlimages/curl:8.16.0`
+ * behaves: exec handlers for `timeout … sh -c <loop>` (checked to be meshbench's fixed script with
+ * the values as positional arguments), busybox's `date` (built without FEATURE_DATE_NANO: `%N`
+ * stays literal, busybox `coreutils/date.c`), curl 8.16's `-w '%time{%s.%f}'` (curl
+ * `docs/cmdline-opts/write-out.md`), `touch <stop file>`, and the client proxy's
+ * `pilot-agent request GET clusters` as the proxy knows it. The loop answers each request from
+ * `MeshTraffic` at the request's own time and prints it once the traffic clock has passed its end,
+ * in the loop's `MB1 …` line format with curl's own end stamp (the `curl-time` clock), then `MB2`.
+ * (test/support/apiserver/real-shell.ts runs the same script in a real busybox shell instead.)
  */
 import { CURL_LOOP_NAME, CURL_LOOP_SCRIPT } from '../../../src/kube/run/curl-load.js';
 import type { TrafficClock } from '../traffic-clock.js';
@@ -18,6 +22,17 @@ export function epochNs(clock: TrafficClock, nowMs: number): bigint {
   return BigInt(Math.round(clock.epochMsAt(nowMs) * 1000)) * 1000n;
 }
 
+/** curl's `%time{%s.%f}` of a traffic-clock time: epoch seconds and six digits of µs. */
+export function curlTime(clock: TrafficClock, nowMs: number): string {
+  const us = epochNs(clock, nowMs) / 1000n;
+  return `${us / 1_000_000n}.${String(us % 1_000_000n).padStart(6, '0')}`;
+}
+
+/** The same as the loop's integer stamp (µs). */
+function stampUs(clock: TrafficClock, nowMs: number): bigint {
+  return epochNs(clock, nowMs) / 1000n;
+}
+
 export interface CurlLoopEmulation {
   /** Loops started, and argv of each (for assertions). */
   readonly started: string[][];
@@ -29,12 +44,26 @@ export interface CurlLoopEmulation {
 export function emulateCurlLoop(server: ApiServer, traffic: MeshTraffic, clock: TrafficClock): CurlLoopEmulation {
   const emu: CurlLoopEmulation = { started: [], stopFiles: new Set() };
   server.exec.register('date', ({ argv, stdout, stderr }) => {
-    if (argv[1] !== '+%s%N') {
-      stderr('emulator: only date +%s%N is emulated\n');
+    if (argv[1] !== '+%s%N' && argv[1] !== '+%s') {
+      stderr('emulator: only date +%s and +%s%N are emulated\n');
       return 1;
     }
-    stdout(`${epochNs(clock, clock.now())}\n`);
+    // busybox: `%N` is passed to strftime, which leaves it as it is.
+    stdout(`${epochNs(clock, clock.now()) / 1_000_000_000n}${argv[1] === '+%s%N' ? '%N' : ''}\n`);
     return 0;
+  });
+  const healthz = server.exec.get('curl');
+  server.exec.register('curl', (ctx) => {
+    const w = ctx.argv.indexOf('-w');
+    if (ctx.argv.includes('file:///dev/null') && w >= 0) {
+      ctx.stdout((ctx.argv[w + 1] ?? '').replace('%time{%s.%f}', curlTime(clock, clock.now())));
+      return 0;
+    }
+    if (healthz === undefined) {
+      ctx.stderr('exec: "curl": executable file not found in $PATH\n');
+      return 127;
+    }
+    return healthz(ctx);
   });
   server.exec.register('touch', ({ argv }) => {
     for (const f of argv.slice(1)) emu.stopFiles.add(f);
@@ -49,20 +78,25 @@ export function emulateCurlLoop(server: ApiServer, traffic: MeshTraffic, clock: 
     return 0;
   });
   server.exec.register('timeout', ({ argv, stdout, stderr, signal }) => {
-    const [, bound, sh, dashC, script, name, url, dur, tmo, think, id, stop] = argv;
+    const [, bound, sh, dashC, script, name, url, dur, tmo, think, id, stop, clk] = argv;
     if (sh !== 'sh' || dashC !== '-c' || script !== CURL_LOOP_SCRIPT || name !== CURL_LOOP_NAME || stop === undefined || !/^\d+$/.test(bound ?? '')) {
       stderr('emulator: timeout is only emulated for meshbench\'s curl loop\n');
       return 125;
     }
+    if (clk !== 'curl-time') {
+      // This image's date has no %N: a loop on another clock would be a driver bug here.
+      stderr(`emulator: the sleep image's loop clock is curl-time, not ${clk ?? '(none)'}\n`);
+      return 2;
+    }
     emu.started.push([...argv]);
     if (url !== `http://${traffic.model.service}.${traffic.model.namespace}:${traffic.model.port}/hello` || !/^\d+(\.\d+)?$/.test(tmo ?? '')) {
-      stdout(`MB1 ${id} 0 ${epochNs(clock, clock.now())} 6 000 0.000000 \n`); // curl: could not resolve host
+      stdout(`MB0 ${id} ${stampUs(clock, clock.now())}\nMB1 ${id} 0 ${stampUs(clock, clock.now())} 6 000 0.000000 \nMB2 ${id} 1\n`); // curl: could not resolve host
       return 0;
     }
     const thinkMs = Number(think) * 1000;
     let t = clock.now();
-    const endNs = epochNs(clock, t) + BigInt(dur as string);
-    stdout(`MB0 ${id} ${epochNs(clock, t)}\n`);
+    const endUs = stampUs(clock, t) + BigInt(dur as string);
+    stdout(`MB0 ${id} ${stampUs(clock, t)}\n`);
     let seq = 0;
     return new Promise<number>((resolve) => {
       let inflight: { start: number; out: ReturnType<MeshTraffic['outcome']> } | undefined;
@@ -76,13 +110,17 @@ export function emulateCurlLoop(server: ApiServer, traffic: MeshTraffic, clock: 
           if (signal.aborted) return finish(137);
           if (inflight === undefined) {
             if (t >= clock.now()) return; // its outcome depends on states not recorded yet
-            if (emu.stopFiles.has(stop) || epochNs(clock, t) >= endNs) return finish(0);
+            if (emu.stopFiles.has(stop) || stampUs(clock, t) >= endUs) {
+              stdout(`MB2 ${id} ${seq}\n`);
+              return finish(0);
+            }
             inflight = { start: t, out: traffic.outcome(t, seq) };
           }
           const done = inflight.start + inflight.out.latencyMs;
           if (done > clock.now()) return;
           const o = inflight.out;
-          stdout(`MB1 ${id} ${seq} ${epochNs(clock, inflight.start)} 0 ${o.status} ${(o.latencyMs / 1000).toFixed(6)} ${o.body}\n`);
+          // curl-time: the stamp is curl's own %time{} at the request's end.
+          stdout(`MB1 ${id} ${seq} ${stampUs(clock, done)} 0 ${o.status} ${(o.latencyMs / 1000).toFixed(6)} ${o.body}\n`);
           seq++;
           t = done + LOOP_GAP_MS + thinkMs;
           inflight = undefined;

@@ -26,6 +26,7 @@ export function handleExecUpgrade(server: ApiServer, wss: WebSocketServer, req: 
   };
   const fault = server.faults.take(info);
   if (fault === 'reset') return void socket.destroy();
+  if (fault === 'hang') return; // the upgrade is never answered
   if (fault !== undefined) return refuse(fault.status, fault.reason ?? 'Injected');
   if (!server.authorized(req)) return refuse(401, 'Unauthorized');
   server.controller.reconcile(true);
@@ -51,7 +52,7 @@ async function runExec(server: ApiServer, ws: WebSocket, pod: KubeObject, contai
   };
   const abort = new AbortController();
   ws.on('close', () => abort.abort());
-  const handler = server.exec.get(argv[0] ?? '');
+  const handler = server.exec.resolve(argv[0] ?? '', pod, container);
   let code: number;
   if (handler === undefined) {
     frame(2, `exec: "${argv[0] ?? ''}": executable file not found in $PATH\n`);

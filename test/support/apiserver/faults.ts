@@ -1,6 +1,9 @@
 /**
  * Failure injection: answer the next N requests matching a predicate with an HTTP error (a
- * v1.Status body, optionally Retry-After) or a connection reset — API calls and exec upgrades alike.
+ * v1.Status body, optionally Retry-After), a connection reset, or `hang`: the connection is
+ * accepted and the request read, and nothing is ever answered (an overloaded or wedged API server,
+ * a proxy that lost its upstream) — API calls, log streams and exec upgrades alike. Hung sockets
+ * are destroyed at the emulator's close().
  */
 export interface RequestInfo {
   method: string;
@@ -9,7 +12,7 @@ export interface RequestInfo {
   query: URLSearchParams;
 }
 
-export type FaultKind = { status: number; reason?: string; message?: string; retryAfterS?: number } | 'reset';
+export type FaultKind = { status: number; reason?: string; message?: string; retryAfterS?: number } | 'reset' | 'hang';
 
 interface Fault {
   match: (r: RequestInfo) => boolean;

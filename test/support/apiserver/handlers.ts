@@ -34,6 +34,20 @@ export type ExecHandler = (ctx: ExecContext) => number | Promise<number>;
 
 export class ExecRegistry {
   private readonly handlers = new Map<string, ExecHandler>();
+  private readonly containers: Array<{ matches: (pod: KubeObject, container: string) => boolean; handler: ExecHandler }> = [];
+
+  /**
+   * Runs every command exec'd into the matching containers with `handler`, before any handler by
+   * name (real-shell.ts: a real busybox shell for the client's application container).
+   */
+  registerContainer(matches: (pod: KubeObject, container: string) => boolean, handler: ExecHandler): void {
+    this.containers.push({ matches, handler });
+  }
+
+  /** The handler for this command in this container. */
+  resolve(argv0: string, pod: KubeObject, container: string): ExecHandler | undefined {
+    return this.containers.find((c) => c.matches(pod, container))?.handler ?? this.get(argv0);
+  }
 
   /** Register (or replace) the handler for an executable name. */
   register(argv0: string, handler: ExecHandler): void {

@@ -26,10 +26,53 @@ export function rfc3339(epochMs: number): string {
   return `${iso.slice(0, -1)}${String(sub).padStart(6, '0')}Z`;
 }
 
+/** How long after its response a VU's script adds its counter (ms): a busy k6 runtime. */
+export const VU_JS_DELAY_MS = 12;
+
 interface Request {
   start: number;
   end: number;
   out: Outcome;
+  /** k6's VU number (1-based) and that VU's iteration (0-based). */
+  vu: number;
+  iter: number;
+}
+
+/** What one k6 command line asks for, parsed as k6's CLI (cobra) would. */
+export interface K6Args {
+  /** `--system-tags` as given (undefined: k6's defaults, which lack vu and iter). */
+  systemTags?: Set<string>;
+  /** `--out json=<file>`. */
+  jsonOut?: string;
+}
+
+/** k6's major version from an image tag: `latest` is 2.x since k6 v2.0.0. */
+export function k6Major(image: string | undefined): number {
+  const tag = /:([^:/@]+)$/.exec(image ?? '')?.[1] ?? 'latest';
+  const m = /^v?(\d+)\./.exec(tag);
+  return m ? Number(m[1]) : 2;
+}
+
+/**
+ * Parses a k6 `run` command line; an error text for a flag this major version does not know, as
+ * k6 prints it (cobra: `unknown flag: --x`). k6 v2.0.0 removed `--no-summary` (grafana/k6#5729).
+ */
+export function parseK6Args(args: readonly string[], major: number): K6Args | string {
+  if (args[0] !== 'run') return `unknown command "${args[0] ?? ''}" for "k6"`;
+  const withValue = new Set(['--out', '-o', '--system-tags', '--summary-mode', '--tag', '--env', '-e', '--vus', '--duration']);
+  const bare = new Set(['--quiet', '-q', '--no-color', '--no-thresholds', ...(major < 2 ? ['--no-summary'] : [])]);
+  const out: K6Args = {};
+  for (let i = 1; i < args.length; i++) {
+    const a = args[i] as string;
+    if (!a.startsWith('-')) continue;
+    const [flag, inline] = a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
+    if (bare.has(flag)) continue;
+    if (!withValue.has(flag)) return `unknown flag: ${flag}`;
+    const value = inline ?? (args[++i] as string | undefined) ?? '';
+    if (flag === '--system-tags') out.systemTags = new Set(value.split(',').filter((t) => t !== ''));
+    if ((flag === '--out' || flag === '-o') && value.startsWith('json=')) out.jsonOut = value.slice(5);
+  }
+  return out;
 }
 
 export interface K6Emulation {
@@ -48,6 +91,9 @@ class Runner {
   private t0 = 0;
   private endAt = 0;
   private started = false;
+  /** Requests whose points were written (the script's `meshbench_requests` count). */
+  private made = 0;
+  private readonly iters = new Map<number, number>();
 
   constructor(
     private readonly server: ApiServer,
@@ -58,7 +104,15 @@ class Runner {
     private readonly traffic: MeshTraffic,
     private readonly clock: TrafficClock,
     private readonly onDone: () => void,
+    private readonly args: K6Args,
   ) {}
+
+  /** The next iteration number of a VU. */
+  private iterOf(vu: number): number {
+    const n = this.iters.get(vu) ?? 0;
+    this.iters.set(vu, n + 1);
+    return n;
+  }
 
   start(): void {
     if (this.started || this.done) return;
@@ -81,13 +135,20 @@ class Runner {
     this.write(`time="${rfc3339(this.clock.epochMsAt(this.clock.now()))}" ${msg}`);
   }
 
-  private point(metric: string, type: string, contains: string, atMs: number, value: number, tags: Record<string, string>): void {
+  private point(metric: string, type: string, contains: string, atMs: number, value: number, tags: Record<string, string>, r?: Request): void {
     if (!this.declared.has(metric)) {
       this.declared.add(metric);
       this.write(JSON.stringify({ type: 'Metric', data: { name: metric, type, contains, thresholds: [], submetrics: null }, metric }));
     }
     const sorted = Object.fromEntries(Object.entries(tags).sort(([a], [b]) => (a < b ? -1 : 1)));
-    this.write(JSON.stringify({ metric, type: 'Point', data: { time: rfc3339(this.clock.epochMsAt(atMs)), value, tags: sorted } }));
+    // k6 ≥ 0.41 writes the high-cardinality system tags vu and iter as point metadata, and only
+    // when --system-tags names them (they are not in metrics.DefaultSystemTagSet).
+    const tagsOn = this.args.systemTags;
+    const metadata: Record<string, string> = {};
+    if (r !== undefined && tagsOn?.has('vu')) metadata['vu'] = String(r.vu);
+    if (r !== undefined && tagsOn?.has('iter')) metadata['iter'] = String(r.iter);
+    const data = { time: rfc3339(this.clock.epochMsAt(atMs)), value, tags: sorted, ...(Object.keys(metadata).length > 0 ? { metadata } : {}) };
+    this.write(JSON.stringify({ metric, type: 'Point', data }));
   }
 
   /** Requests that started before now (their outcome depends only on recorded states). */
@@ -98,7 +159,9 @@ class Runner {
         const start = this.t0 + ((this.next * this.share.of + this.share.index) * 1000) / rate;
         if (start >= now || start >= this.endAt) break;
         const out = this.traffic.outcome(start, this.next * this.share.of + this.share.index);
-        this.pending.push({ start, end: start + out.latencyMs, out });
+        // The VU that is free: preallocated VUs taken in turn (requests overlap across VUs).
+        const vu = 1 + (this.next % Number(this.env['MESHBENCH_PREALLOCATED_VUS'] ?? '10'));
+        this.pending.push({ start, end: start + out.latencyMs, out, vu, iter: this.iterOf(vu) });
         this.next++;
       }
       return;
@@ -108,7 +171,7 @@ class Runner {
       let t = start;
       while (t < now && t < this.endAt) {
         const out = this.traffic.outcome(t, this.next++);
-        this.pending.push({ start: t, end: t + out.latencyMs, out });
+        this.pending.push({ start: t, end: t + out.latencyMs, out, vu: v + 1, iter: this.iterOf(v + 1) });
         t += out.latencyMs + thinkMs + 0.2;
       }
       this.vuNext[v] = t;
@@ -121,16 +184,27 @@ class Runner {
     this.generate(now);
     this.pending.sort((a, b) => a.end - b.end);
     const url = this.env['MESHBENCH_URL'] ?? '';
+    // k6's JSON output writes what its metric buffer collected since the last flush, in the
+    // order the samples were emitted: the request points of the interval, then the custom
+    // counters the iterations added after them. With overlapping VUs, only the vu metadata tells
+    // which response a version point belongs to.
+    const versions: Array<{ r: Request }> = [];
     while (this.pending.length > 0 && (this.pending[0] as Request).end <= now) {
       const r = this.pending.shift() as Request;
       const tags = { expected_response: String(r.out.status >= 200 && r.out.status < 300), group: '', method: 'GET', name: 'helloworld', proto: 'HTTP/1.1', scenario: 'meshbench', status: String(r.out.status), url };
-      this.point('http_reqs', 'counter', 'default', r.end, 1, tags);
-      this.point('http_req_duration', 'trend', 'time', r.end, r.out.latencyMs, tags);
-      this.point('http_req_failed', 'rate', 'default', r.end, r.out.status >= 200 && r.out.status < 300 ? 0 : 1, tags);
-      if (r.out.version !== undefined && r.out.instance !== undefined) {
-        this.point('helloworld_responses', 'counter', 'default', r.end + 0.005, 1, { group: '', instance: r.out.instance, scenario: 'meshbench', version: r.out.version });
-      }
-      this.point('iterations', 'counter', 'default', r.end + 0.01, 1, { group: '', scenario: 'meshbench' });
+      this.point('http_reqs', 'counter', 'default', r.end, 1, tags, r);
+      this.point('http_req_duration', 'trend', 'time', r.end, r.out.latencyMs, tags, r);
+      this.point('http_req_failed', 'rate', 'default', r.end, r.out.status >= 200 && r.out.status < 300 ? 0 : 1, tags, r);
+      this.made++;
+      if (r.out.version !== undefined && r.out.instance !== undefined) versions.push({ r });
+    }
+    for (const { r } of versions) {
+      // A custom metric's sample is stamped when the VU's JavaScript calls add(), after it read
+      // and matched the body: on a busy runner, milliseconds after the response — long enough for
+      // other VUs' requests to end in between, so time alone pairs them wrongly.
+      const at = r.end + VU_JS_DELAY_MS;
+      this.point('helloworld_responses', 'counter', 'default', at, 1, { group: '', instance: r.out.instance as string, scenario: 'meshbench', version: r.out.version as string }, r);
+      this.point('iterations', 'counter', 'default', at + 0.01, 1, { group: '', scenario: 'meshbench' }, r);
     }
     const allStarted = this.vuNext.length === 0 ? this.t0 + ((this.next * this.share.of + this.share.index) * 1000) / Number(this.env['MESHBENCH_RATE'] ?? '1') >= this.endAt : this.vuNext.every((t) => t >= this.endAt);
     if (now >= this.endAt && allStarted && this.pending.length === 0) this.finish();
@@ -139,6 +213,14 @@ class Runner {
   private finish(): void {
     this.done = true;
     this.off();
+    if (this.env['MESHBENCH_QUIT_SIDECAR'] === 'true') {
+      // teardown(): the sidecar's quit, a request of its own (tagged as meshbench's control).
+      const tags = { expected_response: 'true', group: '::teardown', method: 'POST', name: 'meshbench-control', proto: 'HTTP/1.1', scenario: 'default', status: '200', url: 'http://127.0.0.1:15020/quitquitquit' };
+      this.point('http_reqs', 'counter', 'default', this.clock.now(), 1, tags);
+      this.point('http_req_duration', 'trend', 'time', this.clock.now(), 0.4, tags);
+    }
+    // The script's handleSummary: the requests it made (meshbench_requests).
+    this.write(`MESHBENCH_SUMMARY {"requests":${this.made}}`);
     this.text('level=info msg="test finished"');
     this.server.logs.end(this.ns, this.pod, 'k6');
     const pod = this.server.get('v1', 'Pod', this.ns, this.pod);
@@ -167,7 +249,17 @@ export function emulateK6(server: ApiServer, traffic: MeshTraffic, clock: Traffi
   let seq = 0;
   const nodeName = server.list('v1', 'Node')[0]?.metadata.name ?? 'node';
 
-  const startPod = (ns: string, name: string, labels: Record<string, string>, spec: Record<string, unknown>, env: Record<string, string>, share: { index: number; of: number }, onDone: () => void): Runner => {
+  const startPod = (
+    ns: string,
+    name: string,
+    labels: Record<string, string>,
+    spec: Record<string, unknown>,
+    env: Record<string, string>,
+    share: { index: number; of: number },
+    command: { args: readonly string[]; image: string | undefined },
+    onDone: () => void,
+    onFail: () => void,
+  ): Runner | undefined => {
     const pod: KubeObject = {
       apiVersion: 'v1',
       kind: 'Pod',
@@ -177,9 +269,18 @@ export function emulateK6(server: ApiServer, traffic: MeshTraffic, clock: Traffi
     };
     server.store.put(PODS, pod, new Date().toISOString());
     emu.runners.push(`${ns}/${name}`);
+    const args = parseK6Args(command.args, k6Major(command.image));
+    if (typeof args === 'string') {
+      // k6 refuses its command line: one error line, exit -1, the pod fails.
+      server.logs.write(ns, name, 'k6', `time="${rfc3339(clock.epochMsAt(clock.now()))}" level=error msg="${args}"`);
+      server.logs.end(ns, name, 'k6');
+      server.store.put(PODS, { ...pod, status: { phase: 'Failed', conditions: [{ type: 'Ready', status: 'False' }], containerStatuses: [{ name: 'k6', ready: false, state: { terminated: { exitCode: 255, reason: 'Error' } } }] } }, new Date().toISOString());
+      onFail();
+      return undefined;
+    }
     // The emulated k6 starts when its log is first followed: the driver then sees its first point
     // one loopback hop after k6 wrote it, whatever the test machine's speed (reproducible runs).
-    const runner = new Runner(server, ns, name, env, share, traffic, clock, onDone);
+    const runner = new Runner(server, ns, name, env, share, traffic, clock, onDone, args);
     server.logs.whenFollowed(ns, name, 'k6', () => runner.start());
     return runner;
   };
@@ -191,36 +292,61 @@ export function emulateK6(server: ApiServer, traffic: MeshTraffic, clock: Traffi
       if (owners.has(key)) continue;
       const tpl = ((job['spec'] as { template?: { metadata?: { labels?: Record<string, string> }; spec?: Record<string, unknown> } }).template ?? {});
       const containers = (tpl.spec?.['containers'] ?? []) as Array<{ name: string; args?: string[]; env?: Array<{ name: string; value?: string }> }>;
-      const k6 = containers.find((c) => c.name === 'k6' && c.args?.[0] === 'run');
+      const k6 = containers.find((c) => c.name === 'k6' && c.args?.[0] === 'run') as { name: string; image?: string; args?: string[]; env?: Array<{ name: string; value?: string }> } | undefined;
       const entry = { kind: 'Job' as const, ns, name: job.metadata.name, runners: [] as Runner[] };
       owners.set(key, entry);
       if (k6 === undefined) continue;
       const labels = { ...(tpl.metadata?.labels ?? {}), 'job-name': job.metadata.name, 'batch.kubernetes.io/job-name': job.metadata.name };
-      entry.runners.push(
-        startPod(ns, `${job.metadata.name}-${String(seq++).padStart(5, 'x')}`, labels, tpl.spec ?? {}, envOf(k6), { index: 0, of: 1 }, () => {
-          const cur = server.get('batch/v1', 'Job', ns, job.metadata.name);
-          if (cur !== undefined) server.store.put(JOBS, { ...cur, status: { succeeded: 1, conditions: [{ type: 'Complete', status: 'True' }] } }, new Date().toISOString());
-        }),
+      const setStatus = (status: Record<string, unknown>) => {
+        const cur = server.get('batch/v1', 'Job', ns, job.metadata.name);
+        if (cur !== undefined) server.store.put(JOBS, { ...cur, status }, new Date().toISOString());
+      };
+      const r = startPod(
+        ns,
+        `${job.metadata.name}-${String(seq++).padStart(5, 'x')}`,
+        labels,
+        tpl.spec ?? {},
+        envOf(k6),
+        { index: 0, of: 1 },
+        { args: k6.args ?? [], image: k6.image },
+        () => setStatus({ succeeded: 1, conditions: [{ type: 'Complete', status: 'True' }] }),
+        () => setStatus({ failed: 1, conditions: [{ type: 'Failed', status: 'True', reason: 'BackoffLimitExceeded' }] }),
       );
+      if (r !== undefined) entry.runners.push(r);
     }
     for (const tr of server.store.list(TESTRUNS)) {
       const ns = tr.metadata.namespace as string;
       const key = `TestRun/${ns}/${tr.metadata.name}`;
       if (owners.has(key)) continue;
-      const spec = (tr['spec'] ?? {}) as { parallelism?: number; runner?: { env?: Array<{ name: string; value?: string }>; metadata?: { labels?: Record<string, string> } } };
+      const spec = (tr['spec'] ?? {}) as { parallelism?: number; arguments?: string; runner?: { image?: string; env?: Array<{ name: string; value?: string }>; metadata?: { labels?: Record<string, string> } } };
+      // The runner's command: `k6 run` with the TestRun's `arguments` string added, split on
+      // spaces (the operator's TestRun reference: `arguments: --vus 4 --duration 30s`), then the
+      // script. Not checked against the operator's source yet (issue 13 item 5 is open).
+      const runArgs = ['run', ...(spec.arguments ?? '').split(' ').filter((a) => a !== ''), '/test/script'];
       const n = spec.parallelism ?? 1;
       const entry = { kind: 'TestRun' as const, ns, name: tr.metadata.name, runners: [] as Runner[] };
       owners.set(key, entry);
       server.store.put(TESTRUNS, { ...tr, status: { stage: 'started' } }, new Date().toISOString());
       for (let i = 0; i < n; i++) {
         const labels = { ...(spec.runner?.metadata?.labels ?? {}), app: 'k6', k6_cr: tr.metadata.name, runner: 'true' };
-        entry.runners.push(
-          startPod(ns, `${tr.metadata.name}-${i + 1}-${String(seq++).padStart(5, 'x')}`, labels, { containers: [{ name: 'k6', image: 'k6' }] }, envOf({ env: spec.runner?.env ?? [] }), { index: i, of: n }, () => {
-            if (!entry.runners.every((r) => r.done)) return;
-            const cur = server.get('k6.io/v1alpha1', 'TestRun', ns, tr.metadata.name);
-            if (cur !== undefined) server.store.put(TESTRUNS, { ...cur, status: { stage: 'finished' } }, new Date().toISOString());
-          }),
+        const setStage = (stage: string) => {
+          const cur = server.get('k6.io/v1alpha1', 'TestRun', ns, tr.metadata.name);
+          if (cur !== undefined) server.store.put(TESTRUNS, { ...cur, status: { stage } }, new Date().toISOString());
+        };
+        const r = startPod(
+          ns,
+          `${tr.metadata.name}-${i + 1}-${String(seq++).padStart(5, 'x')}`,
+          labels,
+          { containers: [{ name: 'k6', image: spec.runner?.image ?? 'grafana/k6:latest' }] },
+          envOf({ env: spec.runner?.env ?? [] }),
+          { index: i, of: n },
+          { args: runArgs, image: spec.runner?.image },
+          () => {
+            if (entry.runners.length === n && entry.runners.every((x) => x.done)) setStage('finished');
+          },
+          () => setStage('error'),
         );
+        if (r !== undefined) entry.runners.push(r);
       }
     }
     // A deleted Job or TestRun takes its runners with it.

@@ -5,6 +5,12 @@
 import { EventEmitter } from 'node:events';
 
 export class LogSource {
+  /**
+   * When set, a follow ends after this many lines although the container keeps writing: what a
+   * kubelet log rotation does to `logs -f` (kubernetes#115701, #126564; the default
+   * containerLogMaxSize is 10 MiB, ~3,500 k6 requests). Lines written meanwhile are still stored.
+   */
+  cutFollowsAfter: number | undefined;
   private readonly lines = new Map<string, string[]>();
   private readonly ended = new Set<string>();
   private readonly followed = new Set<string>();
@@ -50,14 +56,25 @@ export class LogSource {
   /** Subscribe to new lines and the end; returns the unsubscribe function. */
   follow(ns: string, pod: string, container: string, onLine: (l: string) => void, onEnd: () => void): () => void {
     const k = this.key(ns, pod, container);
-    this.events.on(k, onLine);
+    const cut = this.cutFollowsAfter;
+    let delivered = 0;
+    const lineThenCut = (l: string) => {
+      if (cut !== undefined && delivered >= cut) return;
+      onLine(l);
+      if (cut !== undefined && ++delivered === cut) {
+        this.events.off(k, lineThenCut);
+        this.events.off(`${k}#end`, onEnd);
+        onEnd();
+      }
+    };
+    this.events.on(k, lineThenCut);
     this.events.once(`${k}#end`, onEnd);
     if (!this.followed.has(k)) {
       this.followed.add(k);
       this.events.emit(`${k}#follow`);
     }
     return () => {
-      this.events.off(k, onLine);
+      this.events.off(k, lineThenCut);
       this.events.off(`${k}#end`, onEnd);
     };
   }

@@ -67,6 +67,8 @@ export class ApiServer {
   readonly logs = new LogSource();
   readonly faults = new FaultInjector();
   readonly requests: RequestRecord[] = [];
+  /** Run by close() first (processes and loopback servers that exec handlers started). */
+  readonly closers: Array<() => void | Promise<void>> = [];
   /** Envoy health flags per `ip:port` reported by `pilot-agent request GET clusters` (default healthy). */
   readonly hostHealth = new Map<string, string>();
   /** The admin bearer token of this emulator (tests grep output for it). */
@@ -222,6 +224,7 @@ export class ApiServer {
   }
 
   async close(): Promise<void> {
+    for (const c of this.closers.splice(0)) await c();
     for (const s of this.sockets) {
       if ('terminate' in s) s.terminate();
       else s.destroy();
@@ -263,6 +266,7 @@ export class ApiServer {
       req.socket.destroy();
       return;
     }
+    if (fault === 'hang') return; // read, never answered; close() destroys the socket
     if (fault !== undefined) {
       const headers: Record<string, string> = fault.retryAfterS !== undefined ? { 'retry-after': String(fault.retryAfterS) } : {};
       this.send(res, fault.status, status(fault.status, fault.reason ?? 'InternalError', fault.message ?? 'injected failure'), headers);

@@ -1,0 +1,144 @@
+/**
+ * The driver against a real shell in the client pod (test/support/apiserver/real-shell.ts): Debian's
+ * busybox and curl, exec'd over the emulator's WebSocket channel, curl reaching helloworld through
+ * a loopback "sidecar" that answers from the emulated clusters. Real time, bounded: loops of about a
+ * second, every process killed at the emulator's close.
+ *
+ * Issue 13 "What fails today" 1: busybox's `date +%s%N` prints a literal `%N` (no
+ * FEATURE_DATE_NANO, as Alpine's in curlimages/curl), so the seed's clock sync stopped every run.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, rmSync } from 'node:fs';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { realClock } from '../../../src/cli/real-clock.js';
+import type { ClusterGateway } from '../../../src/kube/gateway.js';
+import { parseEpochNs, syncClock } from '../../../src/kube/run/clock-sync.js';
+import { startCurlLoad, type CurlLoadOptions } from '../../../src/kube/run/curl-load.js';
+import type { LoadHandle } from '../../../src/kube/run/load.js';
+import { POD_CLOCKS, chooseClock, detectPodClocks, type PodClock } from '../../../src/kube/run/pod-clock.js';
+import type { Sample } from '../../../src/model/sample.js';
+import { installRealShell, type RealShell } from '../../support/apiserver/real-shell.js';
+import { TOOLS, describeWithTool, findTool } from '../../support/system-tool.js';
+import { realTrafficClock } from '../../support/traffic-clock.js';
+import { connect } from '../helpers.js';
+import { startTestBed, type TestBed } from './bed.js';
+
+const GNU_DATE = '/usr/bin/date';
+
+/** curl ≥ 8.16 has `%time{}` (curl docs/cmdline-opts/write-out.md: "Added in 8.16.0"). */
+function curlHasTime(curl: string): boolean {
+  const v = /^curl (\d+)\.(\d+)/.exec(execFileSync(curl, ['--version'], { encoding: 'utf8' }))?.slice(1).map(Number) ?? [0, 0];
+  return (v[0] as number) > 8 || (v[0] === 8 && (v[1] as number) >= 16);
+}
+
+async function waitFor(load: LoadHandle, maxMs: number): Promise<void> {
+  const until = performance.now() + maxMs;
+  while (!load.finished()) {
+    await load.poll();
+    if (performance.now() > until) throw new Error(`load not finished within ${maxMs} ms`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+describeWithTool(TOOLS.busybox, 'kube run against a real busybox shell and curl in the client pod', (busybox) => {
+  const curl = findTool(TOOLS.curl);
+  let bed: TestBed;
+  let shell: RealShell;
+  let gw: ClusterGateway;
+  let target: { gateway: ClusterGateway; namespace: string; pod: string; container: string };
+  const traffic = realTrafficClock();
+
+  beforeAll(async () => {
+    if (curl === undefined) throw new Error('curl not found (apt-get install curl)');
+    bed = await startTestBed({ clock: traffic, traffic: { latencyMs: { local: 2, remote: 20, error: 1 } } });
+    shell = await installRealShell(bed.c1, { busybox, curl, traffic: bed.traffic, maxRunMs: 20_000 });
+    gw = connect(bed.kubeconfig, ['c1']).clusters[0]!.gateway;
+    const pod = bed.c1.list('v1', 'Pod', 'sample', 'app=sleep')[0]!;
+    target = { gateway: gw, namespace: 'sample', pod: pod.metadata.name, container: 'sleep' };
+  });
+  /** The curl loop in the sleep pod against helloworld (5 s curl timeout, no think time). */
+  const startLoop = (o: Pick<CurlLoadOptions, 'durationMs' | 'concurrency' | 'runId' | 'clock' | 'onSample'>): LoadHandle =>
+    startCurlLoad({ gateway: gw, namespace: 'sample', pod: target.pod, container: 'sleep', url: 'http://helloworld.sample:5000/hello', requestTimeoutMs: 5000, thinkTimeMs: 0, ...o });
+  afterAll(async () => {
+    traffic.stop();
+    await bed?.close();
+    // The pod's /tmp is this machine's: remove the stop file the test made.
+    rmSync(`/tmp/meshbench-stop-realshell-${process.pid}-1`, { force: true });
+  });
+
+  it('busybox date +%s%N prints a literal %N: what the seed read as its clock, and could not parse', async () => {
+    const r = await gw.exec({ ...target, argv: ['date', '+%s%N'], timeoutMs: 10_000 });
+    expect(r.exitCode).toBe(0);
+    expect(r.stdout.trim()).toMatch(/^\d{10}%N$/);
+    expect(parseEpochNs(r.stdout)).toBeUndefined();
+  });
+
+  it('finds the clocks the pod really has, picks the best, and syncs within a few ms', async () => {
+    const caps = await detectPodClocks(target);
+    expect(caps.has('date-ns')).toBe(false);
+    expect(caps.has('uptime')).toBe(true);
+    expect(caps.has('date-s')).toBe(true);
+    expect(caps.has('curl-time')).toBe(curlHasTime(curl as string));
+    const forCurl = chooseClock(caps, false) as PodClock;
+    expect(forCurl.kind).toBe(caps.has('curl-time') ? 'curl-time' : 'uptime');
+    // k6's point times are epoch time: /proc/uptime cannot align them.
+    expect(chooseClock(caps, true)?.kind).toBe(caps.has('curl-time') ? 'curl-time' : 'date-s');
+    const sync = await syncClock(target, realClock, forCurl, 3);
+    expect(sync.clock).toBe(forCurl);
+    expect(sync.uncertaintyMs).toBeGreaterThanOrEqual(forCurl.resolutionMs / 2);
+    expect(sync.uncertaintyMs).toBeLessThan(forCurl.resolutionMs / 2 + 250);
+  });
+
+  it('a real curl loop: every request answered by the emulated pods, stamped by the pod, counted sent and received', async () => {
+    const caps = await detectPodClocks(target);
+    const clock = chooseClock(caps, false) as PodClock;
+    const samples: Sample[] = [];
+    const before = [...shell.answered.values()].reduce((a, b) => a + b, 0);
+    const load = startLoop({ durationMs: 800, concurrency: 2, runId: `realshell-${process.pid}-0`, clock, onSample: (s) => samples.push({ ...s }) });
+    await waitFor(load, 15_000);
+    const acc = load.accounting();
+    expect(acc.missing).toBeUndefined();
+    expect(acc.sent).toBe(samples.length);
+    expect(samples.length).toBeGreaterThanOrEqual(2);
+    const answered = [...shell.answered.values()].reduce((a, b) => a + b, 0) - before;
+    expect(answered).toBe(samples.length);
+    // The seed's rule (outlier detection): local v1 answers, from the pod the emulator runs.
+    const v1 = bed.c1.list('v1', 'Pod', 'sample', 'app=helloworld,version=v1').map((p) => p.metadata.name);
+    expect(samples.every((s) => s.status === 200 && s.version === 'v1' && v1.includes(s.instance ?? ''))).toBe(true);
+    // Stamps from the pod's clock: within the run (plus a resolution step), ordered per loop.
+    const stepUs = clock.resolutionMs * 1000;
+    expect(samples.every((s) => s.startUs >= -stepUs && s.startUs < 800_000 + 2 * stepUs + 200_000 && s.endUs >= s.startUs)).toBe(true);
+    expect(load.notes()).toEqual([]);
+  });
+
+  it('the stop file ends a long loop after its current request, and it still reports what it sent', async () => {
+    const clock = chooseClock(await detectPodClocks(target), false) as PodClock;
+    let n = 0;
+    const load = startLoop({ durationMs: 30_000, concurrency: 1, runId: `realshell-${process.pid}-1`, clock, onSample: () => void n++ });
+    const until = performance.now() + 10_000;
+    while (n === 0 && performance.now() < until) await new Promise((r) => setTimeout(r, 20));
+    expect(n, JSON.stringify({ notes: load.notes(), accounting: load.accounting() })).toBeGreaterThan(0);
+    const t0 = performance.now();
+    // stop(): touch the stop file (a real exec), then close the sockets; the loop ends by itself.
+    await load.stop();
+    expect(performance.now() - t0).toBeLessThan(5_000);
+    expect(shell.started.some((a) => a[0] === 'touch' && a[1] === `/tmp/meshbench-stop-realshell-${process.pid}-1`)).toBe(true);
+  });
+
+  it.runIf(existsSync(GNU_DATE))('an image with GNU date offers nanoseconds', async () => {
+    const bed2 = await startTestBed({ clock: traffic });
+    try {
+      await installRealShell(bed2.c1, { busybox, curl: curl as string, traffic: bed2.traffic, date: GNU_DATE, maxRunMs: 10_000 });
+      const gw2 = connect(bed2.kubeconfig, ['c1']).clusters[0]!.gateway;
+      const pod = bed2.c1.list('v1', 'Pod', 'sample', 'app=sleep')[0]!;
+      const t = { gateway: gw2, namespace: 'sample', pod: pod.metadata.name, container: 'sleep' };
+      const caps = await detectPodClocks(t);
+      expect(caps.has('date-ns')).toBe(true);
+      const sync = await syncClock(t, realClock, POD_CLOCKS['date-ns'], 2);
+      // The pod's clock is this machine's: the offset is the distance from the monotonic origin.
+      expect(Math.abs(sync.offsetMs - performance.timeOrigin)).toBeLessThan(sync.uncertaintyMs + 50);
+    } finally {
+      await bed2.close();
+    }
+  });
+});
