@@ -83,6 +83,22 @@ function setAt(doc: unknown, path: readonly PathSeg[], value: unknown): boolean 
   return false;
 }
 
+/**
+ * A load is open (`rate`) or closed (`concurrency`, `thinkTime`): setting a field of the other model
+ * switches the cell to that model, as a user sweeping `load.rate` over a 1-VU scenario means.
+ */
+function switchLoadModel(scenarioRaw: unknown, at: readonly PathSeg[]): void {
+  const field = at[2];
+  const load = ((scenarioRaw as { spec?: { load?: Record<string, unknown> } } | null)?.spec?.load);
+  if (load === undefined || typeof load !== 'object' || load === null) return;
+  if (field === 'rate') {
+    delete load.concurrency;
+    delete load.thinkTime;
+  } else if (field === 'concurrency' || field === 'thinkTime') {
+    delete load.rate;
+  }
+}
+
 function segments(rest: string): PathSeg[] {
   return rest.split('.').map((s) => (/^\d+$/.test(s) ? Number(s) : s));
 }
@@ -150,6 +166,7 @@ export function planSweep(src: SweepSources, dims: readonly SweepDimension[]): S
       if (prefix === 'mesh') {
         if (!setAt(meshRaw, at, typedValue(value))) add(src.mesh.display, d.path, { path: [], message: 'no such place in the mesh' }, cellText);
       } else if (prefix === 'load') {
+        switchLoadModel(scenarioRaw, at);
         if (!setAt(scenarioRaw, at, typedValue(value))) add(src.scenario.display, d.path, { path: [], message: 'no such place in the scenario load' }, cellText);
       } else {
         for (const f of drDocs.values()) {

@@ -3,6 +3,7 @@ import type { AccumulatorOptions } from './accumulator-options.js';
 import { Columns, FLAG_ATTRIBUTED, FLAG_SAME_CLUSTER, FLAG_SAME_LOCALITY, FLAG_SAME_NETWORK } from './columns.js';
 import { CountsBuilder } from './counts-builder.js';
 import { SeriesBuilder, chooseBucketUs } from './series-builder.js';
+import { Histogram } from './histogram.js';
 import { finishTrial } from './trial-finish.js';
 import type { TrialMeasures } from './types.js';
 
@@ -51,6 +52,8 @@ class TrialAccumulator implements Accumulator {
   /** Per cluster index: 0 = other network, FLAG_SAME_NETWORK | FLAG_SAME_CLUSTER as applicable. */
   private readonly clusterFlags: number[] = [];
   private readonly overall = new CountsBuilder();
+  /** Streaming only: latency of the successful requests, for the trial's median (rows give it at finish). */
+  private readonly okLatency = new Histogram();
   private readonly series: SeriesBuilder;
   private readonly columns: Columns | null;
   // One-entry intern caches: targets reuse one string object per pod, so consecutive samples
@@ -113,7 +116,9 @@ class TrialAccumulator implements Accumulator {
       else this.columns.put(seq, scheduled, sample.startUs, end, status, v, c, flags);
     } else {
       this.overall.add(end - scheduled, status, v, c, flags, sample.startUs - scheduled);
-      this.series.add(scheduled, end - scheduled, isSuccess(status), v);
+      const ok = isSuccess(status);
+      if (ok) this.okLatency.record(end - scheduled);
+      this.series.add(scheduled, end - scheduled, ok, v);
     }
     if (end > this.maxEndUs) this.maxEndUs = end;
     if (scheduled < this.minScheduledUs) this.minScheduledUs = scheduled;
@@ -129,6 +134,7 @@ class TrialAccumulator implements Accumulator {
         opts: this.opts,
         names: { versions: this.versions, clusters: this.clusters },
         overall: this.overall,
+        okLatency: this.okLatency,
         series: this.series,
         columns: this.columns,
         hasClient: this.client !== null,

@@ -15,6 +15,8 @@ export interface TrialState {
   names: NameTables;
   /** Streaming counts (keepSamples false); unused when there are columns. */
   overall: CountsBuilder;
+  /** Streaming counts: latency of the successful requests (empty when there are columns). */
+  okLatency: Histogram;
   series: SeriesBuilder;
   columns: Columns | null;
   hasClient: boolean;
@@ -202,7 +204,7 @@ export function finishTrial(st: TrialState, events: readonly RunEvent[]): TrialM
     requests: overall.requests,
     errors: overall.errors,
     versions: overall.versions,
-    okLatencyP50Ms: cols === null ? null : successMedianMs(cols),
+    okLatencyP50Ms: cols === null ? medianMs(st.okLatency) : successMedianMs(cols),
   };
   const f = failover?.figures[0];
   if (f !== undefined) figures.failover = trialFailoverFigures(f);
@@ -224,6 +226,10 @@ export function finishTrial(st: TrialState, events: readonly RunEvent[]): TrialM
 function successMedianMs(cols: Columns): number | null {
   const h = new Histogram();
   for (let i = 0; i < cols.n; i++) if (isSuccess(cols.status[i]!)) h.record(cols.endUs[i]! - cols.scheduledUs[i]!);
+  return medianMs(h);
+}
+
+function medianMs(h: Histogram): number | null {
   return h.totalCount === 0 ? null : h.percentile(50) / 1000;
 }
 

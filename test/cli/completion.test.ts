@@ -57,7 +57,7 @@ describe('meshbench completion bash', () => {
     expect(complete('meshbench', '-v', 'li')).toEqual(['list']);
     expect(complete('meshbench', 'run', '--ta')).toEqual(['--target']);
     expect(complete('meshbench', 'run', '--target', '')).toEqual(['sim', 'kube']);
-    expect(complete('meshbench', 'run', '--out', 'x', 'fail')).toEqual(['failover']);
+    expect(complete('meshbench', 'run', '--out', 'x', 'fail')).toEqual(['failover', 'failover-priority-regions']);
     expect(complete('meshbench', 'certs', '--int')).toEqual(['--intermediate-days']);
     expect(complete('meshbench', 'completion', '')).toEqual(['bash', 'zsh', 'fish']);
     expect(complete('meshbench', 'help', 'ini')).toEqual(['init']);
