@@ -18,6 +18,11 @@ export interface KubeTimeouts {
   deadlineMs?: number;
   /** How the deadline was given, for messages (`--timeout 10s`). */
   deadlineLabel?: string;
+  /**
+   * Set when a call was cut by the deadline. A timer may fire a millisecond before the Clock reads
+   * the deadline, so the next call must not trust the Clock alone to know the deadline has passed.
+   */
+  deadlinePassed?: boolean;
 }
 
 function seconds(ms: number): string {
@@ -40,7 +45,7 @@ export interface TimedCall {
 export function bounded<T>(work: () => Promise<T>, t: KubeTimeouts, call: TimedCall, nowMs: number, signal?: AbortSignal): Promise<T> {
   const leftMs = t.deadlineMs !== undefined ? t.deadlineMs - nowMs : Infinity;
   const where = `context '${call.context}' (${call.server})`;
-  if (leftMs <= 0) return Promise.reject(new KubeTimeoutError(`${where}: ${t.deadlineLabel ?? 'the timeout'} ran out before ${call.action}`));
+  if (leftMs <= 0 || t.deadlinePassed === true) return Promise.reject(new KubeTimeoutError(`${where}: ${t.deadlineLabel ?? 'the timeout'} ran out before ${call.action}`));
   if (signal?.aborted) return Promise.reject(signal.reason);
   const byDeadline = leftMs < t.requestMs;
   const limitMs = Math.max(1, Math.min(t.requestMs, leftMs));
@@ -55,15 +60,16 @@ export function bounded<T>(work: () => Promise<T>, t: KubeTimeouts, call: TimedC
     };
     const timer = setTimeout(
       () =>
-        finish(() =>
+        finish(() => {
+          if (byDeadline) t.deadlinePassed = true;
           reject(
             byDeadline
               ? new KubeTimeoutError(`${where}: ${t.deadlineLabel ?? 'the timeout'} ran out while ${call.action}`)
               : new KubeTimeoutError(`${where}: no answer within ${seconds(t.requestMs)} while ${call.action}`, {
                   hint: 'The API server accepted the connection but did not answer. Check it (kubectl --context … get --raw /readyz), or give slow servers longer with --request-timeout.',
                 }),
-          ),
-        ),
+          );
+        }),
       limitMs,
     );
     timer.unref?.();

@@ -75,6 +75,19 @@ export async function startPrometheus(binary: string, opts: { targets: string[];
     await stop();
     throw new Error(`prometheus did not become ready within ${opts.startTimeoutMs ?? 20_000} ms:\n${log}`);
   }
+  // Ready is not scraping: static targets are discovered asynchronously after /-/ready, and a
+  // target's first scrape comes up to one interval later. Wait until every target has been
+  // scraped once, so a test's "before" reading already sees its series (a quiet machine gets here
+  // before the first scrape; a loaded one hid that).
+  const scraped = await pollUntil(async () => {
+    const t = (await (await fetch(`${url}/api/v1/targets`)).json()) as { data?: { activeTargets?: Array<{ health?: string }> } };
+    const active = t.data?.activeTargets ?? [];
+    return active.length >= opts.targets.length && active.every((a) => a.health === 'up');
+  }, opts.startTimeoutMs ?? 20_000);
+  if (!scraped) {
+    await stop();
+    throw new Error(`prometheus did not scrape its ${opts.targets.length} target(s) within ${opts.startTimeoutMs ?? 20_000} ms:\n${log}`);
+  }
   return { url, log: () => log, stop };
 }
 
