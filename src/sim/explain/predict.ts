@@ -89,5 +89,11 @@ export function predictVersionShares(
       add(endpoint.id, share);
     }
   }
-  return Object.fromEntries(Object.entries(shares).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  // Many pods' shares summed in floating point can land a few ulps past 1 (40 pods: 1.0000000000000004),
+  // which a share must never be: clamp the noise, not the model.
+  return Object.fromEntries(
+    Object.entries(shares)
+      .map(([v, s]) => [v, Math.min(1, Math.max(0, s))] as const)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+  );
 }
