@@ -8,6 +8,7 @@ import { formatValue, type BenchRow } from './harness.js';
 import { buildResult } from '../src/app/build-result.js';
 import { mergeTrials } from '../src/measure/merge.js';
 import { benchIngestK6 } from './ingest-k6.js';
+import { benchReportHtml } from './report-html.js';
 import { benchReportRender } from './report-render.js';
 import { benchSimScale } from './sim-scale.js';
 import { benchSimThroughput } from './sim-throughput.js';
@@ -37,10 +38,10 @@ const emit = (row: BenchRow) => {
 if (want('sim.throughput')) emit(benchSimThroughput(base, 5));
 if (want('sim.scale')) emit(benchSimScale(base, 3));
 if (want('ingest.k6')) for (const row of await benchIngestK6(3, 1_050_000_000)) emit(row);
-if (want('sim.trials') || want('report.render')) {
+if (want('sim.trials') || want('report.render') || want('report.html')) {
   const trials = await benchSimTrials(base, 1000);
   if (want('sim.trials')) for (const row of trials.rows) emit(row);
-  if (want('report.render')) {
+  if (want('report.render') || want('report.html')) {
     const result = buildResult({
       id: '20260101-000000-failover-000000',
       scenario: { name: 'failover', sha256: failover.sha256, spec: trials.job.scenario },
@@ -53,7 +54,8 @@ if (want('sim.trials') || want('report.render')) {
       thresholds: [],
       toolVersion: 'bench',
     });
-    emit(await benchReportRender(result, 5));
+    if (want('report.render')) emit(await benchReportRender(result, 5));
+    if (want('report.html')) emit(await benchReportHtml(result, 5));
   }
 }
 

@@ -28,6 +28,10 @@ export async function benchSimTrials(base: SimJob, trials: number): Promise<{ ro
   if (batch.measures.trials !== trials) throw new Error(`merged ${batch.measures.trials} trials, expected ${trials}`);
   const ceiling = await floorCeiling(workers);
   const ratio = singleMs / parallelMs;
+  // product.md (December revisions, §8): judged against this run's ceiling, the floor loop's own
+  // speed-up on the same workers, since the VM's second core gives 1.15–1.65×, not a fixed 1.7×.
+  const ceilingRatio = ceiling.parallelRate / ceiling.singleRate;
+  const needed = 0.9 * ceilingRatio;
   return {
     batch,
     job,
@@ -38,8 +42,8 @@ export async function benchSimTrials(base: SimJob, trials: number): Promise<{ ro
         unit: 'trials/s',
         baseline: trials / (singleMs / 1000),
         ratio,
-        target: `speed-up ≥ 1.7× on ${workers} cores (${trials} trials: ${(singleMs / 1000).toFixed(1)} s on one thread, ${(parallelMs / 1000).toFixed(1)} s on ${workers} workers)`,
-        ok: ratio >= 1.7,
+        target: `speed-up ≥ 0.9 × the ceiling = ${needed.toFixed(2)}× on ${workers} cores (${trials} trials: ${(singleMs / 1000).toFixed(1)} s on one thread, ${(parallelMs / 1000).toFixed(1)} s on ${workers} workers)`,
+        ok: ratio >= needed,
         baselineIs: `the same ${trials} trials on one thread; ratio = one-thread time / worker time`,
       },
       {
@@ -47,7 +51,7 @@ export async function benchSimTrials(base: SimJob, trials: number): Promise<{ ro
         value: ceiling.parallelRate,
         unit: 'loops/s',
         baseline: ceiling.singleRate,
-        ratio: ceiling.parallelRate / ceiling.singleRate,
+        ratio: ceilingRatio,
         target: `context: the best speed-up ${workers} workers give on this machine`,
         ok: true,
         baselineIs: 'the sim.throughput floor loop on one worker; value = the same loops spread over every core',
