@@ -3,6 +3,7 @@ import { detectImportFormat, type ImportFormat } from '../ingest/detect.js';
 import { parseFortio } from '../ingest/fortio.js';
 import { fortioMeasures } from '../ingest/fortio-measures.js';
 import { checkK6Stats, k6LoadSummary } from '../ingest/k6-check.js';
+import { K6StartSampler } from '../ingest/k6-load-shape.js';
 import { createK6Parser, type K6Stats } from '../ingest/k6-ndjson.js';
 import { formatIsoUs } from '../ingest/rfc3339.js';
 import { createAccumulator } from '../measure/accumulator.js';
@@ -85,7 +86,11 @@ function k6Notes(name: string, s: K6Stats, errors: number): string[] {
 
 async function importK6(source: ImportSource, ports: ImportPorts): Promise<FileImport> {
   const acc = createAccumulator({ load: { model: 'open' }, keepSamples: false });
-  const parser = createK6Parser((s) => acc.record(s));
+  const starts = new K6StartSampler();
+  const parser = createK6Parser((s) => {
+    acc.record(s);
+    starts.record(s.startUs, s.endUs - s.startUs);
+  });
   let shownPercent = -1;
   await source.forEachLine(
     (line, lineNo) => parser.line(line, lineNo),
@@ -103,14 +108,15 @@ async function importK6(source: ImportSource, ports: ImportPorts): Promise<FileI
   const measures = acc.finish([]);
   const first = stats.firstEpochUs ?? 0;
   const last = stats.lastEpochUs ?? first;
-  measures.load = k6LoadSummary(stats, last - first);
+  const { load, inferred } = k6LoadSummary(stats, last - first, starts.shape());
+  measures.load = load;
   return {
     measures,
     file: { name: source.name, format: 'k6', requests: stats.requests, skippedLines: stats.malformed, droppedIterations: stats.droppedIterations },
     startEpochUs: first,
     endEpochUs: last,
     scenarioTag: stats.scenario,
-    notes: k6Notes(source.name, stats, measures.overall.errors),
+    notes: [...k6Notes(source.name, stats, measures.overall.errors), `${source.name}: ${inferred}`],
   };
 }
 

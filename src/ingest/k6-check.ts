@@ -1,3 +1,4 @@
+import type { K6LoadShape } from './k6-load-shape.js';
 import { InvalidInputError } from '../errors.js';
 import type { LoadSummary } from '../model/result.js';
 import type { K6Stats } from './k6-stats.js';
@@ -23,19 +24,33 @@ export function checkK6Stats(stats: K6Stats, file: string): void {
 }
 
 /**
- * The load model of a k6 run, inferred (k6 writes no executor description): `dropped_iterations`
- * only exist for arrival-rate executors, so such a run is an open model at the observed rate
- * (requests + dropped over the span of the file); otherwise a closed model with the peak `vus`.
+ * The load model of a k6 run, inferred (k6 writes no executor description; see k6-load-shape.ts):
+ * `dropped_iterations` only exist for arrival-rate executors, so such a run is an open model at the
+ * observed rate (requests + dropped over the span of the file); evenly spaced starts under varying
+ * response times are an arrival-rate schedule too; otherwise a closed model with the peak `vus`.
+ * `inferred` says how, for the import's notes.
  */
-export function k6LoadSummary(stats: K6Stats, durationUs: number): LoadSummary {
+export function k6LoadSummary(stats: K6Stats, durationUs: number, shape?: K6LoadShape): { load: LoadSummary; inferred: string } {
   const durationMs = durationUs / 1000;
   const offered = stats.requests + stats.droppedIterations;
   const gapMs = offered > 1 ? durationMs / (offered - 1) : 0;
   if (stats.droppedIterations > 0 && durationUs > 0) {
     const ratePerS = offered / (durationUs / 1e6);
-    return { model: 'open', ratePerS, durationMs, resolutionMs: 1000 / ratePerS };
+    return { load: { model: 'open', ratePerS, durationMs, resolutionMs: 1000 / ratePerS }, inferred: `open model: k6 dropped ${stats.droppedIterations} iteration(s), which only arrival-rate executors do` };
+  }
+  if (shape?.kind === 'open-schedule') {
+    return {
+      load: { model: 'open', ratePerS: shape.ratePerS, durationMs, resolutionMs: shape.gapUs / 1000 },
+      inferred: `open model (inferred): requests start every ${(shape.gapUs / 1000).toFixed(3)} ms whatever their response times, as an arrival-rate executor schedules them; k6 records no executor`,
+    };
   }
   const load: LoadSummary = { model: 'closed', durationMs, resolutionMs: gapMs };
   if (stats.maxVus >= 1) load.concurrency = Math.round(stats.maxVus);
-  return load;
+  const why =
+    shape === undefined || shape.kind === 'irregular'
+      ? 'request starts follow the response times, as closed executors (constant-vus, ramping-vus) start them'
+      : shape.kind === 'ambiguous'
+        ? 'starts and response times are both evenly spaced, so a paced closed loop and an arrival-rate run look alike here'
+        : `only ${shape.requests} requests, too few to tell from their start times`;
+  return { load, inferred: `closed model (inferred; k6 records no executor): ${why}` };
 }

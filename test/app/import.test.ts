@@ -41,6 +41,7 @@ describe('importFiles', () => {
     expect(progress.notes).toEqual([
       "big.ndjson: 4 of 4 versions paired with the newest request of the same scenario (and VU when known), not exactly: add vu and iter to k6's --system-tags for exact pairing",
       'big.ndjson: k6 dropped 1 iteration (requests never sent: the load generator could not keep up)',
+      'big.ndjson: open model: k6 dropped 1 iteration(s), which only arrival-rate executors do',
     ]);
     expect(out.files).toEqual([{ name: 'big.ndjson', format: 'k6', requests: 5, skippedLines: 0, droppedIterations: 1 }]);
   });

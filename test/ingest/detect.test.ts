@@ -63,8 +63,8 @@ describe('checkK6Stats', () => {
   });
 
   it('infers the load model', () => {
-    expect(k6LoadSummary({ ...newK6Stats(), requests: 98, droppedIterations: 2 }, 2_000_000)).toEqual({ model: 'open', ratePerS: 50, durationMs: 2000, resolutionMs: 20 });
-    expect(k6LoadSummary({ ...newK6Stats(), requests: 11, maxVus: 3 }, 1_000_000)).toEqual({ model: 'closed', concurrency: 3, durationMs: 1000, resolutionMs: 100 });
+    expect(k6LoadSummary({ ...newK6Stats(), requests: 98, droppedIterations: 2 }, 2_000_000).load).toEqual({ model: 'open', ratePerS: 50, durationMs: 2000, resolutionMs: 20 });
+    expect(k6LoadSummary({ ...newK6Stats(), requests: 11, maxVus: 3 }, 1_000_000).load).toEqual({ model: 'closed', concurrency: 3, durationMs: 1000, resolutionMs: 100 });
   });
 });
 
