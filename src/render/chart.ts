@@ -76,7 +76,14 @@ export function renderChart(spec: ChartSpec, style: Style): string {
     const vals = finite(line.values, spec.min).map(scale);
     // asciichart draws value i+1 in column i: repeat the first value so column c shows values[c].
     const text = plot([vals[0] ?? lo, ...vals], { min: lo, max: hi, height: spec.height, offset: 3, format, symbols: GLYPHS[k % GLYPHS.length] });
-    return text.split('\n').map((row) => [...row].slice(0, prefix + columns));
+    const rows = text.split('\n').map((row) => [...row].slice(0, prefix + columns));
+    // asciichart has no gaps: columns without a measured value were drawn at the carried value
+    // above, and are blanked here so an empty bucket shows as nothing, not as a figure.
+    line.values.forEach((v, c) => {
+      if (Number.isFinite(v)) return;
+      for (const row of rows) if (prefix + c < row.length) row[prefix + c] = ' ';
+    });
+    return rows;
   });
   const base = grids[0] ?? [];
   const owner: number[][] = base.map((row) => row.map(() => -1));

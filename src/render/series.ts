@@ -31,14 +31,13 @@ export function sumsPerColumn(values: readonly number[], bucketMs: number, spanM
 
 /**
  * `numerator / denominator` per column after summing both, on a time axis of `spanMs`. A column
- * without requests (a closed-model stall, or past the end of a shorter run) repeats the previous
- * column's ratio; leading empty columns are NaN (the chart fills them).
+ * without requests (a closed-model stall, or past the end of a shorter run) is NaN: nothing was
+ * measured there, and the chart draws it as a gap rather than a made-up value (issue 17).
  */
 export function ratioPerColumnByTime(numerator: readonly number[], denominator: readonly number[], bucketMs: number, spanMs: number, columns: number): number[] {
   const num = sumsPerColumn(numerator, bucketMs, spanMs, columns);
   const den = sumsPerColumn(denominator, bucketMs, spanMs, columns);
-  let prev = Number.NaN;
-  return num.map((x, c) => (den[c]! > 0 ? (prev = (Number.isNaN(x) ? 0 : x) / den[c]!) : prev));
+  return num.map((x, c) => (den[c]! > 0 ? (Number.isNaN(x) ? 0 : x) / den[c]! : Number.NaN));
 }
 
 /** `ratioPerColumnByTime` over the series' own span (bucket size 1, span = number of buckets). */

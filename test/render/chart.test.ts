@@ -29,6 +29,20 @@ describe('renderChart', () => {
     expect(chartColumns(style)).toBe(60 - 2 - 8 - 2);
   });
 
+  it('draws columns without a value as a gap, not at 100% or a carried value (issue 17)', () => {
+    const n = chartColumns(style);
+    const values = Array.from({ length: n }, (_, i) => (i >= 10 && i < 20 ? Number.NaN : 1));
+    const out = renderChart({ lines: [{ name: 'v1', values }], height: 4, min: 0, max: 1, yFormat: (x) => `${Math.round(x * 100)}%`, xTicks: [] }, style);
+    const plotRows = out.split('\n').slice(0, 5);
+    const prefix = [...plotRows[0]!].indexOf('┼') + 1; // the first plot column follows the y axis
+    for (const row of plotRows) {
+      const cells = [...row];
+      for (let c = 10; c < 20; c++) expect(cells[prefix + c] ?? ' ').toBe(' ');
+    }
+    // The measured columns are still drawn, on the top row (100%).
+    expect([...plotRows[0]!].slice(prefix + 20, prefix + 30).join('')).toMatch(/[^ ]/);
+  });
+
   it('puts event markers under the column where they happened', () => {
     const lines = stepChart().split('\n');
     const axis = lines.find((l) => l.includes('└'))!;

@@ -18,11 +18,11 @@ describe('resampling series to chart columns', () => {
     expect(ratioPerColumn([1, 0], [1, 99], 1)).toEqual([0.01]);
   });
 
-  it('repeats the previous ratio where a column has no requests, and leaves columns past the end empty', () => {
-    expect(ratioPerColumnByTime([1, 0, 4], [2, 0, 4], 1000, 3000, 3)).toEqual([0.5, 0.5, 1]);
+  it('leaves a column without requests empty (NaN, drawn as a gap), within the run and past its end', () => {
+    expect(ratioPerColumnByTime([1, 0, 4], [2, 0, 4], 1000, 3000, 3)).toEqual([0.5, Number.NaN, 1]);
     const past = ratioPerColumnByTime([1], [1], 1000, 4000, 4);
     expect(past[0]).toBe(1);
-    expect(past.slice(1)).toEqual([1, 1, 1]);
+    expect(past.slice(1)).toEqual([Number.NaN, Number.NaN, Number.NaN]);
   });
 
   it('puts a marker on the first column that shows the bucket the event falls in', () => {
