@@ -51,7 +51,10 @@ export const SKIPPED = 2;
 /** One pod's workers (when each frees) and the start times of requests still waiting. */
 export class PodServer {
   private readonly freeAtUs: Float64Array;
-  /** Start times of admitted requests, in admission order (non-decreasing): a ring. */
+  /**
+   * Start times of admitted requests, in admission order (non-decreasing): a ring whose length is
+   * a power of two, so positions wrap with a mask instead of an integer division per request.
+   */
   private starts = new Float64Array(16);
   private head = 0;
   private size = 0;
@@ -70,7 +73,7 @@ export class PodServer {
   admit(arriveUs: number, serviceUs: number, resetAtUs: number): number {
     // Requests that started by now have left the queue.
     while (this.size > 0 && (this.starts[this.head] as number) <= arriveUs) {
-      this.head = (this.head + 1) % this.starts.length;
+      this.head = (this.head + 1) & (this.starts.length - 1);
       this.size--;
     }
     const free = this.freeAtUs;
@@ -84,7 +87,7 @@ export class PodServer {
     this.endUs = startUs + serviceUs;
     if (startUs > arriveUs) {
       if (this.size === this.starts.length) this.grow();
-      this.starts[(this.head + this.size) % this.starts.length] = startUs;
+      this.starts[(this.head + this.size) & (this.starts.length - 1)] = startUs;
       this.size++;
     }
     return ADMITTED;
@@ -98,7 +101,7 @@ export class PodServer {
 
   private grow(): void {
     const next = new Float64Array(this.starts.length * 2);
-    for (let i = 0; i < this.size; i++) next[i] = this.starts[(this.head + i) % this.starts.length] as number;
+    for (let i = 0; i < this.size; i++) next[i] = this.starts[(this.head + i) & (this.starts.length - 1)] as number;
     this.starts = next;
     this.head = 0;
   }

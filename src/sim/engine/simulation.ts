@@ -261,7 +261,7 @@ class Simulation {
       if (arrivalUs < q.peekTimeUs()) {
         this.nowUs = arrivalUs;
         this.eventsProcessed++;
-        this.digest = Math.imul(this.digest ^ (arrivalUs % 4294967296) ^ (EV_ARRIVAL << 28), 0x01000193) >>> 0;
+        this.digest = Math.imul(this.digest ^ arrivalUs ^ (EV_ARRIVAL << 28), 0x01000193) >>> 0;
         this.onArrival(arrivalUs);
         continue;
       }
@@ -271,7 +271,9 @@ class Simulation {
       const t = q.lastTimeUs;
       this.nowUs = t;
       this.eventsProcessed++;
-      this.digest = Math.imul(this.digest ^ (t % 4294967296) ^ (ev.kind << 28), 0x01000193) >>> 0;
+      // `^` already takes the time modulo 2^32 (ToInt32); an explicit `% 4294967296` is a float
+      // modulo, a libc fmod call per event (measured: ~5 ns of each request's ~350).
+      this.digest = Math.imul(this.digest ^ t ^ (ev.kind << 28), 0x01000193) >>> 0;
       switch (ev.kind) {
         case EV_VU:
           this.startRequest(t, t, ev as Vu);
