@@ -12,40 +12,44 @@ import { renderReport } from '../src/render/report.js';
 import { createStyle } from '../src/render/style.js';
 import { median, timeRunsAsync, type BenchRow } from './harness.js';
 
-export async function benchReportRender(result: Result, reps: number): Promise<BenchRow> {
+/**
+ * Saves `result`, then times `render` (load the stored file and render it; returns the output's
+ * size) after one untimed run, and the baseline: reading and `JSON.parse` of the same file.
+ */
+export async function timeReportOf(
+  result: Result,
+  reps: number,
+  render: (store: ReturnType<typeof createFileResultStore>, path: string) => Promise<number>,
+): Promise<{ valueMs: number; baselineMs: number; size: number }> {
   const dir = mkdtempSync(join(tmpdir(), 'meshbench-report-'));
   try {
     const store = createFileResultStore(dir);
     const path = await store.save(result);
-    const style = createStyle({ color: false, width: 120 });
-    let chars = 0;
-    const value = median(
-      await timeRunsAsync(
-        reps,
-        async () => {
-          const loaded = await store.load(path);
-          chars = renderReport(buildReportView(loaded, path), style).length;
-        },
-        1,
-      ),
-    );
-    if (chars < 1000) throw new Error('report rendered nearly nothing');
-    const baseline = median(
+    let size = 0;
+    const valueMs = median(await timeRunsAsync(reps, async () => void (size = await render(store, path)), 1));
+    const baselineMs = median(
       await timeRunsAsync(reps, async () => {
         JSON.parse(readFileSync(path, 'utf8'));
       }),
     );
-    return {
-      name: 'report.render',
-      value,
-      unit: 'ms',
-      baseline,
-      ratio: value / baseline,
-      target: `< 200 ms for a ${result.trials}-trial result`,
-      ok: value < 200,
-      baselineIs: 'reading and JSON.parse of the same result file',
-    };
+    return { valueMs, baselineMs, size };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+export async function benchReportRender(result: Result, reps: number): Promise<BenchRow> {
+  const style = createStyle({ color: false, width: 120 });
+  const { valueMs, baselineMs, size } = await timeReportOf(result, reps, async (store, path) => renderReport(buildReportView(await store.load(path), path), style).length);
+  if (size < 1000) throw new Error('report rendered nearly nothing');
+  return {
+    name: 'report.render',
+    value: valueMs,
+    unit: 'ms',
+    baseline: baselineMs,
+    ratio: valueMs / baselineMs,
+    target: `< 200 ms for a ${result.trials}-trial result`,
+    ok: valueMs < 200,
+    baselineIs: 'reading and JSON.parse of the same result file',
+  };
 }

@@ -5,6 +5,7 @@
  */
 import type { SimJob } from '../src/app/sim-trials.js';
 import { runSimTrials } from '../src/app/sim-trials.js';
+import { asLightApps } from '../src/model/light-apps.js';
 import type { Mesh, MeshCluster } from '../src/model/mesh.js';
 import type { Scenario } from '../src/model/scenario.js';
 import { median, timeRuns, type BenchRow } from './harness.js';
@@ -32,23 +33,9 @@ export function bigMesh(base: Mesh): Mesh {
   return { ...base, name: 'fifty-clusters', clusters };
 }
 
-/**
- * The big mesh's pods are light apps (20 one-worker pods per cluster could not serve 1,000 req/s),
- * so the small mesh runs with light apps too: both sides then do the same work per request and the
- * ratio shows the cost of the endpoint count alone.
- */
-function asLightApps(mesh: Mesh): Mesh {
-  const copy = structuredClone(mesh);
-  for (const c of copy.clusters) {
-    for (const w of c.workloads) {
-      if (w.server === undefined) continue;
-      delete w.server;
-      w.latency = { p50Us: 3000, p99Us: 20000 };
-    }
-  }
-  return copy;
-}
-
+// The big mesh's pods are light apps (20 one-worker pods per cluster could not serve 1,000 req/s),
+// so the small mesh runs with light apps too (asLightApps): both sides then do the same work per
+// request and the ratio shows the cost of the endpoint count alone.
 export function benchSimScale(base: SimJob, reps: number): BenchRow {
   // One pod per version, as the built-in mesh has (2 endpoints: v1 and cluster2's gateway).
   const onePod = failoverJob(base, 1000, 60, 1);

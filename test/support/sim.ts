@@ -4,6 +4,7 @@ import type { Mesh, MeshWorkload, ServerModel } from '../../src/model/mesh.js';
 import type { Sample } from '../../src/model/sample.js';
 import type { LoadModel, Scenario, TimelineEntry } from '../../src/model/scenario.js';
 import { loadMesh } from '../../src/fs/documents.js';
+import { asLightApps } from '../../src/model/light-apps.js';
 import { istioProfile } from '../../src/sim/istio-profile.js';
 import { simulate, type SimOutput, type SimProbe } from '../../src/sim/engine/simulation.js';
 
@@ -17,15 +18,7 @@ export function builtinMesh(): Promise<Mesh> {
  * the old model, for tests of routing algorithms at rates the real one-worker helloworld cannot serve.
  */
 export async function lightMesh(): Promise<Mesh> {
-  const mesh = structuredClone(await builtinMesh());
-  for (const c of mesh.clusters) {
-    for (const w of c.workloads) {
-      if (w.server === undefined) continue;
-      delete w.server;
-      w.latency = { p50Us: 3000, p99Us: 20_000 };
-    }
-  }
-  return mesh;
+  return asLightApps(await builtinMesh());
 }
 
 /** A copy of `mesh` with a workload changed (e.g. more replicas). */
