@@ -213,9 +213,12 @@ class ClientGateway implements ClusterGateway {
   exec(req: ExecRequest): Promise<ExecResult> {
     const t = this.timeouts;
     const left = t.deadlineMs !== undefined ? t.deadlineMs - this.deps.clock.now() : Infinity;
-    const bounded = left < req.timeoutMs ? { ...req, timeoutMs: Math.max(1, left) } : req;
     // Only the request's own signal stops an exec: the stop file must still be created after Ctrl-C.
-    return execCapture(this.kc, bounded, { context: this.context, server: this.server, action: 'exec' }, t.requestMs);
+    const run = () => execCapture(this.kc, req, { context: this.context, server: this.server, action: 'exec' }, t.requestMs);
+    if (left >= req.timeoutMs) return run();
+    // The command's --timeout comes first: cut there, with the deadline's message (the exec's own
+    // bound stays as it was; its socket closes with its signal or its timer).
+    return bounded(run, t, { context: this.context, server: this.server, action: `exec ${JSON.stringify(req.argv.slice(0, 3).join(' '))} in ${req.namespace}/${req.pod}` }, this.deps.clock.now(), undefined, false);
   }
 
   logs(req: LogRequest): Promise<string> {

@@ -112,7 +112,11 @@ export class CertFilesError extends EnvironmentError {
 
 /** A Kubernetes API call that got no answer in time (per request, or the command's --timeout). */
 export class KubeTimeoutError extends EnvironmentError {
-  constructor(message: string, opts: { hint?: string; cause?: unknown } = {}) {
-    super(message, { ...opts, code: 'KUBE_TIMEOUT' });
+  /** True when the command's overall --timeout (not the per-request limit) ran out. */
+  readonly deadline: boolean;
+  constructor(message: string, opts: { hint?: string; cause?: unknown; deadline?: boolean } = {}) {
+    const { deadline, ...rest } = opts;
+    super(message, { ...rest, code: 'KUBE_TIMEOUT' });
+    this.deadline = deadline === true;
   }
 }

@@ -42,13 +42,18 @@ export interface TimedCall {
  * signal's reason at once on an interrupt. `work` itself is abandoned, not cancelled: its socket
  * closes with the process or the server.
  */
-export function bounded<T>(work: () => Promise<T>, t: KubeTimeouts, call: TimedCall, nowMs: number, signal?: AbortSignal): Promise<T> {
+export function bounded<T>(work: () => Promise<T>, t: KubeTimeouts, call: TimedCall, nowMs: number, signal?: AbortSignal, perRequest = true): Promise<T> {
   const leftMs = t.deadlineMs !== undefined ? t.deadlineMs - nowMs : Infinity;
   const where = `context '${call.context}' (${call.server})`;
-  if (leftMs <= 0 || t.deadlinePassed === true) return Promise.reject(new KubeTimeoutError(`${where}: ${t.deadlineLabel ?? 'the timeout'} ran out before ${call.action}`));
+  if (leftMs <= 0 || t.deadlinePassed === true) {
+    return Promise.reject(new KubeTimeoutError(`${where}: ${t.deadlineLabel ?? 'the timeout'} ran out before ${call.action}`, { deadline: true }));
+  }
   if (signal?.aborted) return Promise.reject(signal.reason);
-  const byDeadline = leftMs < t.requestMs;
-  const limitMs = Math.max(1, Math.min(t.requestMs, leftMs));
+  // `perRequest` false: only the deadline bounds the work (a long exec has its own bound).
+  const requestMs = perRequest ? t.requestMs : Infinity;
+  if (requestMs === Infinity && leftMs === Infinity) return work();
+  const byDeadline = leftMs < requestMs;
+  const limitMs = Math.max(1, Math.min(requestMs, leftMs));
   return new Promise<T>((resolve, reject) => {
     let done = false;
     const finish = (f: () => void) => {
@@ -64,7 +69,7 @@ export function bounded<T>(work: () => Promise<T>, t: KubeTimeouts, call: TimedC
           if (byDeadline) t.deadlinePassed = true;
           reject(
             byDeadline
-              ? new KubeTimeoutError(`${where}: ${t.deadlineLabel ?? 'the timeout'} ran out while ${call.action}`)
+              ? new KubeTimeoutError(`${where}: ${t.deadlineLabel ?? 'the timeout'} ran out while ${call.action}`, { deadline: true })
               : new KubeTimeoutError(`${where}: no answer within ${seconds(t.requestMs)} while ${call.action}`, {
                   hint: 'The API server accepted the connection but did not answer. Check it (kubectl --context … get --raw /readyz), or give slow servers longer with --request-timeout.',
                 }),

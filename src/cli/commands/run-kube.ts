@@ -17,6 +17,7 @@ import type { KubeObject } from '../../kube/gateway.js';
 import { parseManifest } from '../../kube/manifests.js';
 import { typedJournal } from '../../kube/run/journal.js';
 import { runOnKube } from '../../kube/run/run.js';
+import { RunTimeoutError } from '../../kube/run/deadline.js';
 import type { Result } from '../../model/result.js';
 import { createRng } from '../../sim/rng.js';
 import type { CliRuntime } from '../deps.js';
@@ -34,6 +35,7 @@ export interface KubeRunCliOptions {
   context: string[];
   kubeconfig?: string;
   requestTimeout?: number;
+  timeout?: number;
   load: 'k6' | 'curl';
   k6Image?: string;
   journal?: string;
@@ -75,6 +77,11 @@ async function ruleManifests(ref: string, cwd: string, raw: unknown): Promise<Ma
   return out;
 }
 
+/** The result a run cut by its --timeout kept (to save before reporting the error), if any. */
+export function timedOutResult(err: unknown): Result | undefined {
+  return err instanceof RunTimeoutError ? err.result : undefined;
+}
+
 /** Runs one scenario on the clusters and returns its result (saving is the caller's). */
 export async function runOnClusters(rt: CliRuntime, ref: string, opts: KubeRunCliOptions, ports: { progress: Progress; newId(scenario: string, date: Date): string }): Promise<Result> {
   const contexts = requireContexts(opts.context, 1);
@@ -93,6 +100,7 @@ export async function runOnClusters(rt: CliRuntime, ref: string, opts: KubeRunCl
       contexts,
       ...(opts.kubeconfig !== undefined ? { kubeconfig: resolve(rt.cwd, opts.kubeconfig) } : {}),
       ...(opts.requestTimeout !== undefined ? { requestTimeoutMs: opts.requestTimeout } : {}),
+      ...(opts.timeout !== undefined ? { timeoutMs: opts.timeout } : {}),
       env: rt.env,
       cwd: rt.cwd,
       load: opts.load,

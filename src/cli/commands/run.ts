@@ -47,6 +47,7 @@ export function runCommand(rt: CliRuntime): Command {
     .option('--context <name>', 'kube: kubeconfig context, repeatable, in cluster order (cluster1, cluster2)', collect, [])
     .option('--kubeconfig <file>', 'kube: kubeconfig file (default: $KUBECONFIG or ~/.kube/config)')
     .option('--request-timeout <duration>', 'kube: per API request, exec and log stream opening: give up after this long (default: 30s)', parseTimeoutMs)
+    .option('--timeout <duration>', 'kube: the whole run: past it, stop the load, restore the clusters, save what was measured (incomplete) and exit 4 (default: none)', parseTimeoutMs)
     .addOption(new Option('--load <generator>', 'kube: load generator').choices(['k6', 'curl']).default('k6'))
     .option('--k6-image <image>', 'kube: k6 container image', DEFAULT_K6_IMAGE)
     .option('--journal <file>', 'kube: journal of cluster changes, replayed by `meshbench restore` (default: .meshbench-journal.jsonl)')
@@ -89,13 +90,25 @@ export function runCommand(rt: CliRuntime): Command {
       const saved: Array<{ result: import('../../model/result.js').Result; path: string }> = [];
       let failed = false;
       if (opts.target === 'kube') {
-        const { runOnClusters } = await import('./run-kube.js');
+        const { runOnClusters, timedOutResult } = await import('./run-kube.js');
         // Validate every scenario before touching a cluster, so a typo in the second file costs nothing.
         const mesh = await loadMesh(opts.mesh, rt.cwd);
         for (const ref of refs) await loadScenario(ref, rt.cwd, mesh);
         await checkResultsDir(opts.out, rt.cwd);
         for (const ref of refs) {
-          const r = await runOnClusters(rt, ref, opts, { progress, newId });
+          let r: import('../../model/result.js').Result;
+          try {
+            r = await runOnClusters(rt, ref, opts, { progress, newId });
+          } catch (err) {
+            // --timeout: the clusters are restored; keep what was measured, then report the timeout (exit 4).
+            const kept = timedOutResult(err);
+            if (kept === undefined) throw err;
+            const path = await save(kept);
+            await printResult(rt, kept, path, opts, style, jsonOut, serializeResult);
+            writeJson();
+            rt.stderr.write(`saved what was measured before the timeout: ${path} (incomplete)\n`);
+            throw err;
+          }
           const path = await save(r);
           saved.push({ result: r, path });
           failed ||= r.thresholds.some((t) => !t.ok);

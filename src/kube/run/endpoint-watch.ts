@@ -7,6 +7,7 @@
  */
 import { clusterHosts, outboundClusterName } from '../doctor/envoy-clusters.js';
 import type { ClusterGateway } from '../gateway.js';
+import { isDeadlineError } from './deadline.js';
 
 /** The client pod whose istio-proxy is polled, and the proxy cluster of the service. */
 export interface ProxyTarget {
@@ -46,7 +47,7 @@ export async function proxySnapshot(t: ProxyTarget, signal?: AbortSignal): Promi
       .sort();
     return { key: hosts.join('\n'), healthy: hosts.filter((h) => h.includes(' healthy ')).length, total: hosts.length };
   } catch (err) {
-    if (signal?.aborted) throw err;
+    if (signal?.aborted || isDeadlineError(err)) throw err; // the run's --timeout ends the trial
     return undefined;
   }
 }

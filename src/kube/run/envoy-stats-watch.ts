@@ -9,6 +9,7 @@ import type { RunEvent } from '../../model/sample.js';
 import { clusterHosts } from '../doctor/envoy-clusters.js';
 import { parseClusterStats, statsEvents, statsFilter, type PriorityMembership, type StatsReading } from '../envoy-stats/stats.js';
 import type { ProxyTarget } from './endpoint-watch.js';
+import { isDeadlineError } from './deadline.js';
 
 /** How often the trial reads the proxy's statistics besides around actions. */
 export const ENVOY_STATS_EVERY_MS = 2_000;
@@ -41,7 +42,7 @@ export async function readEnvoyStats(t: ProxyTarget, signal?: AbortSignal): Prom
     }
     return { stats, priorities };
   } catch (err) {
-    if (signal?.aborted === true) throw err;
+    if (signal?.aborted === true || isDeadlineError(err)) throw err; // the run's --timeout ends the trial
     return undefined;
   }
 }

@@ -10,6 +10,7 @@ import type { Scenario } from '../../model/scenario.js';
 import type { ClusterGateway } from '../gateway.js';
 import { connectClusters } from '../index.js';
 import { syncClock, type ClockSync } from './clock-sync.js';
+import type { RunDeadline } from './deadline.js';
 import { CLOCK_PREFERENCE, POD_CLOCKS, chooseClock, detectPodClocks } from './pod-clock.js';
 import { clusterNamed, mapClusters, type RunCluster } from './clusters.js';
 import { kubeAccumulatorOptions, majorMinor, observeMesh, profileVersionFor } from './observed-mesh.js';
@@ -38,20 +39,21 @@ export interface PreparedRun {
  * Connects, checks and measures what is there.
  * @throws InterruptedError (exit 130) when interrupted; preflight's errors otherwise.
  */
-export async function prepareRun(s: Scenario, req: KubeRunRequest, deps: KubeRunDeps): Promise<PreparedRun> {
+export async function prepareRun(s: Scenario, req: KubeRunRequest, deps: KubeRunDeps, deadline?: RunDeadline): Promise<PreparedRun> {
   try {
-    return await prepare(s, req, deps);
+    return await prepare(s, req, deps, deadline);
   } catch (err) {
     if (deps.signal.aborted) throw new InterruptedError('interrupted before any cluster change; nothing to restore', { cause: err });
     throw err;
   }
 }
 
-async function prepare(s: Scenario, req: KubeRunRequest, deps: KubeRunDeps): Promise<PreparedRun> {
-  const connect = (signal?: AbortSignal) =>
-    connectClusters(req, { clock: deps.clock, jitter: deps.jitter, progress: deps.progress, ...(signal !== undefined ? { signal } : {}) });
-  const clusters = mapClusters(req.mesh, connect(deps.signal));
-  // Restoring must not be cut short by the interrupt that asked for it.
+async function prepare(s: Scenario, req: KubeRunRequest, deps: KubeRunDeps, deadline: RunDeadline | undefined): Promise<PreparedRun> {
+  const connect = (signal?: AbortSignal, timeoutMs?: number) =>
+    connectClusters(req, { clock: deps.clock, jitter: deps.jitter, progress: deps.progress, ...(signal !== undefined ? { signal } : {}), ...(timeoutMs !== undefined ? { timeoutMs } : {}) });
+  // The run's calls end at its --timeout (deadline.ts)…
+  const clusters = mapClusters(req.mesh, connect(deps.signal, deadline?.leftMs()));
+  // …but restoring must not be cut short by the interrupt or the timeout that asked for it.
   const restoreGateways = new Map(mapClusters(req.mesh, connect()).map((c) => [c.context, c.gateway] as const));
 
   deps.progress.update('preflight: checking the clusters');

@@ -20,6 +20,8 @@ export interface KubeRunRequest {
   kubeconfig?: string;
   /** `--request-timeout`: per API request, exec and log stream opening (ms). */
   requestTimeoutMs?: number;
+  /** `--timeout`: the whole run (ms); past it the run stops, restores and keeps what it measured (exit 4). */
+  timeoutMs?: number;
   env: Record<string, string | undefined>;
   cwd: string;
   load: 'k6' | 'curl';

@@ -22,6 +22,8 @@ import type { Scenario } from '../../model/scenario.js';
 import { TOOL_VERSION } from '../../version.js';
 import type { ActionContext } from './actions.js';
 import { ChangeRecorder } from './changes.js';
+import { isDeadlineError, RunDeadline, RunTimeoutError } from './deadline.js';
+import type { KubeTimeoutError } from '../errors.js';
 import { syncDestinationRule } from './destination-rule.js';
 import { proxyClusterName, proxySnapshot, type ProxyTarget } from './endpoint-watch.js';
 import { JOURNAL_VERSION } from './journal.js';
@@ -77,7 +79,9 @@ export async function runOnKube(req: KubeRunRequest, deps: KubeRunDeps): Promise
       hint: `Put the clusters back first: ${command}`,
     });
   }
-  const p = await prepareRun(s, req, deps);
+  // Fixed before connecting: the whole command counts, preflight and clock sync included.
+  const deadline = req.timeoutMs !== undefined ? new RunDeadline(deps.clock, req.timeoutMs) : undefined;
+  const p = await prepareRun(s, req, deps, deadline);
   const { clusters, gatewayFor, facts, client, clientNamespace, sync, directory, accumulator, clientIstio } = p;
   const startedAt = deps.clock.wallNow();
   const serverSide = await startServerSideCheck(
@@ -109,6 +113,8 @@ export async function runOnKube(req: KubeRunRequest, deps: KubeRunDeps): Promise
   const events: RunEvent[] = [];
   const accountings: LoadAccounting[] = [];
   let failure: unknown;
+  // The --timeout cut the run after something was measured: restore, keep it, exit 4 (deadline.ts).
+  let cut: KubeTimeoutError | undefined;
   try {
     const ruleApi = facts.destinationRuleApi ?? DESTINATION_RULE_VERSIONS[0]!;
     if (facts.destinationRuleApi !== undefined) {
@@ -122,6 +128,10 @@ export async function runOnKube(req: KubeRunRequest, deps: KubeRunDeps): Promise
     const baseline = req.trials > 1 ? await proxySnapshot(proxy, deps.signal) : undefined;
     for (let trial = 0; trial < req.trials; trial++) {
       const before = recorder.changes.length;
+      if (deadline?.passed() === true && trial > 0) {
+        cut = new RunTimeoutError(`context '${client.gateway.context}' (${client.gateway.server}): ${deadline.label} ran out before trial ${trial + 1} of ${req.trials}`, undefined);
+        break;
+      }
       const outcome = await runTrial(
         {
           scenario: s,
@@ -131,24 +141,35 @@ export async function runOnKube(req: KubeRunRequest, deps: KubeRunDeps): Promise
           actions,
           proxy,
           label: req.trials > 1 ? `trial ${trial + 1}/${req.trials}` : '',
+          where: { context: client.gateway.context, server: client.gateway.server },
           envoyStats: new EnvoyStatsWatch(proxy),
           timing,
           startLoad: loadStarter({ req, scenario: s, prepared: p, recorder, trial, note: (l) => deps.progress.note(l) }),
         },
-        { clock: deps.clock, progress: deps.progress, signal: deps.signal },
+        { clock: deps.clock, progress: deps.progress, signal: deps.signal, ...(deadline !== undefined ? { deadline } : {}) },
       );
       measures.push(outcome.measures);
       accountings.push(outcome.accounting);
       events.push(...(req.trials > 1 ? outcome.events.map((e) => ({ ...e, trial })) : outcome.events));
       for (const n of outcome.notes) deps.progress.note(n);
+      if (outcome.cut !== undefined) {
+        cut = outcome.cut;
+        break;
+      }
       if (trial + 1 < req.trials) {
-        const note = await settle(restorePlan(recorder.changes.slice(before)), proxy, baseline, { clock: deps.clock, progress: deps.progress, signal: deps.signal, gatewayFor }, 120_000);
+        const settleMs = Math.min(120_000, deadline?.leftMs() ?? Infinity);
+        if (settleMs <= 0) continue; // the next turn reports the deadline
+        const note = await settle(restorePlan(recorder.changes.slice(before)), proxy, baseline, { clock: deps.clock, progress: deps.progress, signal: deps.signal, gatewayFor }, settleMs);
         if (note !== undefined) deps.progress.note(note);
       }
     }
-    prometheus = await serverSide.finish();
+    // Istio's count needs a scrape after the load: not waited for past the deadline.
+    if (cut === undefined) prometheus = await serverSide.finish();
+    else deps.progress.note('the Prometheus cross-check was skipped: the run was cut by its timeout');
   } catch (err) {
-    failure = err;
+    // A call the deadline cut between trials (or starting one) keeps the trials already measured.
+    if (isDeadlineError(err) && measures.length > 0 && !deps.signal.aborted) cut = err;
+    else failure = err;
   } finally {
     remaining = restorePlan(recorder.changes);
     const out = await applyRestore(remaining, {
@@ -180,8 +201,12 @@ export async function runOnKube(req: KubeRunRequest, deps: KubeRunDeps): Promise
   const finishedAt = deps.clock.wallNow();
   const istioLabel = majorMinor(clientIstio);
   const samples = sampleAccounting(accountings, req.trials);
+  if (cut !== undefined && accountings.length < req.trials) {
+    const why = `${accountings.length} of ${req.trials} trials run before the timeout`;
+    samples.incomplete = samples.incomplete === undefined ? why : `${samples.incomplete}; ${why}`;
+  }
   if (samples.incomplete !== undefined) deps.progress.note(`incomplete result: ${samples.incomplete}`);
-  const result = buildResult({
+  const built = buildResult({
     id: deps.newId(s.name, startedAt),
     scenario: { name: s.name, ...(s.description !== undefined ? { description: s.description } : {}), sha256: req.sha256, spec: s },
     target: {
@@ -208,7 +233,14 @@ export async function runOnKube(req: KubeRunRequest, deps: KubeRunDeps): Promise
     thresholds: evaluateThresholds(s.thresholds, merged),
     toolVersion: TOOL_VERSION,
   });
-  return samples.incomplete === undefined ? result : markIncomplete(result, samples.incomplete);
+  const result = samples.incomplete === undefined ? built : markIncomplete(built, samples.incomplete);
+  if (cut !== undefined) {
+    throw new RunTimeoutError(`${cut.message}; every cluster change was undone, and what was measured until then is kept as an incomplete result`, result, {
+      ...(cut.hint !== undefined ? { hint: cut.hint } : {}),
+      cause: cut,
+    });
+  }
+  return result;
 }
 
 /** The trials' accounting as one: sums, and every trial's reason when samples are missing. */

@@ -9,12 +9,14 @@
  */
 import type { Clock, Progress } from '../../app/ports.js';
 import { EnvironmentError, ToolError } from '../../errors.js';
+import { KubeTimeoutError } from '../errors.js';
 import { createAccumulator, type AccumulatorOptions } from '../../measure/accumulator.js';
 import type { TrialMeasures } from '../../measure/types.js';
 import { isSuccess, type RunEvent, type Sample } from '../../model/sample.js';
 import { describeAction, type Scenario } from '../../model/scenario.js';
 import { performAction, type ActionContext } from './actions.js';
 import type { ClockSync } from './clock-sync.js';
+import { isDeadlineError, type RunDeadline } from './deadline.js';
 import { proxySnapshot, type ProxyTarget, type Watch } from './endpoint-watch.js';
 import type { EnvoyStatsWatch } from './envoy-stats-watch.js';
 import type { LoadAccounting, LoadHandle, SampleSink } from './load.js';
@@ -53,6 +55,8 @@ export interface TrialSetup {
   startLoad: (onSample: SampleSink) => Promise<LoadHandle>;
   /** `trial 2/5` or '' for one trial. */
   label: string;
+  /** The client cluster, for messages. */
+  where: { context: string; server: string };
   /** The client proxy's Envoy statistics, read around actions and every `everyMs` (events of what changed). */
   envoyStats?: EnvoyStatsWatch;
   timing: TrialTiming;
@@ -63,6 +67,8 @@ export interface TrialDeps {
   clock: Clock;
   progress: Progress;
   signal: AbortSignal;
+  /** The run's --timeout: the loop never sleeps past it; reaching it cuts the trial (see `cut`). */
+  deadline?: RunDeadline;
 }
 
 /** One trial's measures, events and notes. */
@@ -73,6 +79,11 @@ export interface TrialOutcome {
   notes: string[];
   /** Requests received against those the load generator says it sent. */
   accounting: LoadAccounting;
+  /**
+   * Set when the run's --timeout cut the trial after its load had started: what it waited for,
+   * naming the context (exit 4). The measures then hold what arrived until then.
+   */
+  cut?: KubeTimeoutError;
 }
 
 function seconds(ms: number): string {
@@ -95,7 +106,11 @@ export async function runTrial(t: TrialSetup, deps: TrialDeps): Promise<TrialOut
   const pending: Sample[] = [];
   const notes: string[] = [];
   const counts = { requests: 0, errors: 0, versions: new Map<string, number>() };
+  // Closed when the trial's measures are taken: a stopped generator's last lines still in flight
+  // (after a cut by the deadline) are not counted.
+  let closed = false;
   const onSample: SampleSink = (s) => {
+    if (closed) return;
     const copy: Sample = { ...s };
     // A runner that started a hair before the run origin: its first requests start at 0.
     if (copy.scheduledUs < 0) copy.scheduledUs = 0;
@@ -119,6 +134,10 @@ export async function runTrial(t: TrialSetup, deps: TrialDeps): Promise<TrialOut
   const durationMs = t.scenario.load.durationUs / 1000;
   const load = await t.startLoad(onSample);
   const prefix = `${t.scenario.name}${t.label ? ` ${t.label}` : ''}`;
+  const where = `context '${t.where.context}' (${t.where.server})`;
+  // Sleeps end at the deadline (at least 1 ms, so the Clock moves).
+  const capped = (ms: number) => (deps.deadline === undefined ? ms : Math.max(1, Math.min(ms, Math.ceil(deps.deadline.leftMs()))));
+  let cut: KubeTimeoutError | undefined;
   const events: RunEvent[] = [];
   // Envoy-statistics observations: kept out of the measures (phases come from the timeline), in the result.
   const observed: RunEvent[] = [];
@@ -131,11 +150,12 @@ export async function runTrial(t: TrialSetup, deps: TrialDeps): Promise<TrialOut
         await load.poll();
       }
       if (load.finished()) throw new EnvironmentError(`${load.description} finished without producing any request`, { code: 'KUBE_LOAD' });
+      if (deps.deadline?.passed() === true) throw new KubeTimeoutError(`${where}: ${deps.deadline.label} ran out while waiting for ${load.description} to start`, { deadline: true });
       if (clock.now() - waitFrom > t.timing.startTimeoutMs) {
         throw new EnvironmentError(`${load.description} produced no output within ${seconds(t.timing.startTimeoutMs)}`, { code: 'KUBE_LOAD', hint: 'Look at the load pod: kubectl describe pod / logs.' });
       }
       progress.update(`${prefix}: waiting for ${load.description} to start`);
-      await clock.sleep(t.timing.originPollMs, signal);
+      await clock.sleep(capped(t.timing.originPollMs), signal);
     }
     const originDriverMs = (load.originEpochMs() as number) - t.sync.offsetMs;
     const runMs = (driverMs: number) => Math.max(0, Math.round((driverMs - originDriverMs) * 1000) / 1000);
@@ -152,7 +172,23 @@ export async function runTrial(t: TrialSetup, deps: TrialDeps): Promise<TrialOut
     let nextTopologyMs = clock.now() + t.timing.topologyEveryMs;
     for (;;) {
       signal.throwIfAborted();
-      await load.poll();
+      if (deps.deadline?.passed() === true) {
+        cut = new KubeTimeoutError(
+          `${where}: ${deps.deadline.label} ran out while waiting for ${load.description} (${seconds(Math.min(runMs(clock.now()), durationMs))} of ${seconds(durationMs)}${next < timeline.length ? `, before ${timeline[next]?.name ?? timeline[next]?.action.kind}` : ''})`,
+          { deadline: true, hint: 'Give the run more time (its scenario lasts ' + seconds(durationMs) + ' plus the start of the load), or find what held it.' },
+        );
+        await load.stop();
+        break;
+      }
+      try {
+        await load.poll();
+      } catch (err) {
+        // A call the deadline cut: the trial ends there, with what arrived.
+        if (!isDeadlineError(err)) throw err;
+        cut = err;
+        await load.stop();
+        break;
+      }
       let now = clock.now();
       while (next < timeline.length && now >= originDriverMs + (timeline[next]?.atUs ?? 0) / 1000) {
         const entry = timeline[next]!;
@@ -217,11 +253,14 @@ export async function runTrial(t: TrialSetup, deps: TrialDeps): Promise<TrialOut
       }
       const actionDue = next < timeline.length ? originDriverMs + (timeline[next]?.atUs ?? 0) / 1000 : Infinity;
       const wake = Math.min(actionDue, nextWatchMs, nextTopologyMs, nextStatsMs, now + t.timing.pollMs);
-      await clock.sleep(Math.max(1, Math.ceil(wake - now)), signal);
+      await clock.sleep(capped(Math.max(1, Math.ceil(wake - now))), signal);
     }
   } catch (err) {
     await load.stop();
-    throw err;
+    // An action, a proxy poll or a statistics read the deadline cut after the load had started:
+    // the trial ends there, with what arrived (the caller restores).
+    if (!isDeadlineError(err) || load.originEpochMs() === undefined) throw err;
+    cut = err;
   } finally {
     progress.done();
   }
@@ -237,7 +276,14 @@ export async function runTrial(t: TrialSetup, deps: TrialDeps): Promise<TrialOut
   const unattributed = pending.filter((s) => s.cluster === undefined).length;
   if (unattributed > 0) notes.push(`${unattributed} response(s) named pods meshbench never saw; they count without cluster and locality`);
   notes.push(...load.notes());
+  closed = true;
   const measures = acc.finish(events);
   const all = [...events, ...observed].sort((a, b) => a.atMs - b.atMs);
-  return { measures, events: all, requests: counts.requests, notes, accounting: load.accounting() };
+  const accounting = load.accounting();
+  if (cut !== undefined) {
+    // The generator was stopped: what it sent is not known, and the samples end at the cut.
+    const { sent: _unknown, ...rest } = accounting;
+    return { measures, events: all, requests: counts.requests, notes, accounting: { ...rest, missing: `cut by the run's timeout: ${cut.message}` }, cut };
+  }
+  return { measures, events: all, requests: counts.requests, notes, accounting };
 }
