@@ -86,6 +86,10 @@ export interface FollowLogRequest extends LogRequest {
   /** Called once per complete line (without the newline). */
   onLine: (line: string) => void;
   signal?: AbortSignal;
+  /** Prefix each line with the kubelet's receive time (RFC3339Nano and a space). */
+  timestamps?: boolean;
+  /** Only lines received at or after this RFC3339 time (resuming a cut follow); not with sinceSeconds. */
+  sinceTime?: string;
 }
 
 /** One cluster, reached through one kubeconfig context. */

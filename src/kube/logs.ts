@@ -26,6 +26,8 @@ export async function followLog(kc: k8s.KubeConfig, req: FollowLogRequest, bound
   const options: k8s.LogOptions = { follow: true };
   if (req.tailLines !== undefined && req.tailLines > 0) options.tailLines = req.tailLines;
   if (req.sinceSeconds !== undefined && req.sinceSeconds > 0) options.sinceSeconds = req.sinceSeconds;
+  if (req.sinceTime !== undefined) options.sinceTime = req.sinceTime;
+  if (req.timestamps === true) options.timestamps = true;
   if (req.signal?.aborted) return;
   // node-fetch emits 'error' on the response body when aborted; pipe() adds no listener there, and
   // an unheard 'error' event would crash the process. The 'pipe' event hands us that body.

@@ -16,6 +16,8 @@ import type { ChangeRecorder } from './changes.js';
 import type { RunCluster } from './clusters.js';
 import { K6_CONTAINER, K6_CONTROL_NAME, K6_SUMMARY_PREFIX, type K6Plan } from './k6-objects.js';
 import type { LoadHandle, SampleSink } from './load.js';
+import { LogResume } from './log-resume.js';
+import { KubeNotFoundError } from '../errors.js';
 
 /** The client cluster, the planned objects, where samples and notes go. */
 export interface K6LoadOptions {
@@ -29,6 +31,10 @@ export interface K6LoadOptions {
 }
 
 const POINT = '{"metric":"';
+/** Reopenings of one runner's log that bring no new line before giving up (the container has ended). */
+const MAX_EMPTY_RESUMES = 2;
+/** Reopenings of one runner's log in all (a rotation per 10 MiB: about 3,500 requests each). */
+const MAX_RESUMES = 10_000;
 const WAITING_FATAL = new Set(['ErrImagePull', 'ImagePullBackOff', 'InvalidImageName', 'CreateContainerConfigError', 'CreateContainerError']);
 
 /** Epoch µs of a Point line's `data.time`, or undefined for any other line. */
@@ -54,6 +60,8 @@ interface Runner {
   received: number;
   /** Requests the script says it made (its handleSummary line), once that arrived. */
   sent?: number;
+  /** Times its log follow was reopened. */
+  resumes: () => number;
 }
 
 /** A point of meshbench's own control requests (the sidecar's quit): not load. */
@@ -87,7 +95,7 @@ export async function startK6Load(o: K6LoadOptions): Promise<LoadHandle> {
   const name = o.plan.runner.metadata.name;
 
   const startRunner = (pod: string): void => {
-    const r: Runner = { pod, ended: false, text: [], received: 0, parser: createK6Parser(() => undefined) };
+    const r: Runner = { pod, ended: false, text: [], received: 0, parser: createK6Parser(() => undefined), resumes: () => 0 };
     r.parser = createK6Parser((s: Sample) => {
       if (r.originUs === undefined || runOriginUs === undefined) return;
       // Parser times are µs from this runner's first point; move them onto the run origin.
@@ -99,50 +107,77 @@ export async function startK6Load(o: K6LoadOptions): Promise<LoadHandle> {
     });
     let lineNo = 0;
     runners.set(pod, r);
-    gw.followLogs({
-      namespace: o.namespace,
-      pod,
-      container: K6_CONTAINER,
-      signal: follows.signal,
-      onLine: (line) => {
-        if (line.startsWith('{')) {
-          if (line.includes(CONTROL_TAG)) return;
-          if (r.originUs === undefined) {
-            r.originUs = pointEpochUs(line);
-            if (r.originUs !== undefined) runOriginUs ??= r.originUs;
-          }
-          if (line.startsWith('{"metric":"http_req_duration","type":"Point"')) {
-            seen++;
-            r.received++;
-          }
-          r.parser.line(line, ++lineNo);
-          return;
+    const onLine = (line: string): void => {
+      if (line.startsWith('{')) {
+        if (line.includes(CONTROL_TAG)) return;
+        if (r.originUs === undefined) {
+          r.originUs = pointEpochUs(line);
+          if (r.originUs !== undefined) runOriginUs ??= r.originUs;
         }
-        if (line.trim() === '') return;
-        const summary = parseK6Summary(line);
-        if (summary !== undefined) {
-          r.sent = summary;
-          return;
+        if (line.startsWith('{"metric":"http_req_duration","type":"Point"')) {
+          seen++;
+          r.received++;
         }
-        r.text.push(line);
-        if (r.text.length > 20) r.text.shift();
-        if (/level=(error|warning)/.test(line) && notes.length < 10) {
-          notes.push(`k6 (${pod}): ${line}`);
-          o.note(`k6 (${pod}): ${line}`);
-        }
-      },
-    }).then(
-      () => {
-        r.ended = true;
-        const stats = r.parser.end();
-        if (stats.droppedIterations > 0) notes.push(`k6 (${pod}): ${stats.droppedIterations} iteration(s) dropped (not enough VUs for the arrival rate)`);
-        if (stats.malformed > 0) notes.push(`k6 (${pod}): ${stats.malformed} JSON line(s) not understood`);
-      },
-      (err: unknown) => {
-        r.ended = true;
-        if (!stopped) failure ??= err instanceof Error ? err : new Error(String(err));
-      },
-    );
+        r.parser.line(line, ++lineNo);
+        return;
+      }
+      if (line.trim() === '') return;
+      const summary = parseK6Summary(line);
+      if (summary !== undefined) {
+        r.sent = summary;
+        return;
+      }
+      r.text.push(line);
+      if (r.text.length > 20) r.text.shift();
+      if (/level=(error|warning)/.test(line) && notes.length < 10) {
+        notes.push(`k6 (${pod}): ${line}`);
+        o.note(`k6 (${pod}): ${line}`);
+      }
+    };
+    // Every line carries the kubelet's receive time, so a follow cut before k6's summary (a log
+    // rotation, an early close) is reopened from there without losing or repeating a line.
+    const resume = new LogResume();
+    r.resumes = () => resume.resumes;
+    let emptyResumes = 0;
+    const finish = () => {
+      r.ended = true;
+      const stats = r.parser.end();
+      if (stats.droppedIterations > 0) notes.push(`k6 (${pod}): ${stats.droppedIterations} iteration(s) dropped (not enough VUs for the arrival rate)`);
+      if (stats.malformed > 0) notes.push(`k6 (${pod}): ${stats.malformed} JSON line(s) not understood`);
+      if (resume.resumes > 0) notes.push(`k6 (${pod}): its log stream ended ${resume.resumes} time(s) before k6's summary (kubelet log rotation or a cut stream); each time it was reopened from the last line read`);
+    };
+    const follow = (sinceTime?: string): void => {
+      let fresh = 0;
+      gw.followLogs({
+        namespace: o.namespace,
+        pod,
+        container: K6_CONTAINER,
+        signal: follows.signal,
+        timestamps: true,
+        ...(sinceTime !== undefined ? { sinceTime } : {}),
+        onLine: (stamped) => {
+          const line = resume.accept(stamped);
+          if (line === undefined) return;
+          fresh++;
+          onLine(line);
+        },
+      }).then(
+        () => {
+          emptyResumes = sinceTime !== undefined && fresh === 0 ? emptyResumes + 1 : 0;
+          // No summary yet: reopen, unless the last reopenings brought nothing (the container is
+          // gone or its lines were rotated away: the accounting then says what is missing).
+          if (r.sent === undefined && !stopped && emptyResumes < MAX_EMPTY_RESUMES && resume.resumes < MAX_RESUMES) follow(resume.resume());
+          else finish();
+        },
+        (err: unknown) => {
+          r.ended = true;
+          // A pod deleted while reopening (its Job cleaned up) leaves what was read: the accounting says what is missing.
+          if (sinceTime !== undefined && err instanceof KubeNotFoundError) return finish();
+          if (!stopped) failure ??= err instanceof Error ? err : new Error(String(err));
+        },
+      );
+    };
+    follow();
   };
 
   const podProblem = (pod: KubeObject): string | undefined => {
@@ -195,7 +230,11 @@ export async function startK6Load(o: K6LoadOptions): Promise<LoadHandle> {
       const all = [...runners.values()];
       const sent = all.length >= o.plan.pods && all.every((r) => r.sent !== undefined) ? all.reduce((a, r) => a + (r.sent ?? 0), 0) : undefined;
       const problems = all.flatMap((r) =>
-        r.sent === undefined ? [`k6 (${r.pod}): its log ended before k6's summary (stream cut or log rotated)`] : r.sent !== r.received ? [`k6 (${r.pod}): made ${r.sent} requests, ${r.received} arrived`] : [],
+        r.sent === undefined
+          ? [`k6 (${r.pod}): its log ended before k6's summary (stream cut or log rotated, and reopening it did not bring the rest)`]
+          : r.sent !== r.received
+            ? [`k6 (${r.pod}): made ${r.sent} requests, ${r.received} arrived${r.resumes() > 0 ? ' (lines rotated away before the log could be reopened)' : ''}`]
+            : [],
       );
       if (all.length < o.plan.pods) problems.push(`${o.plan.pods - all.length} of ${o.plan.pods} k6 runner(s) never followed`);
       return { received: seen, ...(sent !== undefined ? { sent } : {}), ...(problems.length > 0 ? { missing: problems.join('; ') } : {}) };

@@ -245,6 +245,8 @@ function envOf(container: { env?: Array<{ name: string; value?: string }> } | un
 /** Installs the Job controller and the k6-operator stand-in on one emulator. */
 export function emulateK6(server: ApiServer, traffic: MeshTraffic, clock: TrafficClock): K6Emulation {
   const emu: K6Emulation = { runners: [] };
+  // The runtime stamps k6's lines on the pods' clock (what `timestamps=true` and `sinceTime` see).
+  server.logs.now = () => clock.epochMsAt(clock.now());
   const owners = new Map<string, { kind: 'Job' | 'TestRun'; ns: string; name: string; runners: Runner[] }>();
   let seq = 0;
   const nodeName = server.list('v1', 'Node')[0]?.metadata.name ?? 'node';
