@@ -21,6 +21,7 @@ export const TOOLS = {
   busybox: { name: 'busybox', paths: ['/usr/bin/busybox', '/bin/busybox'], debianPackage: 'busybox' },
   curl: { name: 'curl', paths: ['/usr/bin/curl'], debianPackage: 'curl' },
   openssl: { name: 'openssl', paths: ['/usr/bin/openssl'], debianPackage: 'openssl' },
+  kubectl: { name: 'kubectl', paths: ['/usr/bin/kubectl', '/usr/local/bin/kubectl'], debianPackage: 'kubernetes-client' },
 } satisfies Record<string, SystemTool>;
 
 /** The tool's path, or undefined when it is not installed. */

@@ -11,12 +11,20 @@ import { serveServiceProxy } from './service-proxy.js';
 import { apiVersionOf, findByPlural, groupList, resourceList, type ResourceDef } from './resources.js';
 import type { ApiServer } from './server.js';
 import { StatusError } from './store.js';
+import { tableVersionOf, toTable } from './tables.js';
+import { openApiV3Document, openApiV3Root } from './openapi.js';
 
 export async function routeRequest(server: ApiServer, req: IncomingMessage, res: ServerResponse, url: URL, body: string): Promise<void> {
   const p = url.pathname.replace(/\/+$/, '');
   if (p === '/version') {
     const [major = '1', minor = '0'] = server.kubernetesVersion.replace(/^v/, '').split('.');
     return server.send(res, 200, { major, minor, gitVersion: server.kubernetesVersion, platform: 'linux/amd64' });
+  }
+  if (p === '/openapi/v3') return server.send(res, 200, openApiV3Root(server));
+  if (p.startsWith('/openapi/v3/')) {
+    const doc = openApiV3Document(server, p.slice('/openapi/v3/'.length));
+    if (doc === undefined) throw new StatusError(404, 'NotFound', 'the server could not find the requested resource');
+    return server.send(res, 200, doc);
   }
   if (p === '/api') return server.send(res, 200, { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [] });
   if (p === '/apis') return server.send(res, 200, groupList((r, v) => server.served(r, v)));
@@ -47,7 +55,12 @@ export async function routeRequest(server: ApiServer, req: IncomingMessage, res:
   const apiVersion = apiVersionOf(group, version);
   const method = req.method ?? 'GET';
   const out = (o: KubeObject) => ({ ...o, apiVersion, kind: def.kind });
+  // kubectl get asks for server-side printing (tables.ts).
+  const table = method === 'GET' && sub === undefined ? tableVersionOf(req.headers.accept) : undefined;
   if (name === undefined) {
+    if (method === 'GET' && table !== undefined) {
+      return server.send(res, 200, toTable(def, server.store.list(def, ns, url.searchParams.get('labelSelector') ?? undefined), table, url.searchParams.get('includeObject'), Date.now()));
+    }
     if (method === 'GET') {
       const items = server.store.list(def, ns, url.searchParams.get('labelSelector') ?? undefined).map((o) => {
         if (!def.builtin) return out(o);
@@ -66,6 +79,7 @@ export async function routeRequest(server: ApiServer, req: IncomingMessage, res:
     case 'GET': {
       const o = server.store.get(def, ns, name);
       if (o === undefined) throw new StatusError(404, 'NotFound', `${def.plural} "${name}" not found`);
+      if (table !== undefined) return server.send(res, 200, toTable(def, [o], table, url.searchParams.get('includeObject'), Date.now()));
       return server.send(res, 200, out(o));
     }
     case 'PUT':

@@ -289,10 +289,16 @@ export class ApiServer {
 
 }
 
+/** Namespaces every cluster has from the start. */
+export const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
+
 /** Start an emulator on 127.0.0.1 (HTTPS, port 0). Close it with `close()`. */
 export async function startApiServer(opts: ApiServerOptions = {}): Promise<ApiServer> {
   const tls = await serverTls();
   const s = new ApiServer(tls.caPem, opts);
+  // The namespaces kube-apiserver creates at start (pkg/controlplane/controller/systemnamespaces:
+  // default, kube-system, kube-public, kube-node-lease): a DestinationRule without a namespace goes to `default`.
+  for (const name of SYSTEM_NAMESPACES) s.put({ apiVersion: 'v1', kind: 'Namespace', metadata: { name }, status: { phase: 'Active' } });
   emulateIstiodRootCert(s);
   await s.listen(tls);
   return s;
