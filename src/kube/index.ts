@@ -89,7 +89,7 @@ export interface ClusterTarget {
  */
 export function connectClusters(
   target: ClusterTarget,
-  deps: { clock: Clock; jitter: () => number; progress: { note(line: string): void }; signal?: AbortSignal; timeoutMs?: number },
+  deps: { clock: Clock; jitter: () => number; progress: { note(line: string): void }; signal?: AbortSignal; timeoutMs?: number; timeoutLabel?: string },
 ): KubeGateway {
   return createKubeGateway({
     contexts: target.contexts,
@@ -102,5 +102,6 @@ export function connectClusters(
     ...(deps.signal !== undefined ? { signal: deps.signal } : {}),
     ...(target.requestTimeoutMs !== undefined ? { requestTimeoutMs: target.requestTimeoutMs } : {}),
     ...(deps.timeoutMs !== undefined ? { timeoutMs: deps.timeoutMs } : {}),
+    ...(deps.timeoutLabel !== undefined ? { timeoutLabel: deps.timeoutLabel } : {}),
   });
 }

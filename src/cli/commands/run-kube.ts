@@ -82,8 +82,17 @@ export function timedOutResult(err: unknown): Result | undefined {
   return err instanceof RunTimeoutError ? err.result : undefined;
 }
 
-/** Runs one scenario on the clusters and returns its result (saving is the caller's). */
-export async function runOnClusters(rt: CliRuntime, ref: string, opts: KubeRunCliOptions, ports: { progress: Progress; newId(scenario: string, date: Date): string }): Promise<Result> {
+/**
+ * Runs one scenario on the clusters and returns its result (saving is the caller's). `deadlineAt`
+ * (on rt.clock) is the command's --timeout, shared by every scenario it runs.
+ */
+export async function runOnClusters(
+  rt: CliRuntime,
+  ref: string,
+  opts: KubeRunCliOptions,
+  ports: { progress: Progress; newId(scenario: string, date: Date): string },
+  deadlineAt?: number,
+): Promise<Result> {
   const contexts = requireContexts(opts.context, 1);
   if (opts.parallelism !== undefined && opts.load !== 'k6') throw new UsageError('--parallelism runs k6 through the k6-operator; it needs --load k6');
   const mesh = await loadMesh(opts.mesh, rt.cwd);
@@ -100,7 +109,7 @@ export async function runOnClusters(rt: CliRuntime, ref: string, opts: KubeRunCl
       contexts,
       ...(opts.kubeconfig !== undefined ? { kubeconfig: resolve(rt.cwd, opts.kubeconfig) } : {}),
       ...(opts.requestTimeout !== undefined ? { requestTimeoutMs: opts.requestTimeout } : {}),
-      ...(opts.timeout !== undefined ? { timeoutMs: opts.timeout } : {}),
+      ...(opts.timeout !== undefined ? { timeoutMs: deadlineAt !== undefined ? deadlineAt - rt.clock.now() : opts.timeout, timeoutGivenMs: opts.timeout } : {}),
       env: rt.env,
       cwd: rt.cwd,
       load: opts.load,

@@ -95,10 +95,12 @@ export function runCommand(rt: CliRuntime): Command {
         const mesh = await loadMesh(opts.mesh, rt.cwd);
         for (const ref of refs) await loadScenario(ref, rt.cwd, mesh);
         await checkResultsDir(opts.out, rt.cwd);
+        // One --timeout for the whole command, whatever the number of scenarios.
+        const deadlineAt = opts.timeout !== undefined ? rt.clock.now() + opts.timeout : undefined;
         for (const ref of refs) {
           let r: import('../../model/result.js').Result;
           try {
-            r = await runOnClusters(rt, ref, opts, { progress, newId });
+            r = await runOnClusters(rt, ref, opts, { progress, newId }, deadlineAt);
           } catch (err) {
             // --timeout: the clusters are restored; keep what was measured, then report the timeout (exit 4).
             const kept = timedOutResult(err);

@@ -16,12 +16,14 @@ export class RunDeadline {
   /** `--timeout 10 s`, for messages. */
   readonly label: string;
 
+  /** `leftMs` from now; `givenMs` what the user gave (several scenarios share one --timeout). */
   constructor(
     private readonly clock: Clock,
-    readonly timeoutMs: number,
+    leftMs: number,
+    givenMs = leftMs,
   ) {
-    this.atMs = clock.now() + timeoutMs;
-    this.label = `--timeout ${timeoutMs % 1000 === 0 ? timeoutMs / 1000 : (timeoutMs / 1000).toFixed(1)} s`;
+    this.atMs = clock.now() + leftMs;
+    this.label = `--timeout ${givenMs % 1000 === 0 ? givenMs / 1000 : (givenMs / 1000).toFixed(1)} s`;
   }
 
   /** True once the Clock reached the deadline. */

@@ -49,10 +49,16 @@ export async function prepareRun(s: Scenario, req: KubeRunRequest, deps: KubeRun
 }
 
 async function prepare(s: Scenario, req: KubeRunRequest, deps: KubeRunDeps, deadline: RunDeadline | undefined): Promise<PreparedRun> {
-  const connect = (signal?: AbortSignal, timeoutMs?: number) =>
-    connectClusters(req, { clock: deps.clock, jitter: deps.jitter, progress: deps.progress, ...(signal !== undefined ? { signal } : {}), ...(timeoutMs !== undefined ? { timeoutMs } : {}) });
+  const connect = (signal?: AbortSignal, d?: RunDeadline) =>
+    connectClusters(req, {
+      clock: deps.clock,
+      jitter: deps.jitter,
+      progress: deps.progress,
+      ...(signal !== undefined ? { signal } : {}),
+      ...(d !== undefined ? { timeoutMs: d.leftMs(), timeoutLabel: d.label } : {}),
+    });
   // The run's calls end at its --timeout (deadline.ts)…
-  const clusters = mapClusters(req.mesh, connect(deps.signal, deadline?.leftMs()));
+  const clusters = mapClusters(req.mesh, connect(deps.signal, deadline));
   // …but restoring must not be cut short by the interrupt or the timeout that asked for it.
   const restoreGateways = new Map(mapClusters(req.mesh, connect()).map((c) => [c.context, c.gateway] as const));
 

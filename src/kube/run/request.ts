@@ -20,8 +20,10 @@ export interface KubeRunRequest {
   kubeconfig?: string;
   /** `--request-timeout`: per API request, exec and log stream opening (ms). */
   requestTimeoutMs?: number;
-  /** `--timeout`: the whole run (ms); past it the run stops, restores and keeps what it measured (exit 4). */
+  /** `--timeout`: what is left of the command's overall limit (ms); past it the run stops, restores and keeps what it measured (exit 4). */
   timeoutMs?: number;
+  /** The `--timeout` the user gave (ms), for messages; default timeoutMs. */
+  timeoutGivenMs?: number;
   env: Record<string, string | undefined>;
   cwd: string;
   load: 'k6' | 'curl';

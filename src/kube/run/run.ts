@@ -80,7 +80,7 @@ export async function runOnKube(req: KubeRunRequest, deps: KubeRunDeps): Promise
     });
   }
   // Fixed before connecting: the whole command counts, preflight and clock sync included.
-  const deadline = req.timeoutMs !== undefined ? new RunDeadline(deps.clock, req.timeoutMs) : undefined;
+  const deadline = req.timeoutMs !== undefined ? new RunDeadline(deps.clock, req.timeoutMs, req.timeoutGivenMs) : undefined;
   const p = await prepareRun(s, req, deps, deadline);
   const { clusters, gatewayFor, facts, client, clientNamespace, sync, directory, accumulator, clientIstio } = p;
   const startedAt = deps.clock.wallNow();
