@@ -88,6 +88,30 @@ describe('run --target kube --timeout', () => {
     expect(existsSync(r.journal)).toBe(false);
   });
 
+  it('one --timeout for every scenario of the command: the first is complete, the second cut', async () => {
+    const clock = new VirtualClock();
+    const b = (bed = await startTestBed({ clock }));
+    const dir = mkdtempSync(join(tmpdir(), 'meshbench-run-timeout-'));
+    const out = join(dir, 'results');
+    const r = await runCli(['run', SCENARIO, SCENARIO, '--target', 'kube', '--context', 'c1', '--context', 'c2', '--out', out, '--journal', join(dir, 'j.jsonl'), '--no-color', '--load', 'curl', '--timeout', '9s'], {
+      env: { KUBECONFIG: b.kubeconfig },
+      clock,
+    });
+    expect(r.code, r.stderr).toBe(4);
+    const results = readdirSync(out)
+      .filter((f) => f.endsWith('.json'))
+      .map((f) => JSON.parse(readFileSync(join(out, f), 'utf8')) as Result)
+      .sort((x, y) => x.startedAt.localeCompare(y.startedAt));
+    expect(results).toHaveLength(2);
+    const first = results[0]?.target.kind === 'kube' ? results[0].target.samples : undefined;
+    expect(first?.incomplete).toBeUndefined();
+    expect(first?.sent).toBe(results[0]?.summary.requests);
+    expectKeptIncomplete(results[1]);
+    // The message quotes the limit given, not what was left of it for the second scenario.
+    expect(r.stderr).toMatch(/--timeout 9 s ran out while waiting for curl loop ×1 .* \(\d\.\d s of 6\.0 s, before (fault|restore)\)/);
+    expect(b.v1Replicas()).toBe(1);
+  });
+
   it('a deadline before the load started keeps nothing: exit 4, nothing left changed', async () => {
     const clock = new VirtualClock();
     const b = (bed = await startTestBed({ clock }));
