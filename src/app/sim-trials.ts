@@ -57,6 +57,7 @@ export function accumulatorOptionsFor(job: SimJob): AccumulatorOptions {
     clients: [scenario.client],
     service: { service: scenario.request.service, namespace: scenario.request.namespace },
     ...(scenario.request.trafficDistribution !== undefined ? { trafficDistribution: scenario.request.trafficDistribution } : {}),
+    load: scenario.load,
   });
   const load = scenario.load;
   const opts: AccumulatorOptions = {
