@@ -4,6 +4,8 @@
 import { UsageError } from '../errors.js';
 import type { DestinationRule } from '../model/destination-rule.js';
 import type { Mesh } from '../model/mesh.js';
+import type { LoadModel } from '../model/scenario.js';
+import type { TrafficDistribution } from '../sim/istiod/locality-lb.js';
 import { explainMesh, type ExplainReport } from '../sim/explain/explain.js';
 import { DEFAULT_ISTIO_VERSION, istioProfile, supportedIstioVersions, type IstioProfile } from '../sim/istio-profile.js';
 import { clientsOf, findWorkload } from '../sim/topology.js';
@@ -19,6 +21,10 @@ export interface ExplainInput {
   client?: string;
   /** Service to explain; default every service of the mesh. */
   service?: { service: string; namespace: string };
+  /** The scenario's load (how many connections it opens: gateway pinning). */
+  load?: LoadModel;
+  /** The Service's `spec.trafficDistribution` (a scenario's request names it). */
+  trafficDistribution?: TrafficDistribution;
 }
 
 /**
@@ -60,5 +66,7 @@ export function explain(input: ExplainInput): ExplainReport {
     ...(input.destinationRule !== undefined ? { destinationRule: input.destinationRule } : {}),
     ...(clients !== undefined ? { clients } : {}),
     ...(input.service !== undefined ? { service: input.service } : {}),
+    ...(input.load !== undefined ? { load: input.load } : {}),
+    ...(input.trafficDistribution !== undefined ? { trafficDistribution: input.trafficDistribution } : {}),
   });
 }

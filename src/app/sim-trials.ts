@@ -57,6 +57,7 @@ export function accumulatorOptionsFor(job: SimJob): AccumulatorOptions {
     clients: [scenario.client],
     service: { service: scenario.request.service, namespace: scenario.request.namespace },
     ...(scenario.request.trafficDistribution !== undefined ? { trafficDistribution: scenario.request.trafficDistribution } : {}),
+    load: scenario.load,
   });
   const load = scenario.load;
   const opts: AccumulatorOptions = {
@@ -73,6 +74,9 @@ export function accumulatorOptionsFor(job: SimJob): AccumulatorOptions {
   if (streamsRequests(scenario, estimateRun(scenario, mesh, 1).requestsPerTrial)) opts.keepSamples = false;
   const predicted = explained.entries[0]?.predictedShares;
   if (predicted !== undefined && Object.keys(predicted).length > 0) opts.expectedShares = predicted;
+  // Versions behind one east-west gateway split per connection (explain's pinning), not per request.
+  const pinning = explained.entries[0]?.pinning;
+  if (pinning !== undefined && pinning.mode !== 'per-request') opts.pooledVersions = pinning.gateways.map((g) => g.versions.map((v) => v.version));
   const faulted = faultedVersions(mesh, scenario);
   if (faulted.length === 1) opts.faultedVersion = faulted[0]!;
   else if (faulted.length > 1) opts.faultedVersions = faulted;

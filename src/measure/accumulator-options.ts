@@ -22,6 +22,11 @@ export interface AccumulatorOptions {
   clusterNetworks?: Readonly<Record<string, string>>;
   /** Version → share the policy predicts (explain), for the chi-square test; absent = no test. */
   expectedShares?: Readonly<Record<string, number>>;
+  /**
+   * Versions the test counts as one category, because their split is per connection (several
+   * versions behind one east-west gateway: pooled-versions.ts); absent = every version on its own.
+   */
+  pooledVersions?: ReadonlyArray<readonly string[]>;
   /** Event names of the failover measure; absent = no failover figures and one phase `all`. */
   failover?: { fault: string; restore?: string } | null;
   /** Version of the deployment the fault event takes down; default: the version that served most successes before the fault. */

@@ -99,11 +99,13 @@ function mergeDistributionTests(trials: readonly TrialMeasures[]): DistributionT
   const tests = trials.map((t) => t.distributionTest).filter((d): d is DistributionTestCounts => d !== null);
   if (tests.length === 0) return null;
   const phases = new Set(tests.map((t) => t.phase));
-  return {
+  const merged: DistributionTestCounts = {
     phase: phases.size === 1 ? tests[0]!.phase : [...phases].sort().join('+'),
     expected: tests[0]!.expected,
     observed: sumRecords(tests.map((t) => t.observed)),
   };
+  if (tests[0]!.pooled !== undefined) merged.pooled = tests[0]!.pooled;
+  return merged;
 }
 
 /**

@@ -1,3 +1,4 @@
+import { poolRecord } from './pooled-versions.js';
 import type { DistributionTest, LatencySummary, LoadSummary, LocalityShares, PhaseSummary, Summary, VersionShare } from '../model/result.js';
 import { HISTOGRAM_KEYS } from '../model/result.js';
 import { Histogram } from './histogram.js';
@@ -40,7 +41,8 @@ function distribution(versions: Record<string, number>, expected: Record<string,
 }
 
 function distributionTest(d: DistributionTestCounts): DistributionTest {
-  const r = chiSquareGoodnessOfFit(d.observed, d.expected);
+  const pools = d.pooled ?? [];
+  const r = chiSquareGoodnessOfFit(poolRecord(d.observed, pools), poolRecord(d.expected, pools));
   const test: DistributionTest = {
     phase: d.phase,
     expected: d.expected,
@@ -51,6 +53,7 @@ function distributionTest(d: DistributionTestCounts): DistributionTest {
     pValue: r.pValue,
   };
   if (r.unexpected.length > 0) test.unexpected = r.unexpected;
+  if (pools.length > 0) test.pooled = pools;
   return test;
 }
 

@@ -1,3 +1,4 @@
+import { normalizePools } from './pooled-versions.js';
 import type { LoadSummary, TrialFailover, TrialFigures } from '../model/result.js';
 import { isSuccess, type RunEvent } from '../model/sample.js';
 import type { AccumulatorOptions } from './accumulator-options.js';
@@ -148,8 +149,15 @@ function distributionTest(st: TrialState, overall: RequestAggregate, before: () 
   // With a timeline, the prediction holds only before its first event: when nothing was served
   // before it (an event at t = 0), there is nothing to test, rather than testing traffic the
   // event changed against a policy it no longer follows.
-  if (observedBefore !== null) return Object.keys(observedBefore).length > 0 ? { phase: 'before', expected: sortedCopy(expected), observed: observedBefore } : null;
-  return { phase: 'all', expected: sortedCopy(expected), observed: sortedCopy(overall.versions) };
+  const pools = normalizePools(st.opts.pooledVersions ?? []);
+  const test: DistributionTestCounts | null =
+    observedBefore !== null
+      ? Object.keys(observedBefore).length > 0
+        ? { phase: 'before', expected: sortedCopy(expected), observed: observedBefore }
+        : null
+      : { phase: 'all', expected: sortedCopy(expected), observed: sortedCopy(overall.versions) };
+  if (test !== null && pools.length > 0) test.pooled = pools;
+  return test;
 }
 
 function loadSummary(st: TrialState, requests: number, runEndUs: number): { load: LoadSummary; resolutionUs: number } {

@@ -102,6 +102,8 @@ export interface DistributionTestCounts {
   phase: string;
   expected: Record<string, number>;
   observed: Record<string, number>;
+  /** Versions tested as one category (pooled-versions.ts); absent when none. */
+  pooled?: string[][];
 }
 
 /** Measures of one trial, or of several trials combined with `combineTrials`. */

@@ -129,6 +129,7 @@ const summary = z.object({
       df: count,
       pValue: share,
       unexpected: z.array(z.string()).optional(),
+      pooled: z.array(z.array(z.string()).min(2)).optional(),
     })
     .optional(),
   locality: z

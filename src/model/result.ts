@@ -189,6 +189,8 @@ export interface DistributionTest {
   pValue: number;
   /** Versions observed although the policy predicts a share of 0 (the prediction is refuted, pValue 0). */
   unexpected?: string[];
+  /** Versions tested as one category: their split is per connection through an east-west gateway (explain's pinning). */
+  pooled?: string[][];
 }
 
 export interface LocalityShares {

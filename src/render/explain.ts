@@ -43,10 +43,24 @@ export interface ExplainView {
       ejection?: { hostCount: number; maxEjectable: number; rule: 'strict' | 'old' } | undefined;
     };
     predictedShares: Readonly<Record<string, number>>;
+    /** East-west gateway connection pinning (absent when it moves no version share, and in older reports). */
+    pinning?: PinningView;
     warnings: ReadonlyArray<{ severity: 'warning' | 'note'; code: string; message: string }>;
     /** Data-path assumptions (absent in reports written before they existed). */
     assumptions?: ReadonlyArray<{ code: string; message: string }>;
   }>;
+}
+
+/** What the renderer reads of a pinning prediction (src/sim/explain/pinning.ts). */
+export interface PinningView {
+  mode: 'pinned' | 'per-connection' | 'per-request' | 'load-unknown';
+  gateways: ReadonlyArray<{
+    cluster: string;
+    share: number;
+    versions: ReadonlyArray<{ version: string; pods: number; chance: number }>;
+    connections?: { min: number; max: number | null };
+  }>;
+  ranges: Readonly<Record<string, { min: number; max: number }>>;
 }
 
 const LOCALITY_MODES: Record<string, string> = {
@@ -86,7 +100,8 @@ export function renderExplain(report: ExplainView, style: Style): string {
     const split = Object.entries(e.predictedShares)
       .map(([v, s]) => `${v} ${(s * 100).toFixed(1)}%`)
       .join('  ');
-    out.push(...wrap(`  predicted split: ${split || '(no endpoint can serve)'}`, style.width, '    '));
+    out.push(...wrap(`  predicted split: ${split || '(no endpoint can serve)'}${e.pinning !== undefined && e.pinning.mode !== 'per-request' ? ' (mean over trials: see gateway pinning)' : ''}`, style.width, '    '));
+    if (e.pinning !== undefined) for (const line of pinningText(e.pinning)) out.push(...wrap(`  ${line}`, style.width, '    '));
     out.push(...wrap(`  locality: ${LOCALITY_MODES[e.settings.localityMode] ?? e.settings.localityMode}`, style.width, '    '));
     out.push(...wrap(`  Envoy cluster: ${settingsText(e.settings.lb, style)}`, style.width, '    '));
     if (e.settings.outlier.length === 0) out.push('  outlier detection: none (hosts are never ejected)');
@@ -112,6 +127,42 @@ export function renderExplain(report: ExplainView, style: Style): string {
     for (const a of e.assumptions ?? []) out.push(...wrap(`  ${style.paint('assumption:', 'dim')} ${a.message}`, style.width, '    '));
   }
   return `${out.join('\n')}\n`;
+}
+
+const pct = (s: number) => (s === 0 ? '0%' : `${(s * 100).toFixed(1)}%`);
+
+/** One paragraph per gateway whose connections pin the split, then the per-trial ranges. */
+export function pinningText(p: PinningView): string[] {
+  const why =
+    'the gateway forwards a connection, and every request on it, to the one pod it picked when the connection opened (AUTO_PASSTHROUGH; istio#32208, istio#31549), ' +
+    'until the connection closes (idle timeout, a reset or timeout, the pod\'s sidecar exiting, the gateway going down)';
+  const lines: string[] = [];
+  for (const g of p.gateways) {
+    const odds = g.versions.map((v) => `${v.version} (chance ${pct(v.chance).replace('.0%', '%')}, ${v.pods} pod${v.pods === 1 ? '' : 's'})`).join(' or ');
+    const through = `${pct(g.share)} through ${g.cluster}'s east-west gateway`;
+    const c = g.connections;
+    const count = c === undefined ? '' : c.max === null ? `at least ${c.min} (one per worker thread), more as requests overlap` : c.min === c.max ? `${c.min}` : `${c.min}–${c.max}`;
+    if (p.mode === 'per-request') {
+      lines.push(`gateway pinning: every request opens a new connection (think time at or beyond the idle timeout), so the ${through} splits per request.`);
+    } else if (p.mode === 'pinned') {
+      lines.push(`gateway pinning: the client opens 1 connection for the ${through}; ${why}. So the whole ${pct(g.share)} goes to one version per trial: ${odds}.`);
+    } else if (p.mode === 'per-connection') {
+      lines.push(
+        `gateway pinning: the client opens ${count} connections for the ${through}, each pinned: ${why}. A trial splits the ${pct(g.share)} over the pods its connections landed on ` +
+          `(each new connection: ${odds}), so it scatters around the predicted split and nears it as connections multiply.`,
+      );
+    } else {
+      lines.push(
+        `gateway pinning: the ${through} splits per connection, not per request: ${why}. A client with one connection (one request at a time) sends all of it to one version per trial: ${odds}. ` +
+          'Explain a scenario to count its connections.',
+      );
+    }
+  }
+  // One pinned connection through one gateway: each version gets all or nothing of that gateway's share.
+  const sep = p.mode === 'pinned' && p.gateways.length === 1 ? ' or ' : '–';
+  const ranges = Object.entries(p.ranges).map(([v, r]) => (r.min === r.max ? `${v} ${pct(r.min)}` : `${v} ${pct(r.min)}${sep}${pct(r.max)}`));
+  if (ranges.length > 0) lines.push(`per trial: ${ranges.join(', ')}`);
+  return lines;
 }
 
 /** Versions behind an entry with pod counts, e.g. `v2` or `v2 ×3, v3 ×1`. */

@@ -90,8 +90,17 @@ export function distributionSection(result: Result, alpha: number, style: Style)
     const verdict = consistent ? style.paint('consistent with the predicted split', 'green') : style.paint('differs from the predicted split', 'red');
     const chi = Number.isFinite(test.chiSquare) ? formatNumber(test.chiSquare) : '∞ (a version predicted to get nothing answered)';
     lines.push(paragraph(`χ² = ${chi}, df ${test.df}, ${formatP(test.pValue)}: ${verdict} (α = ${alpha})`, style));
+    if (test.pooled !== undefined) lines.push(paragraph(pooledNote(test.pooled), style));
   }
   return section('Distribution (successful responses per version)', lines.join('\n'), style);
+}
+
+/**
+ * Why some versions were tested as one category: behind one east-west gateway a connection stays
+ * on one pod (istio#32208), so their split is per connection, not per request.
+ */
+export function pooledNote(pooled: ReadonlyArray<readonly string[]>): string {
+  return `tested as one: ${pooled.map((p) => p.join('+')).join(', ')} (behind one east-west gateway the split is per connection, not per request: meshbench explain shows what to expect per trial)`;
 }
 
 /** Locality shares of successful responses. */

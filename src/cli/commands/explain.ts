@@ -43,6 +43,8 @@ export function explainCommand(rt: CliRuntime): Command {
         ...(opts.istio !== undefined ? { istio: opts.istio } : {}),
         ...(client !== undefined ? { client } : {}),
         ...(service !== undefined ? { service } : {}),
+        ...(scenario !== undefined ? { load: scenario.load } : {}),
+        ...(scenario?.request.trafficDistribution !== undefined ? { trafficDistribution: scenario.request.trafficDistribution } : {}),
       });
       if (opts.json === true) {
         rt.stdout.write(`${JSON.stringify(report, null, 2)}\n`);

@@ -9,6 +9,7 @@ import { esc } from './escape.js';
 import { factsHtml, figureHtml, sectionHtml, simpleTable } from './figure.js';
 import { localityFigure, overTrialsFigure, ratioOverTimeFigure, spectrumFigure, type TrialValues } from './figures.js';
 import { htmlPage } from './page.js';
+import { pooledNote } from '../report-sections.js';
 
 /**
  * `report --html`: the terminal report as one offline page, section for section in the same
@@ -94,7 +95,8 @@ function distributionHtml(r: Result, alpha: number): string {
     const ok = test.pValue >= alpha;
     const chi = Number.isFinite(test.chiSquare) ? formatNumber(test.chiSquare) : '∞ (a version predicted to get nothing answered)';
     const phase = test.phase !== 'all' ? ` Tested on phase "${esc(test.phase)}".` : '';
-    verdict = `<p>χ² = ${esc(chi)}, df ${test.df}, ${esc(formatP(test.pValue))}: <span class="${ok ? 'ok' : 'bad'}">${ok ? 'consistent with' : 'differs from'} the predicted split</span> (α = ${alpha}).${phase}</p>`;
+    const pooled = test.pooled !== undefined ? ` ${esc(pooledNote(test.pooled))}.` : '';
+    verdict = `<p>χ² = ${esc(chi)}, df ${test.df}, ${esc(formatP(test.pValue))}: <span class="${ok ? 'ok' : 'bad'}">${ok ? 'consistent with' : 'differs from'} the predicted split</span> (α = ${alpha}).${phase}${pooled}</p>`;
   }
   return sectionHtml(title, simpleTable(['version', 'responses', 'share', '95% CI', 'predicted'], rows) + verdict);
 }

@@ -11,6 +11,7 @@ import type { IstioProfile } from '../istio-profile.js';
 import { buildClusterConfig } from '../istiod/cluster-config.js';
 import { Debouncer, type DebounceStep } from '../istiod/debounce.js';
 import { buildClusterLoadAssignment } from '../istiod/endpoint-builder.js';
+import { gatewayForwardSet } from '../istiod/gateway-view.js';
 import type { TrafficDistribution } from '../istiod/locality-lb.js';
 import type { ClusterConfig, ClusterLoadAssignment, NetworkGateway } from '../xds-types.js';
 import type { ClientProxy } from './client-proxy.js';
@@ -95,10 +96,20 @@ export class Istiod {
     });
   }
 
-  /** The gateway's own-network view: this cluster's ready endpoints (REQUESTED_NETWORK_VIEW). */
+  /** The pods this cluster's east-west gateway forwards new connections to (istiod/gateway-view.ts). */
   gatewayView(): SimPod[] {
-    const own = this.cluster.spec.network;
-    return this.sortedKnown().filter((p) => p.endpoint.network === own && !this.notReady.has(p.id));
+    const gw = this.cluster.gateway;
+    const ready = this.sortedKnown().filter((p) => !this.notReady.has(p.id));
+    if (gw === undefined) return [];
+    const forward = gatewayForwardSet({
+      gateway: { id: gw.gateway.id, cluster: this.cluster.spec.name, network: this.cluster.spec.network, locality: gw.locality },
+      endpoints: ready.map((p) => p.endpoint),
+      trafficPolicy: this.destinationRule?.trafficPolicy,
+      profile: this.profile,
+      trafficDistribution: this.trafficDistribution,
+    });
+    const ids = new Set(forward.map((e) => e.id));
+    return ready.filter((p) => ids.has(p.id));
   }
 
   /** The EndpointSlice watch delivered a change of one endpoint. */

@@ -209,7 +209,10 @@ class Simulation {
           scheduler: { at },
           hooks: { applyToClient: (proxy, update, t) => this.applyUpdate(proxy, update.assignment, update.config, t) },
           delays: this.delays,
-          destinationRule: cluster.spec.name === sc.client.cluster ? sc.destinationRule : undefined,
+          // The scenario's rule is in force in every cluster at the start, as the tutorial applies
+          // 08-locality-lb.yaml to each cluster (manifests/README.md step 8): east-west gateways
+          // apply it too (Istiod.gatewayView). `applyDestinationRule` changes the client's cluster.
+          destinationRule: sc.destinationRule,
           initialEndpoints: serviceReady,
           trafficDistribution: sc.request.trafficDistribution,
         }),

@@ -67,7 +67,7 @@ export interface SimGateway {
   readonly gateway: NetworkGateway;
   readonly locality: Locality;
   up: boolean;
-  /** The service endpoints of its own cluster as its istiod last pushed them. */
+  /** The pods it forwards new connections to, as its istiod last pushed them (Istiod.gatewayView). */
   view: SimPod[];
   readonly rng: Rng;
 }

@@ -62,9 +62,10 @@ export function dataPathAssumptions(mesh: Mesh, profile: IstioProfile, service: 
       severity: 'note',
       code: 'gateway-pinning',
       message:
-        `the east-west gateway forwards each connection by SNI (AUTO_PASSTHROUGH) to one remote pod, so a client's requests stick to the pod its connection was opened to: ` +
-        `with ${mesh.defaults.proxyConcurrency} worker thread${mesh.defaults.proxyConcurrency === 1 ? '' : 's'} a single client reaches at most that many remote pods per gateway until connections close ` +
-        `(idle timeout ${Math.round(mesh.defaults.connectionIdleTimeoutUs / 1e6)}s). Change with \`defaults.proxyConcurrency\`, \`defaults.connectionIdleTimeout\`.`,
+        `the east-west gateway forwards each connection by SNI (AUTO_PASSTHROUGH) to one remote pod, so a client's requests stick to the pod their connection was opened to ` +
+        `(istio#32208, istio#31549): a one-at-a-time client keeps one connection and reaches one remote pod per gateway until it closes (idle timeout ${Math.round(mesh.defaults.connectionIdleTimeoutUs / 1e6)}s); ` +
+        `concurrent requests open more connections (one pool per host per worker thread, ${mesh.defaults.proxyConcurrency} worker thread${mesh.defaults.proxyConcurrency === 1 ? '' : 's'}, one request per connection at a time). ` +
+        'Change with `defaults.proxyConcurrency`, `defaults.connectionIdleTimeout`, or the scenario load.',
     });
   }
   return out;

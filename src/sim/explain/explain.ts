@@ -5,6 +5,7 @@
 import type { DestinationRule } from '../../model/destination-rule.js';
 import { formatLocality } from '../../model/locality.js';
 import type { Mesh } from '../../model/mesh.js';
+import type { LoadModel } from '../../model/scenario.js';
 import { destinationRuleSelects } from '../../model/resolve-dr-host.js';
 import { computePriorityLoads } from '../envoy/priority-load.js';
 import { duplicateAddresses } from '../envoy/eds-dedupe.js';
@@ -16,7 +17,9 @@ import type { IstioProfile } from '../istio-profile.js';
 import { clientsOf, gatewaysOf, proxyViewOf, serviceEndpoints, servicesOf } from '../topology.js';
 import type { ClusterLoadAssignment, IstioEndpoint } from '../xds-types.js';
 import { dataPathAssumptions } from './data-path.js';
-import { predictVersionShares } from './predict.js';
+import { gatewayForwardSet } from '../istiod/gateway-view.js';
+import { predictPinning, type PinningPrediction } from './pinning.js';
+import { predictShareParts } from './predict.js';
 import { effectiveSettings, type EffectiveSettings } from './settings.js';
 import { destinationRuleWarnings, type ExplainWarning } from './warnings.js';
 
@@ -30,6 +33,8 @@ export interface ExplainRequest {
   service?: { service: string; namespace: string };
   /** The Service's `spec.trafficDistribution` (a scenario's request names it). */
   trafficDistribution?: TrafficDistribution;
+  /** The scenario's load: how many connections the client opens, for gateway pinning. */
+  load?: LoadModel;
 }
 
 export interface ExplainBackend {
@@ -66,8 +71,10 @@ export interface ClientExplain {
   /** Priority loads with every host healthy (integer percent). */
   loads: { healthy: number[]; inPanic: boolean[] };
   settings: EffectiveSettings;
-  /** Predicted share of each version with every host healthy (sums to 1). */
+  /** Predicted share of each version with every host healthy (sums to 1): per request, or the mean over trials where gateway pinning applies. */
   predictedShares: Record<string, number>;
+  /** How east-west gateway connection pinning moves a trial's split; absent when it cannot move a version's share. */
+  pinning?: PinningPrediction;
   warnings: ExplainWarning[];
   /** The data-path assumptions behind the simulator's figures (capacity, shutdown race, gateway pinning). */
   assumptions: ExplainWarning[];
@@ -122,17 +129,52 @@ function explainClient(req: ExplainRequest, c: { cluster: string; workload: stri
     ...duplicateAddressWarnings(cla),
     ...topologyWarnings(req.mesh, proxy.locality, endpoints, proxy.network),
   ];
-  return {
+  const versionOf = (id: string) => byPod.get(id)?.labels['version'];
+  const forward = gatewayForwardSets(req, endpoints, trafficPolicy);
+  const parts = predictShareParts(cla, settings.cluster, versionOf, undefined, (id) => forward.get(id));
+  const pinning = predictPinning({
+    mesh: req.mesh,
+    gatewayShares: parts.gateways,
+    forwardVersions: (id) => (forward.get(id) ?? []).map((pod) => versionOf(pod) ?? 'unknown'),
+    directShares: parts.direct,
+    load: req.load,
+  });
+  const entry: ClientExplain = {
     client: { cluster: c.cluster, workload: c.workload, network: proxy.network, locality: localityText(proxy.locality) },
     service: s,
     destinationRuleApplies: applies,
     groups: groupsView(cla, byPod),
     loads: { healthy: loads.healthy, inPanic: loads.inPanic },
     settings,
-    predictedShares: predictVersionShares(cla, settings.cluster, (id) => byPod.get(id)?.labels['version']),
+    predictedShares: parts.versions,
     warnings,
     assumptions: dataPathAssumptions(req.mesh, req.profile, s, cla.groups.some((g) => g.endpoints.some((e) => e.kind === 'gateway'))),
   };
+  if (pinning !== undefined) entry.pinning = pinning;
+  return entry;
+}
+
+/**
+ * Pods each east-west gateway forwards new connections to (its network view with the rule at its
+ * own locality; istiod/gateway-view.ts), by gateway id. The DestinationRule is in force in every
+ * cluster, as the simulator runs it.
+ */
+function gatewayForwardSets(req: ExplainRequest, endpoints: readonly IstioEndpoint[], trafficPolicy: DestinationRule['trafficPolicy'] | undefined): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  const ready = endpoints.filter((e) => e.healthy !== false);
+  for (const gw of gatewaysOf(req.mesh)) {
+    const locality = req.mesh.clusters.find((c) => c.name === gw.cluster)?.eastWestGateway?.locality;
+    if (locality === undefined) continue;
+    const set = gatewayForwardSet({
+      gateway: { id: gw.id, cluster: gw.cluster, network: gw.network, locality },
+      endpoints: ready,
+      trafficPolicy,
+      profile: req.profile,
+      trafficDistribution: req.trafficDistribution,
+    });
+    out.set(gw.id, set.map((e) => e.id));
+  }
+  return out;
 }
 
 function groupsView(cla: ClusterLoadAssignment, byPod: ReadonlyMap<string, IstioEndpoint>): ExplainGroup[] {

@@ -59,22 +59,36 @@ function spread(out: EndpointShare[], hosts: readonly LbEndpoint[], priority: nu
   for (const h of hosts) out.push({ endpoint: h, priority, share: (share * weight(h)) / total });
 }
 
+/** A predicted split in parts: per version, and per gateway the share of requests through it. */
+export interface ShareParts {
+  /** Share of each version (summing to 1 when any host can serve), sorted by version. */
+  versions: Record<string, number>;
+  /** Share of each version reached directly (not through a gateway). */
+  direct: Record<string, number>;
+  /** Share of requests through each gateway (all its copies), by gateway id. */
+  gateways: Map<string, number>;
+}
+
 /**
- * Predicted share of each `version` (summing to 1 when any host can serve): a gateway entry's share
- * is split evenly among the remote pods folded into any copy of it (Envoy keeps only the first copy
- * of a duplicated gateway address, but the gateway itself balances over all its cluster's pods). `versionOf` maps a pod id to its version
- * (`unknown` when undefined). The measures use this for the chi-square test.
+ * Predicted share of each `version`: a gateway entry's share is split evenly among the pods the
+ * gateway forwards to (`gatewayPods`, istiod/gateway-view.ts; by default the remote pods folded into
+ * any copy of the entry), as the gateway balances new connections over them (Envoy keeps only the
+ * first copy of a duplicated gateway address). `versionOf` maps a pod id to its version (`unknown`
+ * when undefined). The measures use the versions for the chi-square test.
  */
-export function predictVersionShares(
+export function predictShareParts(
   cla: ClusterLoadAssignment,
   config: ClusterConfig,
   versionOf: (podId: string) => string | undefined,
   isHealthy?: (host: LbEndpoint) => boolean,
-): Record<string, number> {
+  gatewayPods?: (gatewayId: string) => readonly string[] | undefined,
+): ShareParts {
   const shares: Record<string, number> = {};
-  const add = (podId: string, s: number) => {
+  const direct: Record<string, number> = {};
+  const gateways = new Map<string, number>();
+  const add = (to: Record<string, number>, podId: string, s: number) => {
     const v = versionOf(podId) ?? 'unknown';
-    shares[v] = (shares[v] ?? 0) + s;
+    to[v] = (to[v] ?? 0) + s;
   };
   const backendsOf = new Map<string, string[]>();
   for (const g of cla.groups) {
@@ -82,15 +96,35 @@ export function predictVersionShares(
   }
   for (const { endpoint, share } of predictEndpointShares(cla, config, isHealthy)) {
     if (endpoint.kind === 'gateway') {
-      const backends = backendsOf.get(endpoint.id) ?? endpoint.backends;
+      const forwarded = gatewayPods?.(endpoint.id);
+      const backends = forwarded !== undefined && forwarded.length > 0 ? forwarded : (backendsOf.get(endpoint.id) ?? endpoint.backends);
       if (backends.length === 0) continue;
-      for (const b of backends) add(b, share / backends.length);
+      gateways.set(endpoint.id, (gateways.get(endpoint.id) ?? 0) + share);
+      for (const b of backends) add(shares, b, share / backends.length);
     } else {
-      add(endpoint.id, share);
+      add(shares, endpoint.id, share);
+      add(direct, endpoint.id, share);
     }
   }
-  // Many pods' shares summed in floating point can land a few ulps past 1 (40 pods: 1.0000000000000004),
-  // which a share must never be: clamp the noise, not the model.
+  return { versions: clampShares(shares), direct: clampShares(direct), gateways };
+}
+
+/** `predictShareParts(...).versions`. */
+export function predictVersionShares(
+  cla: ClusterLoadAssignment,
+  config: ClusterConfig,
+  versionOf: (podId: string) => string | undefined,
+  isHealthy?: (host: LbEndpoint) => boolean,
+  gatewayPods?: (gatewayId: string) => readonly string[] | undefined,
+): Record<string, number> {
+  return predictShareParts(cla, config, versionOf, isHealthy, gatewayPods).versions;
+}
+
+/**
+ * Many pods' shares summed in floating point can land a few ulps past 1 (40 pods:
+ * 1.0000000000000004), which a share must never be: clamp the noise, not the model.
+ */
+function clampShares(shares: Record<string, number>): Record<string, number> {
   return Object.fromEntries(
     Object.entries(shares)
       .map(([v, s]) => [v, Math.min(1, Math.max(0, s))] as const)

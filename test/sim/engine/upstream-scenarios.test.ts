@@ -19,8 +19,10 @@ describe('duplicate east-west gateway address (istio#56355; envoy eds.cc keeps t
     expect(samples.length).toBeGreaterThan(1000);
     expect(share(samples, 'v1')).toBeGreaterThan(0.45);
     expect(share(samples, 'v1')).toBeLessThan(0.55);
-    // The gateway itself balances over all four remote pods: v2 : v3 ≈ 1 : 3.
-    expect(share(samples, 'v3') / share(samples, 'v2')).toBeGreaterThan(2.2);
+    // The one keep-alive connection through the gateway stays on the pod it was forwarded to
+    // (AUTO_PASSTHROUGH; istio#32208): the whole remote half goes to v2 or to v3, never both
+    // (test/sim/explain/pinning.test.ts checks the 1 : 3 odds and the many-connection split).
+    expect(share(samples, 'v2') === 0 || share(samples, 'v3') === 0).toBe(true);
   });
 });
 
