@@ -4,6 +4,7 @@
 import { UsageError } from '../errors.js';
 import type { DestinationRule } from '../model/destination-rule.js';
 import type { Mesh } from '../model/mesh.js';
+import type { LoadModel } from '../model/scenario.js';
 import { explainMesh, type ExplainReport } from '../sim/explain/explain.js';
 import { DEFAULT_ISTIO_VERSION, istioProfile, supportedIstioVersions, type IstioProfile } from '../sim/istio-profile.js';
 import { clientsOf, findWorkload } from '../sim/topology.js';
@@ -19,6 +20,8 @@ export interface ExplainInput {
   client?: string;
   /** Service to explain; default every service of the mesh. */
   service?: { service: string; namespace: string };
+  /** The scenario's load (connectionPool limits are checked against it). */
+  load?: LoadModel;
 }
 
 /**
@@ -60,5 +63,6 @@ export function explain(input: ExplainInput): ExplainReport {
     ...(input.destinationRule !== undefined ? { destinationRule: input.destinationRule } : {}),
     ...(clients !== undefined ? { clients } : {}),
     ...(input.service !== undefined ? { service: input.service } : {}),
+    ...(input.load !== undefined ? { load: input.load } : {}),
   });
 }

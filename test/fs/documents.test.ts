@@ -169,7 +169,7 @@ describe('loadScenario', () => {
     const mesh = await loadMesh(undefined, root);
     const [p] = await problemsOf(loadScenario('failovr', fixtures, mesh));
     expect(p?.message).toBe(`file not found: ${join(fixtures, 'failovr')}`);
-    expect(p?.hint).toMatch(/built-in scenarios: distribution, .*failover, .*gateway-down, locality, outlier-503/);
+    expect(p?.hint).toMatch(/built-in scenarios: circuit-breaker, distribution, .*failover, .*gateway-down, locality, outlier-503/);
   });
 
   it('refuses a directory and an empty or multi-document file', async () => {

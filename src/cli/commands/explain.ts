@@ -43,6 +43,7 @@ export function explainCommand(rt: CliRuntime): Command {
         ...(opts.istio !== undefined ? { istio: opts.istio } : {}),
         ...(client !== undefined ? { client } : {}),
         ...(service !== undefined ? { service } : {}),
+        ...(scenario !== undefined ? { load: scenario.load } : {}),
       });
       if (opts.json === true) {
         rt.stdout.write(`${JSON.stringify(report, null, 2)}\n`);

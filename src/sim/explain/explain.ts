@@ -5,6 +5,7 @@
 import type { DestinationRule } from '../../model/destination-rule.js';
 import { formatLocality } from '../../model/locality.js';
 import type { Mesh } from '../../model/mesh.js';
+import type { LoadModel } from '../../model/scenario.js';
 import { destinationRuleSelects } from '../../model/resolve-dr-host.js';
 import { computePriorityLoads } from '../envoy/priority-load.js';
 import { duplicateAddresses } from '../envoy/eds-dedupe.js';
@@ -15,6 +16,7 @@ import { isUnsetLocality } from '../istiod/locality.js';
 import type { IstioProfile } from '../istio-profile.js';
 import { clientsOf, gatewaysOf, proxyViewOf, serviceEndpoints, servicesOf } from '../topology.js';
 import type { ClusterLoadAssignment, IstioEndpoint } from '../xds-types.js';
+import { connectionPoolWarnings } from './connection-pool.js';
 import { dataPathAssumptions } from './data-path.js';
 import { predictVersionShares } from './predict.js';
 import { effectiveSettings, type EffectiveSettings } from './settings.js';
@@ -30,6 +32,8 @@ export interface ExplainRequest {
   service?: { service: string; namespace: string };
   /** The Service's `spec.trafficDistribution` (a scenario's request names it). */
   trafficDistribution?: TrafficDistribution;
+  /** The scenario's load, to check connectionPool limits against it. */
+  load?: LoadModel;
 }
 
 export interface ExplainBackend {
@@ -121,6 +125,7 @@ function explainClient(req: ExplainRequest, c: { cluster: string; workload: stri
     ...destinationRuleWarnings(dr, req.profile, hostCount),
     ...duplicateAddressWarnings(cla),
     ...topologyWarnings(req.mesh, proxy.locality, endpoints, proxy.network),
+    ...connectionPoolWarnings(trafficPolicy?.connectionPool, req.load, req.mesh, s, clientWorkers(req.mesh, c)),
   ];
   return {
     client: { cluster: c.cluster, workload: c.workload, network: proxy.network, locality: localityText(proxy.locality) },
@@ -133,6 +138,10 @@ function explainClient(req: ExplainRequest, c: { cluster: string; workload: stri
     warnings,
     assumptions: dataPathAssumptions(req.mesh, req.profile, s, cla.groups.some((g) => g.endpoints.some((e) => e.kind === 'gateway'))),
   };
+}
+
+function clientWorkers(mesh: Mesh, c: { cluster: string; workload: string }): number {
+  return mesh.clusters.find((x) => x.name === c.cluster)?.workloads.find((w) => w.name === c.workload)?.proxyConcurrency ?? mesh.defaults.proxyConcurrency;
 }
 
 function groupsView(cla: ClusterLoadAssignment, byPod: ReadonlyMap<string, IstioEndpoint>): ExplainGroup[] {
