@@ -99,6 +99,11 @@ export class ClientProxy {
   private byWorker: PriorityState[][] = [];
   private priorities: PriorityState[] = [];
   private loads: PriorityLoads = emptyLoads();
+  /**
+   * The priority that takes 100% of the healthy load, or −1 when the load is split: then every
+   * hash picks it, so the pick skips the hash draw (the choice is the same, the RNG stream shorter).
+   */
+  private wholePriority = -1;
   private assignment: ClusterLoadAssignment = { groups: [] };
   private assignmentStamp = 0;
   /**
@@ -225,7 +230,7 @@ export class ClientProxy {
   private pickOnce(): RtHost | undefined {
     const n = this.priorities.length;
     if (n === 0) return undefined;
-    const { priority } = choosePriority(this.loads, (this.rng.u32() % 100) + 1);
+    const priority = this.wholePriority >= 0 ? this.wholePriority : choosePriority(this.loads, (this.rng.u32() % 100) + 1).priority;
     const p = this.priorities[priority];
     if (p === undefined) return undefined;
     const panic = this.loads.inPanic[priority] === true;
@@ -285,6 +290,7 @@ export class ClientProxy {
             opf,
             this.config.healthyPanicThresholdPct,
           );
+    this.wholePriority = this.loads.healthy.indexOf(100);
   }
 
   /** One worker's LB state over the shared host set (its own selectors and locality picker). */
