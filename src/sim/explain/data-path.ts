@@ -10,7 +10,13 @@ import type { ExplainWarning } from './warnings.js';
 
 const ms = (us: number) => `${Math.round(us / 100) / 10}ms`;
 
-export function dataPathAssumptions(mesh: Mesh, profile: IstioProfile, service: { service: string; namespace: string }, throughGateway: boolean): ExplainWarning[] {
+export function dataPathAssumptions(
+  mesh: Mesh,
+  profile: IstioProfile,
+  service: { service: string; namespace: string },
+  throughGateway: boolean,
+  workers = mesh.defaults.proxyConcurrency,
+): ExplainWarning[] {
   const out: ExplainWarning[] = [];
   const backing: Array<{ cluster: string; w: MeshWorkload }> = [];
   for (const c of mesh.clusters) for (const w of c.workloads) if (!w.client && w.service === service.service && w.namespace === service.namespace) backing.push({ cluster: c.name, w });
@@ -63,8 +69,8 @@ export function dataPathAssumptions(mesh: Mesh, profile: IstioProfile, service: 
       code: 'gateway-pinning',
       message:
         `the east-west gateway forwards each connection by SNI (AUTO_PASSTHROUGH) to one remote pod, so a client's requests stick to the pod its connection was opened to: ` +
-        `with ${mesh.defaults.proxyConcurrency} worker thread${mesh.defaults.proxyConcurrency === 1 ? '' : 's'} a single client reaches at most that many remote pods per gateway until connections close ` +
-        `(idle timeout ${Math.round(mesh.defaults.connectionIdleTimeoutUs / 1e6)}s). Change with \`defaults.proxyConcurrency\`, \`defaults.connectionIdleTimeout\`.`,
+        `with ${workers} worker thread${workers === 1 ? '' : 's'} a single keep-alive client reaches at most that many remote pods per gateway until connections close ` +
+        `(idle timeout ${Math.round(mesh.defaults.connectionIdleTimeoutUs / 1e6)}s). Change with the client's \`proxy.concurrency\` or \`defaults.proxyConcurrency\`, \`defaults.connectionIdleTimeout\`.`,
     });
   }
   return out;

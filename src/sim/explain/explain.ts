@@ -136,7 +136,7 @@ function explainClient(req: ExplainRequest, c: { cluster: string; workload: stri
     settings,
     predictedShares: predictVersionShares(cla, settings.cluster, (id) => byPod.get(id)?.labels['version']),
     warnings,
-    assumptions: dataPathAssumptions(req.mesh, req.profile, s, cla.groups.some((g) => g.endpoints.some((e) => e.kind === 'gateway'))),
+    assumptions: dataPathAssumptions(req.mesh, req.profile, s, cla.groups.some((g) => g.endpoints.some((e) => e.kind === 'gateway')), clientWorkers(req.mesh, c)),
   };
 }
 
