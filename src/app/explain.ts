@@ -21,7 +21,7 @@ export interface ExplainInput {
   client?: string;
   /** Service to explain; default every service of the mesh. */
   service?: { service: string; namespace: string };
-  /** The scenario's load (how many connections it opens: gateway pinning). */
+  /** The scenario's load (how many connections it opens: gateway pinning; connectionPool limits are checked against it). */
   load?: LoadModel;
   /** The Service's `spec.trafficDistribution` (a scenario's request names it). */
   trafficDistribution?: TrafficDistribution;

@@ -148,6 +148,7 @@ export async function runSimulation(
       thresholds: evaluateThresholds(req.scenario.thresholds, merged),
       toolVersion: TOOL_VERSION,
     });
+    if (Object.keys(b.responseFlags).length > 0) result.summary.responseFlags = b.responseFlags;
     return interrupted === undefined ? result : { ...result, interrupted };
   };
   const elapsedMs = ports.clock.now() - t0;

@@ -41,6 +41,8 @@ export interface SimBatch {
   eventsSeed: number;
   requests: number;
   eventsProcessed: number;
+  /** Envoy response flags of the final answers over every trial (`UO`: a circuit breaker overflowed). */
+  responseFlags: Record<string, number>;
 }
 
 /** Accumulator options for a scenario on a mesh: client placement, predicted split, failover spec. */
@@ -203,13 +205,14 @@ function* trialSteps(
   let events: RunEvent[] = [];
   let requests = 0;
   let eventsProcessed = 0;
+  let upstreamOverflow = 0;
   // One set of columns for every trial in turn (each trial's accumulator is finished before the
   // next starts), kept for the next call too: fresh columns cost page faults on every trial.
   const columns = spareColumns ?? new Columns();
   spareColumns = undefined;
   const batchOf = (): SimBatch => {
     const rest = combined === undefined ? pending : [combined, ...pending];
-    return { measures: combineTrials(rest), events, eventsSeed: seeds[0] as number, requests, eventsProcessed };
+    return { measures: combineTrials(rest), events, eventsSeed: seeds[0] as number, requests, eventsProcessed, responseFlags: upstreamOverflow > 0 ? { UO: upstreamOverflow } : {} };
   };
   try {
     for (let i = 0; i < seeds.length; i++) {
@@ -229,6 +232,7 @@ function* trialSteps(
       if (i === 0) events = seeds.length > 1 || firstTrial > 0 ? out.events.map((e) => ({ ...e, trial: firstTrial })) : out.events;
       requests += out.requests;
       eventsProcessed += out.eventsProcessed;
+      upstreamOverflow += out.circuitBreakers.uoResponses;
       onTrialDone?.();
       // A check between trials too: short trials never reach a slice boundary.
       if (i + 1 < seeds.length) {

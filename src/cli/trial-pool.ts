@@ -69,7 +69,14 @@ function merge(batches: SimBatch[]): SimBatch {
     eventsSeed: first.eventsSeed,
     requests: batches.reduce((s, b) => s + b.requests, 0),
     eventsProcessed: batches.reduce((s, b) => s + b.eventsProcessed, 0),
+    responseFlags: sumFlags(batches.map((b) => b.responseFlags)),
   };
+}
+
+function sumFlags(list: ReadonlyArray<Record<string, number>>): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const flags of list) for (const [f, n] of Object.entries(flags)) out[f] = (out[f] ?? 0) + n;
+  return out;
 }
 
 function runInWorker(data: { job: SimJob; seeds: number[]; firstTrial: number; stop: Int32Array; reportSlices: boolean }, hooks: PoolHooks): Promise<ChunkOutcome> {

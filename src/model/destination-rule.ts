@@ -29,6 +29,7 @@ export type SimpleLb = 'UNSPECIFIED' | 'LEAST_CONN' | 'RANDOM' | 'PASSTHROUGH' |
 export interface TrafficPolicy {
   loadBalancer?: LoadBalancerSettings;
   outlierDetection?: OutlierDetection;
+  connectionPool?: ConnectionPool;
   /** Present when `portLevelSettings` was given (parsed, reported as not modelled). */
   portLevelSettings?: unknown[];
 }
@@ -72,4 +73,21 @@ export interface OutlierDetection {
   baseEjectionTimeUs?: number;
   maxEjectionPercent?: number;
   minHealthPercent?: number;
+}
+
+/**
+ * DestinationRule `connectionPool` as written (absent fields stay absent), limited to what the
+ * simulator models: the circuit-breaker limits istiod maps onto the cluster's thresholds, the
+ * connect timeout, the idle timeout and the requests per connection
+ * (istio cluster_traffic_policy.go applyConnectionPool).
+ */
+export interface ConnectionPool {
+  tcp?: { maxConnections?: number; connectTimeoutUs?: number; idleTimeoutUs?: number };
+  http?: {
+    http1MaxPendingRequests?: number;
+    http2MaxRequests?: number;
+    maxRequestsPerConnection?: number;
+    maxRetries?: number;
+    idleTimeoutUs?: number;
+  };
 }

@@ -54,7 +54,13 @@ export interface MeshDefaults {
    * active connections to reach zero (polled each second) instead of exiting at once.
    */
   exitOnZeroActiveConnections: boolean;
-  /** Envoy worker threads of the client sidecar (ProxyConfig concurrency; 2 for sidecars by default). */
+  /**
+   * Envoy worker threads of a sidecar (ProxyConfig concurrency). Unset, pilot-agent takes the
+   * sidecar's CPU limit, rounded up (istio pilot/cmd/pilot-agent/config/config.go
+   * ConstructProxyConfig, ISTIO_CPU_LIMIT from the injection template's `limits.cpu`), and the
+   * chart's sidecar limit is 2000m (manifests/charts/istio-control/istio-discovery/values.yaml
+   * global.proxy.resources): 2 workers.
+   */
   proxyConcurrency: number;
   /** Upstream connection idle timeout (Envoy HttpProtocolOptions idle_timeout, default 1 h). */
   connectionIdleTimeoutUs: number;
@@ -89,6 +95,11 @@ export interface MeshWorkload {
   server?: ServerModel;
   /** Extra pod labels (used by `failoverPriority` keys); `app` and `version` are added automatically. */
   labels: Record<string, string>;
+  /**
+   * Envoy worker threads of this workload's sidecar (`proxy.concurrency`, ProxyConfig concurrency
+   * from the `proxy.istio.io/config` annotation); absent = `defaults.proxyConcurrency`.
+   */
+  proxyConcurrency?: number;
 }
 
 /**

@@ -1,4 +1,5 @@
 import type {
+  ConnectionPool,
   DestinationRule,
   LocalityLbSetting,
   LoadBalancerSettings,
@@ -8,7 +9,7 @@ import type {
 import type { DestinationRuleDocument, TrafficPolicyDocument } from './schemas/destination-rule.js';
 
 /** Fields of TrafficPolicy/LoadBalancerSettings that Istio accepts and the simulator does not model. */
-const IGNORED_POLICY_FIELDS = ['connectionPool', 'tls', 'tunnel', 'proxyProtocol', 'portLevelSettings'] as const;
+const IGNORED_POLICY_FIELDS = ['tls', 'tunnel', 'proxyProtocol', 'portLevelSettings'] as const;
 const IGNORED_LB_FIELDS = ['consistentHash', 'warmupDurationSecs'] as const;
 
 function resolveLocality(l: NonNullable<NonNullable<TrafficPolicyDocument['loadBalancer']>['localityLbSetting']>): LocalityLbSetting {
@@ -36,6 +37,33 @@ function resolveOutlier(o: NonNullable<TrafficPolicyDocument['outlierDetection']
   return out;
 }
 
+/** connectionPool fields Istio accepts that the simulator does not model (keepalive, HTTP/2, lifetime). */
+const IGNORED_TCP_FIELDS = ['tcpKeepalive', 'maxConnectionDuration'] as const;
+const IGNORED_HTTP_FIELDS = ['h2UpgradePolicy', 'useClientProtocol', 'maxConcurrentStreams'] as const;
+
+function resolveConnectionPool(c: NonNullable<TrafficPolicyDocument['connectionPool']>, path: string, ignored: string[]): ConnectionPool {
+  const out: ConnectionPool = {};
+  if (c.tcp !== undefined) {
+    const tcp: NonNullable<ConnectionPool['tcp']> = {};
+    if (c.tcp.maxConnections !== undefined) tcp.maxConnections = c.tcp.maxConnections;
+    if (c.tcp.connectTimeout !== undefined) tcp.connectTimeoutUs = c.tcp.connectTimeout;
+    if (c.tcp.idleTimeout !== undefined) tcp.idleTimeoutUs = c.tcp.idleTimeout;
+    for (const f of IGNORED_TCP_FIELDS) if (c.tcp[f] !== undefined) ignored.push(`${path}.tcp.${f}`);
+    out.tcp = tcp;
+  }
+  if (c.http !== undefined) {
+    const http: NonNullable<ConnectionPool['http']> = {};
+    if (c.http.http1MaxPendingRequests !== undefined) http.http1MaxPendingRequests = c.http.http1MaxPendingRequests;
+    if (c.http.http2MaxRequests !== undefined) http.http2MaxRequests = c.http.http2MaxRequests;
+    if (c.http.maxRequestsPerConnection !== undefined) http.maxRequestsPerConnection = c.http.maxRequestsPerConnection;
+    if (c.http.maxRetries !== undefined) http.maxRetries = c.http.maxRetries;
+    if (c.http.idleTimeout !== undefined) http.idleTimeoutUs = c.http.idleTimeout;
+    for (const f of IGNORED_HTTP_FIELDS) if (c.http[f] !== undefined) ignored.push(`${path}.http.${f}`);
+    out.http = http;
+  }
+  return out;
+}
+
 function resolvePolicy(p: TrafficPolicyDocument, path: string, ignored: string[]): TrafficPolicy {
   const out: TrafficPolicy = {};
   if (p.loadBalancer !== undefined) {
@@ -47,6 +75,7 @@ function resolvePolicy(p: TrafficPolicyDocument, path: string, ignored: string[]
     out.loadBalancer = lb;
   }
   if (p.outlierDetection !== undefined) out.outlierDetection = resolveOutlier(p.outlierDetection);
+  if (p.connectionPool !== undefined) out.connectionPool = resolveConnectionPool(p.connectionPool, `${path}.connectionPool`, ignored);
   if (p.portLevelSettings !== undefined) out.portLevelSettings = p.portLevelSettings;
   for (const f of IGNORED_POLICY_FIELDS) if (p[f] !== undefined) ignored.push(`${path}.${f}`);
   return out;

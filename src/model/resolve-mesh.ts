@@ -33,6 +33,7 @@ function resolveWorkload(w: WorkloadDoc): MeshWorkload {
   };
   if (w.service !== undefined) out.service = w.service;
   if (w.version !== undefined) out.version = w.version;
+  if (w.proxy?.concurrency !== undefined) out.proxyConcurrency = w.proxy.concurrency;
   if (w.latency !== undefined) out.latency = { p50Us: w.latency.p50, p99Us: w.latency.p99 };
   if (w.server !== undefined) {
     out.server = {

@@ -120,6 +120,7 @@ const summary = z.object({
   lateStarts: z.object({ count, maxMs: nonNegative }),
   load: loadSummary,
   statusCodes: sortedRecord(count, z.string().regex(/^\d{1,3}$/, 'expected an HTTP status code (0 = connection error)')),
+  responseFlags: sortedRecord(count, z.string().regex(/^[A-Z]{2,4}$/, 'expected an Envoy response flag such as UO')).optional(),
   distribution: sortedRecord(versionShare),
   distributionTest: z
     .object({

@@ -101,6 +101,11 @@ export interface Summary {
   load: LoadSummary;
   /** HTTP status → count; `0` = connection error/timeout. */
   statusCodes: Record<string, number>;
+  /**
+   * Envoy response flags of final answers → count, where the target knows them (the simulator):
+   * `UO` = a client-side circuit breaker overflowed (local 503). Absent when none.
+   */
+  responseFlags?: Record<string, number>;
   distribution: Record<string, VersionShare>;
   /** Chi-square goodness of fit of the observed split against the split the policy predicts. */
   distributionTest?: DistributionTest;

@@ -50,9 +50,19 @@ export function requestsSection(result: Result, style: Style): string {
     ['requests', formatCount(s.requests)],
     ['failed', `${errors}${ci}`],
     ['status codes', codes === '' ? '-' : codes],
+    ...responseFlagRows(s.responseFlags),
     ['late starts', late],
   ];
   return section('Requests', keyValues(rows, style), style);
+}
+
+/** Envoy response flags the target knows (simulator): what sent the local 503s. */
+const FLAG_MEANING: Record<string, string> = { UO: 'circuit-breaker overflow: 503 from the client sidecar' };
+
+function responseFlagRows(flags: Record<string, number> | undefined): Array<[string, string]> {
+  const entries = Object.entries(flags ?? {});
+  if (entries.length === 0) return [];
+  return [['response flags', entries.map(([f, n]) => `${f} ×${formatCount(n)}${FLAG_MEANING[f] !== undefined ? ` (${FLAG_MEANING[f]})` : ''}`).join(' · ')]];
 }
 
 /** Connection errors (`0`) after the HTTP codes. */

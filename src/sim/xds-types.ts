@@ -4,6 +4,7 @@
  * simulator uses. Pure data: no behaviour here.
  */
 import type { Locality } from '../model/locality.js';
+import type { CircuitBreakerConfig } from './istiod/circuit-breakers.js';
 
 /** An endpoint as istiod's service registry holds it (`pilot/pkg/model/service.go` IstioEndpoint). */
 export interface IstioEndpoint {
@@ -88,6 +89,8 @@ export interface ClusterConfig {
   outlier?: EnvoyOutlierConfig;
   /** Overprovisioning factor in percent; Istio never sets it (140). */
   overprovisioningFactor: number;
+  /** Circuit-breaker thresholds and connection settings (istiod applyConnectionPool); absent = istiod's defaults. */
+  circuitBreakers?: CircuitBreakerConfig;
 }
 
 /** Envoy `cluster.outlier_detection` with Envoy defaults filled in (mesh-behaviour.md §2, OE-01). */

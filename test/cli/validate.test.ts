@@ -137,7 +137,7 @@ describe('meshbench validate: malformed inputs', () => {
   it('lists built-in scenario names when a missing reference looks like a name', async () => {
     const r = await runCli(['validate', 'failovr']);
     expect(r.code).toBe(3);
-    expect(r.stderr).toContain('built-in scenarios: cross-network-failover, cross-network-failover-back, distribution, duplicate-gateway, failover, failover-priority-regions, gateway-down, locality, outlier-503, overload, scale-up');
+    expect(r.stderr).toContain('built-in scenarios: circuit-breaker, cross-network-failover, cross-network-failover-back, distribution, duplicate-gateway, failover, failover-priority-regions, gateway-down, locality, outlier-503, overload, scale-up');
   });
 
   it('keeps line and column right for JSON input', async () => {

@@ -138,7 +138,7 @@ describe('loadScenario', () => {
     expect(loaded.scenario.destinationRule).toMatchObject({ name: 'helloworld', host: 'helloworld', ignored: ['spec.exportTo'] });
     expect(loaded.scenario.destinationRule?.source).toBe(join(fixtures, 'valid', 'manifests', 'helloworld-dr.yaml'));
     const applied = loaded.scenario.timeline.at(-1)?.action;
-    expect(applied).toMatchObject({ kind: 'applyDestinationRule', destinationRule: { name: 'helloworld-plain', ignored: ['spec.trafficPolicy.connectionPool'] } });
+    expect(applied).toMatchObject({ kind: 'applyDestinationRule', destinationRule: { name: 'helloworld-plain', ignored: [], trafficPolicy: { connectionPool: { tcp: { maxConnections: 100 } } } } });
     expect(loaded.scenario.timeline.map((e) => e.atUs)).toEqual([5_000_000, 15_000_000, 15_000_000, 25_000_000]);
   });
 
@@ -169,7 +169,7 @@ describe('loadScenario', () => {
     const mesh = await loadMesh(undefined, root);
     const [p] = await problemsOf(loadScenario('failovr', fixtures, mesh));
     expect(p?.message).toBe(`file not found: ${join(fixtures, 'failovr')}`);
-    expect(p?.hint).toMatch(/built-in scenarios: .*distribution, .*failover, .*gateway-down, locality, outlier-503/);
+    expect(p?.hint).toMatch(/built-in scenarios: circuit-breaker, .*distribution, .*failover, .*gateway-down, locality, outlier-503/);
   });
 
   it('refuses a directory and an empty or multi-document file', async () => {

@@ -48,7 +48,7 @@ describe('validateDestinationRuleDocument', () => {
         maxEjectionPercent: 100,
         minHealthPercent: 50,
       },
-      connectionPool: { tcp: { maxConnections: 10 } },
+      connectionPool: { tcp: { maxConnections: 10, connectTimeout: '250ms', tcpKeepalive: { time: '7200s' } }, http: { http1MaxPendingRequests: 1, maxRetries: 2, idleTimeout: '5s', h2UpgradePolicy: 'UPGRADE' } },
       tls: { mode: 'ISTIO_MUTUAL' },
       portLevelSettings: [{ port: { number: 5000 } }],
     });
@@ -72,13 +72,16 @@ describe('validateDestinationRuleDocument', () => {
       simple: 'ROUND_ROBIN',
       localityLbSetting: { enabled: true, failover: [{ from: 'us-east1', to: 'us-west1' }], failoverPriority: ['topology.istio.io/network'] },
     });
+    // Modelled since issue 11 (circuit breakers); keepalive and HTTP/2 settings stay not modelled.
+    expect(r.rule?.trafficPolicy?.connectionPool).toEqual({ tcp: { maxConnections: 10, connectTimeoutUs: 250_000 }, http: { http1MaxPendingRequests: 1, maxRetries: 2, idleTimeoutUs: 5_000_000 } });
     expect(r.rule?.trafficPolicy?.portLevelSettings).toEqual([{ port: { number: 5000 } }]);
     expect(r.rule?.subsets).toEqual([{ name: 'v1', labels: { version: 'v1' }, trafficPolicy: {} }]);
     expect(r.rule?.ignored.sort()).toEqual(
       [
         'spec.exportTo',
         'spec.subsets[0].trafficPolicy.tunnel',
-        'spec.trafficPolicy.connectionPool',
+        'spec.trafficPolicy.connectionPool.http.h2UpgradePolicy',
+        'spec.trafficPolicy.connectionPool.tcp.tcpKeepalive',
         'spec.trafficPolicy.loadBalancer.warmupDurationSecs',
         'spec.trafficPolicy.portLevelSettings',
         'spec.trafficPolicy.tls',

@@ -6,7 +6,7 @@ import { checkDns1123Subdomain } from '../dns.js';
 /**
  * Shape of an Istio DestinationRule (networking.istio.io v1 / v1beta1 / v1alpha3), field names from
  * istio/api `networking/v1alpha3/destination_rule.proto`. Every field the simulator interprets is
- * typed; the valid Istio fields it does not model (connectionPool, tls, tunnel, proxyProtocol,
+ * typed; the valid Istio fields it does not model (tls, tunnel, proxyProtocol,
  * portLevelSettings, consistentHash, warmupDurationSecs, exportTo, workloadSelector) are accepted as
  * any mapping and listed in `DestinationRule.ignored`. Wrapper types (UInt32Value…) are plain numbers.
  */
@@ -37,6 +37,35 @@ export const outlierDetectionSchema = z.strictObject({
   minHealthPercent: percent.optional(),
 });
 
+/**
+ * `connectionPool` (istio/api ConnectionPoolSettings). The circuit-breaker limits, idle timeout,
+ * connect timeout and max requests per connection are modelled; keepalive, max connection
+ * duration, HTTP/2 settings are accepted and listed as not modelled.
+ */
+export const connectionPoolSchema = z.strictObject({
+  tcp: z
+    .strictObject({
+      maxConnections: int(0).optional(),
+      connectTimeout: istioDuration().optional(),
+      tcpKeepalive: anyMapping.optional(),
+      maxConnectionDuration: istioDuration().optional(),
+      idleTimeout: istioDuration().optional(),
+    })
+    .optional(),
+  http: z
+    .strictObject({
+      http1MaxPendingRequests: int(0).optional(),
+      http2MaxRequests: int(0).optional(),
+      maxRequestsPerConnection: int(0).optional(),
+      maxRetries: int(0).optional(),
+      idleTimeout: istioDuration().optional(),
+      h2UpgradePolicy: z.enum(['DEFAULT', 'DO_NOT_UPGRADE', 'UPGRADE']).optional(),
+      useClientProtocol: z.boolean().optional(),
+      maxConcurrentStreams: int(0).optional(),
+    })
+    .optional(),
+});
+
 /** `trafficPolicy` (also the subset-level one). */
 export const trafficPolicySchema = z.strictObject({
   loadBalancer: z
@@ -48,7 +77,7 @@ export const trafficPolicySchema = z.strictObject({
     })
     .optional(),
   outlierDetection: outlierDetectionSchema.optional(),
-  connectionPool: anyMapping.optional(),
+  connectionPool: connectionPoolSchema.optional(),
   tls: anyMapping.optional(),
   tunnel: anyMapping.optional(),
   proxyProtocol: anyMapping.optional(),

@@ -36,6 +36,8 @@ export const meshWorkloadSchema = z.strictObject({
     })
     .optional(),
   labels: z.record(z.string(), z.string()).optional(),
+  /** The workload's sidecar (ProxyConfig, as the `proxy.istio.io/config` annotation sets it). */
+  proxy: z.strictObject({ concurrency: int(1, 256).optional() }).optional(),
 });
 
 /** One cluster: network, optional east-west gateway, workloads. */

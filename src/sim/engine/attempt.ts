@@ -7,7 +7,8 @@
 import type { Mesh } from '../../model/mesh.js';
 import type { Locality } from '../../model/locality.js';
 import type { AttemptReport, RtHost } from './client-proxy.js';
-import type { Conn, ConnectionPools } from './connections.js';
+import type { ClusterResources } from './circuit-breakers.js';
+import type { Conn, ConnectionPools, PendingStream, WorkerPool } from './connections.js';
 import { hopDelayUs } from './network.js';
 import { ADMITTED, BACKLOG_FULL } from './pod-server.js';
 import type { SimGateway, SimPod, World } from './world.js';
@@ -22,8 +23,16 @@ export const OUTCOME_RESET = 3;
 /** The route timeout fired first (the request queued or ran too long at a finite-capacity pod). */
 export const OUTCOME_TIMEOUT = 4;
 
+/** A circuit breaker overflowed: local 503 with response flag UO, not retried, not an outlier result (circuit-breakers.ts). */
+export const OUTCOME_OVERFLOW = 5;
+
+/** `startAttempt` sent the request (its outcome and completion time are set). */
+export const ATTEMPT_SENT = 0;
+/** `startAttempt` queued the request in its pool's pending queue (no outcome yet). */
+export const ATTEMPT_QUEUED = 1;
+
 /** Mutable record of the attempt in flight (one per request, reused across its attempts). */
-export interface AttemptState {
+export interface AttemptState extends PendingStream {
   host: RtHost | undefined;
   pod: SimPod | undefined;
   outcome: number;
@@ -40,8 +49,10 @@ export interface AttemptState {
 }
 
 /**
- * Decide the attempt's outcome and completion time, on a reused connection or a new one
- * (connections.ts: handshake cost, gateway pinning). Paths:
+ * Start an attempt on the host the client Envoy picked: on an idle connection of the worker's pool
+ * for the host, on a new connection (handshake cost, gateway pinning: connections.ts), or — when
+ * the circuit breakers allow no new connection — queued as a pending stream (ATTEMPT_QUEUED);
+ * overflows end the attempt with OUTCOME_OVERFLOW (circuit-breakers.ts). Paths:
  * - direct: client → pod (one hop each way, delay by locality relation);
  * - gateway: client → east-west gateway → a pod the gateway picks from its own cluster's endpoints
  *   (AUTO_PASSTHROUGH by SNI). A gateway that is down, or has no endpoint left, closes the
@@ -57,67 +68,141 @@ export function startAttempt(
   nowUs: number,
   conns: ConnectionPools,
   worker: number,
-): void {
+  res: ClusterResources,
+): number {
   a.host = host;
   a.pod = undefined;
   a.conn = undefined;
   a.startUs = nowUs;
-  if (host.kind === 'direct') {
-    let pod = host.targetRef as SimPod | undefined;
-    if (pod === undefined) {
-      pod = world.podsById.get(host.target);
-      host.targetRef = pod;
+  if (host.targetRef === undefined) resolveTarget(world, mesh, client, host);
+  if (host.kind !== 'direct') {
+    const gw = host.targetRef as SimGateway | undefined;
+    if (gw === undefined || !gw.up) {
+      // A gateway that went down took its connections with it.
+      conns.closeAll(host.connPools);
+      fail(a, OUTCOME_CONNECT_FAILURE, 503, nowUs + 2 * host.hopUs);
+      return ATTEMPT_SENT;
     }
-    if (host.hopUs < 0) host.hopUs = hopDelayUs(mesh, client, pod?.endpoint.locality ?? host.locality);
-    const rttUs = 2 * host.hopUs;
-    let conn = conns.reuse(host.connPools, worker, nowUs);
-    let connectUs = 0;
-    if (conn === undefined) {
-      if (pod === undefined || !pod.sidecarUp) {
-        fail(a, OUTCOME_CONNECT_FAILURE, 503, nowUs + rttUs);
-        return;
-      }
-      // TCP handshake, then the mTLS (TLS 1.3) handshake with the server sidecar: one round trip each.
-      conn = conns.open(pod);
-      connectUs = 2 * rttUs;
+  }
+  let pools = host.connPools as WorkerPool[] | undefined;
+  if (pools === undefined) {
+    pools = conns.poolOf(undefined, worker).pools;
+    host.connPools = pools;
+  }
+  const pool = pools[worker] as WorkerPool;
+  const conn = conns.reuse(pool, nowUs);
+  if (conn !== undefined) {
+    if (!res.canAttach()) return overflow(a, nowUs, res);
+    send(host, a, conn, nowUs, 0, res);
+    return ATTEMPT_SENT;
+  }
+  // newStream without a ready connection: a pending stream, if the pending limit allows.
+  if (!res.canQueue(nowUs)) return overflow(a, nowUs, res);
+  if (conns.openNow >= res.limits.maxConnections && pool.open > 0) {
+    res.cxOverflows++;
+    a.pendingPool = pool;
+    pool.pending.push(a);
+    res.queued++;
+    return ATTEMPT_QUEUED;
+  }
+  openAndSend(mesh, host, a, nowUs, conns, pool, res);
+  return ATTEMPT_SENT;
+}
+
+/**
+ * A pending request leaves its pool's queue (oldest first, ConnPoolImplBase::onUpstreamReady) on
+ * a connection that just became idle, or on a new one when a connection of the pool closed.
+ */
+export function sendPending(mesh: Mesh, a: AttemptState, nowUs: number, conns: ConnectionPools, res: ClusterResources): void {
+  const host = a.host as RtHost;
+  const pool = a.pendingPool as WorkerPool;
+  a.pendingPool = undefined;
+  res.queued--;
+  a.startUs = nowUs;
+  if (host.kind !== 'direct') {
+    const gw = host.targetRef as SimGateway | undefined;
+    if (gw === undefined || !gw.up) {
+      conns.closeAll(host.connPools);
+      fail(a, OUTCOME_CONNECT_FAILURE, 503, nowUs + 2 * host.hopUs);
+      return;
     }
-    a.conn = conn;
-    serve(pod, a, nowUs + connectUs, rttUs);
+  }
+  const conn = conns.reuse(pool, nowUs);
+  if (conn === undefined) {
+    openAndSend(mesh, host, a, nowUs, conns, pool, res);
     return;
   }
-  let gw = host.targetRef as SimGateway | undefined;
-  if (gw === undefined) {
-    gw = world.gatewaysById.get(host.target);
-    host.targetRef = gw;
+  if (!res.canAttach()) {
+    overflow(a, nowUs, res);
+    return;
   }
-  if (host.hopUs < 0) host.hopUs = gw === undefined ? 0 : hopDelayUs(mesh, client, gw.locality);
+  send(host, a, conn, nowUs, 0, res);
+}
+
+/** Whether a pool's oldest pending request can leave the queue now: an idle connection, or room for a new one. */
+export function canServePending(pool: WorkerPool, conns: ConnectionPools, res: ClusterResources): boolean {
+  return pool.pending.length > 0 && (pool.idle.length > 0 || conns.openNow < res.limits.maxConnections || pool.open === 0);
+}
+
+function resolveTarget(world: World, mesh: Mesh, client: Locality, host: RtHost): void {
+  if (host.kind === 'direct') {
+    const pod = world.podsById.get(host.target);
+    host.targetRef = pod;
+    host.hopUs = hopDelayUs(mesh, client, pod?.endpoint.locality ?? host.locality);
+    return;
+  }
+  const gw = world.gatewaysById.get(host.target);
+  host.targetRef = gw;
+  host.hopUs = gw === undefined ? 0 : hopDelayUs(mesh, client, gw.locality);
+}
+
+/** Open a connection of `pool` (TCP + mTLS handshakes) and send the request on it. */
+function openAndSend(mesh: Mesh, host: RtHost, a: AttemptState, nowUs: number, conns: ConnectionPools, pool: WorkerPool, res: ClusterResources): void {
+  if (!res.canAttach()) {
+    overflow(a, nowUs, res);
+    return;
+  }
+  if (host.kind === 'direct') {
+    const pod = host.targetRef as SimPod | undefined;
+    const rttUs = 2 * host.hopUs;
+    if (pod === undefined || !pod.sidecarUp) {
+      fail(a, OUTCOME_CONNECT_FAILURE, 503, nowUs + rttUs);
+      return;
+    }
+    // TCP handshake, then the mTLS (TLS 1.3) handshake with the server sidecar: one round trip each.
+    const connectUs = 2 * rttUs;
+    res.connecting(nowUs + connectUs);
+    send(host, a, conns.open(pool, pod), nowUs, connectUs, res);
+    return;
+  }
+  const gw = host.targetRef as SimGateway;
   const toGatewayUs = host.hopUs;
-  if (gw === undefined || !gw.up) {
-    // A gateway that went down took its connections with it.
-    conns.closeAll(host.connPools);
+  const pod = gatewayPick(gw);
+  if (pod === undefined) {
     fail(a, OUTCOME_CONNECT_FAILURE, 503, nowUs + 2 * toGatewayUs);
     return;
   }
-  let conn = conns.reuse(host.connPools, worker, nowUs);
-  let connectUs = 0;
-  let pod: SimPod;
-  if (conn !== undefined) {
-    // Pinned: the gateway forwards this connection's bytes to the pod it chose when it opened.
-    pod = conn.pod as SimPod;
-  } else {
-    const picked = gatewayPick(gw);
-    if (picked === undefined) {
-      fail(a, OUTCOME_CONNECT_FAILURE, 503, nowUs + 2 * toGatewayUs);
-      return;
-    }
-    pod = picked;
-    if (pod.gatewayHopUs < 0) pod.gatewayHopUs = hopDelayUs(mesh, gw.locality, pod.endpoint.locality);
-    // TCP to the gateway; the gateway's own TCP to the pod once it read the SNI; TLS end to end.
-    connectUs = 2 * toGatewayUs + 2 * pod.gatewayHopUs + 2 * (toGatewayUs + pod.gatewayHopUs);
-    conn = conns.open(pod);
-  }
+  if (pod.gatewayHopUs < 0) pod.gatewayHopUs = hopDelayUs(mesh, gw.locality, pod.endpoint.locality);
+  // TCP to the gateway; the gateway's own TCP to the pod once it read the SNI; TLS end to end.
+  const connectUs = 2 * toGatewayUs + 2 * pod.gatewayHopUs + 2 * (toGatewayUs + pod.gatewayHopUs);
+  res.connecting(nowUs + connectUs);
+  send(host, a, conns.open(pool, pod), nowUs, connectUs, res);
+}
+
+/** Attach the request to `conn` (pinned to its pod through a gateway) and serve it there. */
+function send(host: RtHost, a: AttemptState, conn: Conn, nowUs: number, connectUs: number, res: ClusterResources): void {
   a.conn = conn;
-  serve(pod, a, nowUs + connectUs, 2 * (toGatewayUs + pod.gatewayHopUs));
+  conn.requests++;
+  res.active++;
+  const pod = conn.pod as SimPod;
+  const rttUs = host.kind === 'direct' ? 2 * host.hopUs : 2 * (host.hopUs + pod.gatewayHopUs);
+  serve(pod, a, nowUs + connectUs, rttUs);
+}
+
+function overflow(a: AttemptState, nowUs: number, res: ClusterResources): number {
+  res.pendingOverflows++;
+  fail(a, OUTCOME_OVERFLOW, 503, nowUs);
+  return ATTEMPT_SENT;
 }
 
 function serve(pod: SimPod | undefined, a: AttemptState, nowUs: number, rttUs: number): void {
@@ -222,7 +307,9 @@ const TIMED_OUT: AttemptReport = { kind: 'local', result: 'timeout' };
  * Filter::onUpstreamReset calls updateOutlierDetection(LocalOriginConnectFailed) for every reset
  * but a circuit-breaker overflow. An HTTP response reports its status.
  */
-export function outlierReportOf(outcome: number, status: number): AttemptReport {
+export function outlierReportOf(outcome: number, status: number): AttemptReport | undefined {
+  // Circuit-breaker overflow: cluster-wide, not the host's fault (router.cc onUpstreamReset, envoy#25487).
+  if (outcome === OUTCOME_OVERFLOW) return undefined;
   if (outcome === OUTCOME_CONNECT_FAILURE || outcome === OUTCOME_RESET) return CONNECT_FAILED;
   // A route timeout resets the upstream stream (router.cc Filter::onResponseTimeout), which the
   // outlier detector counts as a local-origin timeout.

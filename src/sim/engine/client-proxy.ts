@@ -88,8 +88,22 @@ export class ClientProxy {
   private readonly strictMaxEjection: boolean;
   private readonly rng: Rng;
   private hosts = new Map<string, RtHost>();
+  /**
+   * One load balancer per Envoy worker thread: each worker builds its own LB over the shared host
+   * set (envoy source/common/upstream/cluster_manager_impl.cc ThreadLocalClusterManagerImpl::
+   * ClusterEntry creates `lb_` per worker from the thread-local priority set), so ROUND_ROBIN
+   * positions, EDF schedules and the locality picker advance per worker. Host stats (rq_active,
+   * which LEAST_REQUEST reads) and outlier state are per host, shared by every worker.
+   */
+  private readonly workers: number;
+  private byWorker: PriorityState[][] = [];
   private priorities: PriorityState[] = [];
   private loads: PriorityLoads = emptyLoads();
+  /**
+   * The priority that takes 100% of the healthy load, or −1 when the load is split: then every
+   * hash picks it, so the pick skips the hash draw (the choice is the same, the RNG stream shorter).
+   */
+  private wholePriority = -1;
   private assignment: ClusterLoadAssignment = { groups: [] };
   private assignmentStamp = 0;
   /**
@@ -108,8 +122,9 @@ export class ClientProxy {
   };
   private readonly rejectFn = (): boolean => this.picked !== undefined && this.tried.includes(this.picked);
 
-  constructor(view: ProxyView, config: ClusterConfig, opts: { strictMaxEjectionPercent: boolean; rng: Rng }) {
+  constructor(view: ProxyView, config: ClusterConfig, opts: { strictMaxEjectionPercent: boolean; rng: Rng; workers?: number }) {
     this.view = view;
+    this.workers = opts.workers ?? 1;
     this.config = config;
     this.strictMaxEjection = opts.strictMaxEjectionPercent;
     this.rng = opts.rng;
@@ -177,7 +192,8 @@ export class ClientProxy {
    * Pick a host for an attempt, avoiding hosts this request already tried (previous_hosts, up to
    * `maxSelectionAttempts + 1` picks, the last used anyway). Undefined: no host (local 503).
    */
-  pick(tried: readonly RtHost[], maxSelectionAttempts: number): RtHost | undefined {
+  pick(tried: readonly RtHost[], maxSelectionAttempts: number, worker = 0): RtHost | undefined {
+    this.priorities = this.byWorker[worker] ?? [];
     this.tried = tried;
     this.picked = undefined;
     if (tried.length === 0) return this.pickOnce();
@@ -214,7 +230,7 @@ export class ClientProxy {
   private pickOnce(): RtHost | undefined {
     const n = this.priorities.length;
     if (n === 0) return undefined;
-    const { priority } = choosePriority(this.loads, (this.rng.u32() % 100) + 1);
+    const priority = this.wholePriority >= 0 ? this.wholePriority : choosePriority(this.loads, (this.rng.u32() % 100) + 1).priority;
     const p = this.priorities[priority];
     if (p === undefined) return undefined;
     const panic = this.loads.inPanic[priority] === true;
@@ -238,7 +254,7 @@ export class ClientProxy {
     return i < 0 ? undefined : p.healthy[i];
   }
 
-  /** A host selector for one host source; ROUND_ROBIN keeps that source's position across rebuilds. */
+  /** A host selector for one host source of one worker; ROUND_ROBIN keeps that source's position across rebuilds. */
   private selector(hosts: readonly RtHost[], source: string): HostSelector {
     if (this.config.lbPolicy !== 'ROUND_ROBIN') return createHostSelector(this.config.lbPolicy, hosts, this.rng);
     let cursor = this.rrCursors.get(source);
@@ -262,7 +278,25 @@ export class ClientProxy {
       (byPriority[g.priority] ??= []).push({ weight: g.weight, hosts });
     }
     const opf = this.config.overprovisioningFactor;
-    this.priorities = [];
+    this.byWorker = [];
+    for (let w = 0; w < this.workers; w++) this.byWorker.push(this.buildWorker(byPriority, w, opf));
+    this.priorities = this.byWorker[0] ?? [];
+    const shared = this.priorities;
+    this.loads =
+      shared.length === 0
+        ? emptyLoads()
+        : computePriorityLoads(
+            shared.map((p) => ({ total: p.hosts.length, healthy: p.healthy.length })),
+            opf,
+            this.config.healthyPanicThresholdPct,
+          );
+    this.wholePriority = this.loads.healthy.indexOf(100);
+  }
+
+  /** One worker's LB state over the shared host set (its own selectors and locality picker). */
+  private buildWorker(byPriority: Array<Array<{ weight: number; hosts: RtHost[] }>>, worker: number, opf: number): PriorityState[] {
+    const prefix = worker === 0 ? '' : `w${worker}/`;
+    const out: PriorityState[] = [];
     for (let pi = 0; pi < byPriority.length; pi++) {
       const groups = byPriority[pi] ?? [];
       const hosts = groups.flatMap((g) => g.hosts);
@@ -273,16 +307,16 @@ export class ClientProxy {
           weight: g.weight,
           hosts: g.hosts,
           healthy: lh,
-          healthySelector: this.selector(lh, `${pi}/locality-healthy/${li}`),
+          healthySelector: this.selector(lh, `${prefix}${pi}/locality-healthy/${li}`),
         };
       });
       const weighted = this.config.localityWeighted && localities.length > 1;
-      this.priorities.push({
+      out.push({
         hosts,
         healthy,
         localities,
-        healthySelector: this.selector(healthy, `${pi}/healthy`),
-        allSelector: this.selector(hosts, `${pi}/all`),
+        healthySelector: this.selector(healthy, `${prefix}${pi}/healthy`),
+        allSelector: this.selector(hosts, `${prefix}${pi}/all`),
         localityPickerHealthy: weighted
           ? createLocalityPicker(
               localities.map((l) => ({ weight: l.weight, eligibleHosts: l.healthy.length, hostCount: l.hosts.length })),
@@ -291,14 +325,7 @@ export class ClientProxy {
           : undefined,
       });
     }
-    this.loads =
-      this.priorities.length === 0
-        ? emptyLoads()
-        : computePriorityLoads(
-            this.priorities.map((p) => ({ total: p.hosts.length, healthy: p.healthy.length })),
-            opf,
-            this.config.healthyPanicThresholdPct,
-          );
+    return out;
   }
 }
 

@@ -13,34 +13,66 @@
  *
  * Connections close when the pod's sidecar exits, when a draining sidecar answers (Envoy adds
  * `Connection: close` to HTTP/1.1 responses while draining), on a reset or a timeout (the router
- * resets the upstream stream, which closes an HTTP/1.1 connection), or when the gateway goes down.
+ * resets the upstream stream, which closes an HTTP/1.1 connection), after
+ * `max_requests_per_connection` requests, or when the gateway goes down.
+ *
+ * Requests that find no idle connection and may not open one (max_connections) wait in their
+ * pool's pending queue (circuit-breakers.ts).
  */
 import type { SimPod } from './world.js';
+
+/** A request waiting in a pool's pending queue (envoy conn_pool_base.h PendingStream). */
+export interface PendingStream {
+  /** The pool it waits in; undefined once it left the queue. */
+  pendingPool: WorkerPool | undefined;
+}
 
 /** Connections are pooled: none is allocated per request once the run is warm. */
 export class Conn {
   /** The server pod at the far end (pinned for a connection through a gateway). */
   pod: SimPod | undefined = undefined;
+  /** The pool (host × worker) the connection belongs to. */
+  pool: WorkerPool | undefined = undefined;
   lastUsedUs = 0;
+  /** Requests sent on it (max_requests_per_connection). */
+  requests = 0;
 }
 
-/** Per host: one idle stack per worker thread. */
-type HostPools = Conn[][];
+/** One worker thread's pool for one host (envoy ConnPoolImplBase). */
+export class WorkerPool {
+  /** Idle connections, most recently used last. */
+  readonly idle: Conn[] = [];
+  /** Connections of this pool, idle or busy (tryCreateNewConnection: a pool with none always gets one). */
+  open = 0;
+  /** Requests waiting for a connection, oldest first (onUpstreamReady serves the oldest). */
+  readonly pending: PendingStream[] = [];
+}
 
 export class ConnectionPools {
   private readonly free: Conn[] = [];
   /** New connections opened (a cost figure for tests). */
   opened = 0;
+  /** Connections open now, all hosts and workers (the cluster's max_connections resource). */
+  openNow = 0;
 
   constructor(
     readonly workers: number,
-    private readonly idleTimeoutUs: number,
+    public idleTimeoutUs: number,
   ) {}
 
-  /** An idle connection of `worker`'s pool for the host that is still usable, or undefined. */
-  reuse(hostPools: unknown, worker: number, nowUs: number): Conn | undefined {
-    const stack = (hostPools as HostPools | undefined)?.[worker];
-    if (stack === undefined) return undefined;
+  /** The pool of `worker` for a host (created on first use; `hostPools` is the host's slot). */
+  poolOf(hostPools: unknown, worker: number): { pools: WorkerPool[]; pool: WorkerPool } {
+    let pools = hostPools as WorkerPool[] | undefined;
+    if (pools === undefined) {
+      pools = [];
+      for (let i = 0; i < this.workers; i++) pools.push(new WorkerPool());
+    }
+    return { pools, pool: pools[worker] as WorkerPool };
+  }
+
+  /** An idle connection of the pool that is still usable, or undefined. */
+  reuse(pool: WorkerPool, nowUs: number): Conn | undefined {
+    const stack = pool.idle;
     while (stack.length > 0) {
       const c = stack.pop() as Conn;
       const pod = c.pod;
@@ -50,32 +82,36 @@ export class ConnectionPools {
     return undefined;
   }
 
-  open(pod: SimPod): Conn {
+  open(pool: WorkerPool, pod: SimPod): Conn {
     const c = this.free.pop() ?? new Conn();
     c.pod = pod;
+    c.pool = pool;
+    c.requests = 0;
+    pool.open++;
+    this.openNow++;
     this.opened++;
     return c;
   }
 
-  /** Back to the worker's idle stack; returns the host's pools (created on first use). */
-  release(hostPools: unknown, worker: number, c: Conn, nowUs: number): HostPools {
-    let pools = hostPools as HostPools | undefined;
-    if (pools === undefined) {
-      pools = [];
-      for (let i = 0; i < this.workers; i++) pools.push([]);
-    }
+  /** Back to its pool's idle stack. */
+  release(c: Conn, nowUs: number): void {
     c.lastUsedUs = nowUs;
-    (pools[worker] as Conn[]).push(c);
-    return pools;
+    (c.pool as WorkerPool).idle.push(c);
   }
 
   discard(c: Conn): void {
+    const pool = c.pool;
+    if (pool !== undefined) {
+      pool.open--;
+      this.openNow--;
+    }
     c.pod = undefined;
+    c.pool = undefined;
     this.free.push(c);
   }
 
   /** Close every idle connection of a host (its gateway went down). */
   closeAll(hostPools: unknown): void {
-    for (const stack of (hostPools as HostPools | undefined) ?? []) while (stack.length > 0) this.discard(stack.pop() as Conn);
+    for (const pool of (hostPools as WorkerPool[] | undefined) ?? []) while (pool.idle.length > 0) this.discard(pool.idle.pop() as Conn);
   }
 }

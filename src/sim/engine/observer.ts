@@ -5,6 +5,7 @@
  * a result.
  */
 import type { RunEvent } from '../../model/sample.js';
+import { ISTIO_DEFAULT_THRESHOLD, type CircuitBreakerConfig } from '../istiod/circuit-breakers.js';
 import type { ClientProxy, RtHost } from './client-proxy.js';
 
 const MAX_OBSERVATIONS = 200;
@@ -29,6 +30,20 @@ export class Observer {
 
   unejected(atUs: number, keys: readonly string[]): void {
     this.observe(atUs, 'unejected', `outlier detection returned ${keys.join(', ')}`);
+  }
+
+  /** The first request answered 503 UO (a circuit breaker overflowed); the run's counts are in SimOutput. */
+  circuitBreakerOverflow(atUs: number, limits: CircuitBreakerConfig): void {
+    const set: string[] = [];
+    const max = (v: number) => (v < ISTIO_DEFAULT_THRESHOLD ? String(v) : undefined);
+    for (const [name, v] of [
+      ['maxConnections', max(limits.maxConnections)],
+      ['http1MaxPendingRequests', max(limits.maxPendingRequests)],
+      ['http2MaxRequests', max(limits.maxRequests)],
+      ['maxRetries', max(limits.maxRetries)],
+    ] as const)
+      if (v !== undefined) set.push(`${name} ${v}`);
+    this.observe(atUs, 'circuit-breaker-overflow', `first 503 UO: the client's circuit breakers overflowed (connectionPool ${set.join(', ')})`);
   }
 
   events(): RunEvent[] {

@@ -11,20 +11,25 @@ import type { IstioProfile } from '../istio-profile.js';
 import { defaultRetryPolicy } from '../istiod/retry-policy.js';
 import { createRng, type Rng } from '../rng.js';
 import { gatewaysOf, proxyViewOf } from '../topology.js';
-import type { RetryPolicy } from '../xds-types.js';
+import type { ClusterConfig, RetryPolicy } from '../xds-types.js';
 import {
+  ATTEMPT_QUEUED,
+  canServePending,
   finishAttempt,
   OUTCOME_CONNECT_FAILURE,
   OUTCOME_HTTP_ERROR,
+  OUTCOME_OVERFLOW,
   OUTCOME_SUCCESS,
   OUTCOME_TIMEOUT,
   outlierReportOf,
+  sendPending,
   startAttempt,
   type AttemptState,
 } from './attempt.js';
+import { ClusterResources } from './circuit-breakers.js';
 import { ClientProxy, type RtHost } from './client-proxy.js';
 import { Istiod } from './control-plane.js';
-import { ConnectionPools, type Conn } from './connections.js';
+import { ConnectionPools, type Conn, type WorkerPool } from './connections.js';
 import { ControlPlaneDelays } from './control-plane-delays.js';
 import { EventQueue } from './event-queue.js';
 import { Observer } from './observer.js';
@@ -55,6 +60,17 @@ export interface SimOutput {
   digest: string;
   /** Virtual time when the last request finished. */
   endUs: number;
+  /** The client cluster's circuit-breaker counters (Envoy's stat names). */
+  circuitBreakers: CircuitBreakerStats;
+}
+
+/** Envoy cluster stats of the circuit breakers, and the requests answered 503 UO. */
+export interface CircuitBreakerStats {
+  upstreamRqPendingOverflow: number;
+  upstreamRqRetryOverflow: number;
+  upstreamCxOverflow: number;
+  /** Requests whose final answer carried response flag UO. */
+  uoResponses: number;
 }
 
 const EV_CALL = 0;
@@ -62,6 +78,7 @@ const EV_ARRIVAL = 1;
 const EV_VU = 2;
 const EV_ATTEMPT_DONE = 3;
 const EV_RETRY = 4;
+const EV_PENDING_TIMEOUT = 5;
 
 interface SimEvent {
   kind: number;
@@ -95,12 +112,39 @@ class Req implements SimEvent, AttemptState {
   deadlineUs = 0;
   arriveUs = 0;
   serviceEndUs = 0;
+  /** The pool whose pending queue holds the request (circuit breakers); undefined otherwise. */
+  pendingPool: WorkerPool | undefined = undefined;
+  /** Identifies the request's current stay in a pending queue (its timeout event checks it). */
+  pendingTicket = 0;
+  /** A retry of this request holds the cluster's `retries` resource. */
+  retrying = false;
+  /** The final answer carries response flag UO (a circuit breaker overflowed). */
+  upstreamOverflow = false;
+}
+
+/** The route timeout of a request waiting in a pending queue. */
+class PendingTimeout implements SimEvent {
+  readonly kind = EV_PENDING_TIMEOUT;
+  constructor(
+    readonly req: Req,
+    readonly ticket: number,
+  ) {}
 }
 
 /** One closed-model virtual user (a curl loop / k6 constant-vus VU). */
 class Vu implements SimEvent {
   readonly kind = EV_VU;
-  constructor(readonly index: number) {}
+  constructor(
+    readonly index: number,
+    /** The client sidecar's worker thread that accepted the VU's keep-alive connection. */
+    readonly worker: number,
+  ) {}
+}
+
+/** Worker threads of the scenario client's sidecar: its workload's `proxy.concurrency`, else the mesh default. */
+function clientConcurrency(mesh: Mesh, client: { cluster: string; workload: string }): number {
+  const w = mesh.clusters.find((c) => c.name === client.cluster)?.workloads.find((x) => x.name === client.workload);
+  return w?.proxyConcurrency ?? mesh.defaults.proxyConcurrency;
 }
 
 /** Runs the scenario and streams one sample per request into `sink`. */
@@ -149,7 +193,13 @@ class Simulation {
   private readonly observer: Observer;
   private readonly delays: ControlPlaneDelays;
   private readonly conns: ConnectionPools;
+  private readonly resources = new ClusterResources();
+  private pendingTickets = 0;
+  private uoResponses = 0;
   private readonly workerRng: Rng;
+  /** Unused random bits of the last worker draw (pickWorker). */
+  private workerBits = 0;
+  private workerBitsLeft = 0;
   /** Outlier interval timer phase of the detector built before the run (drawn per trial). */
   private readonly outlierPhase: number;
   private readonly loadEndUs: number;
@@ -195,7 +245,7 @@ class Simulation {
     this.observer = new Observer();
     this.delays = new ControlPlaneDelays(this.mesh.controlPlane, this.rng.fork('control-plane'));
     this.outlierPhase = this.rng.fork('outlier/phase').next();
-    this.conns = new ConnectionPools(this.mesh.defaults.proxyConcurrency, this.mesh.defaults.connectionIdleTimeoutUs);
+    this.conns = new ConnectionPools(clientConcurrency(this.mesh, sc.client), this.mesh.defaults.connectionIdleTimeoutUs);
     this.workerRng = this.rng.fork('client/worker');
     const gateways = gatewaysOf(this.mesh);
     const serviceReady = [...this.world.podsById.values()].filter((p) => this.isScenarioService(p) && p.phase === 'ready');
@@ -222,7 +272,9 @@ class Simulation {
     this.proxy = new ClientProxy(view, home.clusterConfig(), {
       strictMaxEjectionPercent: this.profile.strictMaxEjectionPercent,
       rng: this.rng.fork('client/lb'),
+      workers: this.conns.workers,
     });
+    this.configureCluster(this.proxy.config);
     home.clientProxy = this.proxy;
     this.proxy.applyAssignment(home.assignmentFor(this.proxy));
     for (const d of this.istiods) if (d.cluster.gateway) d.cluster.gateway.view = d.gatewayView();
@@ -287,6 +339,9 @@ class Simulation {
         case EV_RETRY:
           this.attempt(ev as Req, t);
           break;
+        case EV_PENDING_TIMEOUT:
+          this.onPendingTimeout(ev as PendingTimeout, t);
+          break;
         default:
           (ev as CallEvent).fn(t);
       }
@@ -294,12 +349,29 @@ class Simulation {
   }
 
   output(): SimOutput {
+    const events = this.observer.events();
+    const res = this.resources;
+    if (this.uoResponses > 0 || res.retryOverflows > 0) {
+      events.push({
+        name: 'circuit-breaker-totals',
+        atMs: this.nowUs / 1000,
+        action:
+          `${this.uoResponses} request${this.uoResponses === 1 ? '' : 's'} answered with response flag UO (503 from the client sidecar): ` +
+          `upstream_rq_pending_overflow ${res.pendingOverflows}, upstream_rq_retry_overflow ${res.retryOverflows}, upstream_cx_overflow ${res.cxOverflows}`,
+      });
+    }
     return {
-      events: this.observer.events(),
+      events,
       requests: this.requests,
       eventsProcessed: this.eventsProcessed,
       digest: this.digest.toString(16).padStart(8, '0'),
       endUs: this.nowUs,
+      circuitBreakers: {
+        upstreamRqPendingOverflow: this.resources.pendingOverflows,
+        upstreamRqRetryOverflow: this.resources.retryOverflows,
+        upstreamCxOverflow: this.resources.cxOverflows,
+        uoResponses: this.uoResponses,
+      },
     };
   }
 
@@ -309,7 +381,7 @@ class Simulation {
       if (this.phaseUs < this.loadEndUs) this.nextArrivalUs = this.phaseUs;
       return;
     }
-    for (let i = 0; i < load.concurrency; i++) this.queue.push(0, new Vu(i));
+    for (let i = 0; i < load.concurrency; i++) this.queue.push(0, new Vu(i, this.pickWorker()));
   }
 
   private loadDone(): boolean {
@@ -335,18 +407,41 @@ class Simulation {
     r.vu = vu;
     r.seq = this.requests;
     r.deadlineUs = nowUs + this.timeoutUs;
-    // A VU keeps its keep-alive connection to its sidecar, which Envoy handed to one worker thread;
-    // an open-model request lands on any worker.
-    const workers = this.conns.workers;
-    r.worker = workers === 1 ? 0 : vu !== undefined ? vu.index % workers : this.workerRng.u32() % workers;
+    // A VU keeps its keep-alive connection to its sidecar, so it stays on the worker that accepted
+    // it; an open-model request comes on a connection of its own.
+    r.worker = vu !== undefined ? vu.worker : this.pickWorker();
     this.outstanding++;
     this.requests++;
     this.attempt(r, nowUs);
   }
 
+  /**
+   * The worker thread that accepts a new downstream connection. Envoy's listeners default to
+   * `enable_reuse_port: true` (api/envoy/config/listener/v3/listener.proto): one SO_REUSEPORT
+   * socket per worker, and the kernel picks the socket by a hash of the connection's 4-tuple
+   * (random source port), so each connection lands on a worker at random. Istio adds
+   * `exact_balance` only with OUTBOUND_LISTENER_EXACT_BALANCE (pilot listener.go), off by default.
+   */
+  private pickWorker(): number {
+    const workers = this.conns.workers;
+    if (workers === 1) return 0;
+    if ((workers & (workers - 1)) !== 0) return this.workerRng.u32() % workers;
+    // A power of two: log2(workers) uniform bits per pick, 32 bits per draw (the same uniform
+    // choice, fewer generator calls on the per-request path).
+    const bits = 31 - Math.clz32(workers);
+    if (this.workerBitsLeft < bits) {
+      this.workerBits = this.workerRng.u32();
+      this.workerBitsLeft = 32;
+    }
+    const w = this.workerBits & (workers - 1);
+    this.workerBits >>>= bits;
+    this.workerBitsLeft -= bits;
+    return w;
+  }
+
   private attempt(r: Req, nowUs: number): void {
     r.attempts++;
-    const host = this.proxy.pick(r.tried, this.retry.hostSelectionRetryMaxAttempts);
+    const host = this.proxy.pick(r.tried, this.retry.hostSelectionRetryMaxAttempts, r.worker);
     if (host === undefined) {
       // No healthy upstream: Envoy answers a local 503 at once, without retrying.
       r.status = 503;
@@ -356,9 +451,41 @@ class Simulation {
     }
     host.activeRequests++;
     if (this.probe !== undefined) this.probe.attempt(nowUs, host, this.proxy.lastPickInPanic);
-    startAttempt(this.world, this.mesh, this.proxy.view.locality, host, r, nowUs, this.conns, r.worker);
+    if (startAttempt(this.world, this.mesh, this.proxy.view.locality, host, r, nowUs, this.conns, r.worker, this.resources) === ATTEMPT_QUEUED) {
+      // Pending: not an active request of the host until attached (conn_pool_base.cc attachStreamToClient).
+      host.activeRequests--;
+      r.pendingTicket = ++this.pendingTickets;
+      this.queue.push(r.deadlineUs, new PendingTimeout(r, r.pendingTicket));
+      return;
+    }
     r.kind = EV_ATTEMPT_DONE;
     this.queue.push(r.doneUs, r);
+  }
+
+  /** Pending requests of `pool` leave the queue while a connection is idle or may be opened. */
+  private servePending(pool: WorkerPool, nowUs: number): void {
+    while (canServePending(pool, this.conns, this.resources)) {
+      const r = pool.pending.shift() as Req;
+      sendPending(this.mesh, r, nowUs, this.conns, this.resources);
+      (r.host as RtHost).activeRequests++;
+      r.kind = EV_ATTEMPT_DONE;
+      this.queue.push(r.doneUs, r);
+    }
+  }
+
+  /**
+   * The route timeout fired while the request was still pending: the router cancels the pending
+   * stream (no host was attached, so outlier detection hears nothing) and the client times out.
+   */
+  private onPendingTimeout(ev: PendingTimeout, nowUs: number): void {
+    const r = ev.req;
+    const pool = r.pendingPool;
+    if (pool === undefined || r.pendingTicket !== ev.ticket) return;
+    pool.pending.splice(pool.pending.indexOf(r), 1);
+    r.pendingPool = undefined;
+    this.resources.queued--;
+    r.pod = undefined;
+    this.finish(r, nowUs, 0);
   }
 
   /** Returns a request to the pool. */
@@ -375,26 +502,45 @@ class Simulation {
     host.activeRequests--;
     const o = r.outcome;
     const conn = r.conn;
+    const res = this.resources;
+    if (r.retrying) {
+      // The retry in progress ends with its attempt (retry_state_impl.cc resetRetry).
+      r.retrying = false;
+      res.retries--;
+    }
     if (conn !== undefined) {
       r.conn = undefined;
+      res.active--;
       const pod = conn.pod as SimPod;
+      const pool = conn.pool as WorkerPool;
+      const perConn = res.limits.maxRequestsPerConnection;
       // Kept for reuse after a response from a pod not draining (a draining sidecar sends
-      // `Connection: close`); closed after a reset or connect failure.
-      if ((o === OUTCOME_SUCCESS || o === OUTCOME_HTTP_ERROR) && pod.sidecarUp && pod.phase === 'ready') {
-        host.connPools = this.conns.release(host.connPools, r.worker, conn, nowUs);
+      // `Connection: close`); closed after a reset or connect failure, or once it carried
+      // max_requests_per_connection requests (conn_pool_base.cc: DRAINING, closed when idle).
+      if ((o === OUTCOME_SUCCESS || o === OUTCOME_HTTP_ERROR) && pod.sidecarUp && pod.phase === 'ready' && (perConn === 0 || conn.requests < perConn)) {
+        this.conns.release(conn, nowUs);
       } else {
         this.conns.discard(conn);
       }
+      if (pool.pending.length > 0) this.servePending(pool, nowUs);
     }
-    const changed = this.proxy.report(host, outlierReportOf(o, r.status), nowUs);
-    if (changed) this.observer.ejected(nowUs, host);
+    const report = outlierReportOf(o, r.status);
+    if (report !== undefined && this.proxy.report(host, report, nowUs)) this.observer.ejected(nowUs, host);
     if (o !== OUTCOME_SUCCESS && r.attempts <= this.retry.numRetries && this.retriable(o, r.status)) {
-      // previous_hosts: the retry avoids every host this request already tried.
-      r.tried.push(host);
-      r.kind = EV_RETRY;
-      this.queue.push(nowUs + retryBackoffUs(r.attempts, this.retry.backoffBaseUs, this.retry.backoffMaxUs, this.retryRng), r);
-      return;
+      if (res.canRetry()) {
+        // previous_hosts: the retry avoids every host this request already tried.
+        r.tried.push(host);
+        r.retrying = true;
+        res.retries++;
+        r.kind = EV_RETRY;
+        this.queue.push(nowUs + retryBackoffUs(r.attempts, this.retry.backoffBaseUs, this.retry.backoffMaxUs, this.retryRng), r);
+        return;
+      }
+      // max_retries reached: the response stands, flagged UO (RetryStatus::NoOverflow).
+      res.retryOverflows++;
+      r.upstreamOverflow = true;
     }
+    if (o === OUTCOME_OVERFLOW) r.upstreamOverflow = true;
     this.finish(r, nowUs, o === OUTCOME_SUCCESS ? 200 : o === OUTCOME_TIMEOUT ? 0 : r.status);
   }
 
@@ -413,6 +559,14 @@ class Simulation {
 
   private finish(r: Req, nowUs: number, status: number): void {
     this.outstanding--;
+    if (r.retrying) {
+      r.retrying = false;
+      this.resources.retries--;
+    }
+    if (r.upstreamOverflow) {
+      r.upstreamOverflow = false;
+      if (this.uoResponses++ === 0) this.observer.circuitBreakerOverflow(nowUs, this.resources.limits);
+    }
     const s = this.sample;
     const timeoutUs = this.timeoutUs;
     const timedOut = status === 0 || nowUs - r.startedUs > timeoutUs;
@@ -446,6 +600,7 @@ class Simulation {
   private applyUpdate(proxy: ClientProxy, assignment: Parameters<ClientProxy['applyAssignment']>[0], config: ReturnType<Istiod['clusterConfig']> | undefined, t: number): void {
     if (config !== undefined) {
       proxy.applyConfig(config);
+      this.configureCluster(config);
       // A CDS update builds a new cluster and detector: its timer is armed now (phase 0 from t).
       this.startOutlierTicks(t, 0);
     }
@@ -476,6 +631,17 @@ class Simulation {
     };
     const firstUs = fromUs + Math.max(1, Math.round(intervalUs * (1 - phase)));
     this.queue.push(firstUs, new CallEvent(tick));
+  }
+
+  /**
+   * Circuit-breaker thresholds and the idle timeout of the cluster's connection pools. A CDS update
+   * swaps them in place; the counts in flight carry over (Envoy would build a new cluster with
+   * fresh resource counts and drain the old pools: a simplification).
+   */
+  private configureCluster(config: ClusterConfig): void {
+    const cb = config.circuitBreakers;
+    this.resources.configure(cb);
+    this.conns.idleTimeoutUs = cb?.idleTimeoutUs ?? this.mesh.defaults.connectionIdleTimeoutUs;
   }
 
   /** Pod readiness change → each istiod sees it after the EndpointSlice watch delay (+ remote watch). */

@@ -10,7 +10,13 @@ import type { ExplainWarning } from './warnings.js';
 
 const ms = (us: number) => `${Math.round(us / 100) / 10}ms`;
 
-export function dataPathAssumptions(mesh: Mesh, profile: IstioProfile, service: { service: string; namespace: string }, throughGateway: boolean): ExplainWarning[] {
+export function dataPathAssumptions(
+  mesh: Mesh,
+  profile: IstioProfile,
+  service: { service: string; namespace: string },
+  throughGateway: boolean,
+  workers = mesh.defaults.proxyConcurrency,
+): ExplainWarning[] {
   const out: ExplainWarning[] = [];
   const backing: Array<{ cluster: string; w: MeshWorkload }> = [];
   for (const c of mesh.clusters) for (const w of c.workloads) if (!w.client && w.service === service.service && w.namespace === service.namespace) backing.push({ cluster: c.name, w });
@@ -64,8 +70,8 @@ export function dataPathAssumptions(mesh: Mesh, profile: IstioProfile, service: 
       message:
         `the east-west gateway forwards each connection by SNI (AUTO_PASSTHROUGH) to one remote pod, so a client's requests stick to the pod their connection was opened to ` +
         `(istio#32208, istio#31549): a one-at-a-time client keeps one connection and reaches one remote pod per gateway until it closes (idle timeout ${Math.round(mesh.defaults.connectionIdleTimeoutUs / 1e6)}s); ` +
-        `concurrent requests open more connections (one pool per host per worker thread, ${mesh.defaults.proxyConcurrency} worker thread${mesh.defaults.proxyConcurrency === 1 ? '' : 's'}, one request per connection at a time). ` +
-        'Change with `defaults.proxyConcurrency`, `defaults.connectionIdleTimeout`, or the scenario load.',
+        `concurrent requests open more connections (one pool per host per worker thread, ${workers} worker thread${workers === 1 ? '' : 's'}, one request per connection at a time). ` +
+        'Change with the client\'s `proxy.concurrency` or `defaults.proxyConcurrency`, `defaults.connectionIdleTimeout`, or the scenario load.',
     });
   }
   return out;

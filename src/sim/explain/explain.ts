@@ -16,6 +16,7 @@ import { isUnsetLocality } from '../istiod/locality.js';
 import type { IstioProfile } from '../istio-profile.js';
 import { clientsOf, gatewaysOf, proxyViewOf, serviceEndpoints, servicesOf } from '../topology.js';
 import type { ClusterLoadAssignment, IstioEndpoint } from '../xds-types.js';
+import { connectionPoolWarnings } from './connection-pool.js';
 import { dataPathAssumptions } from './data-path.js';
 import { gatewayForwardSet } from '../istiod/gateway-view.js';
 import { predictPinning, type PinningPrediction } from './pinning.js';
@@ -33,7 +34,7 @@ export interface ExplainRequest {
   service?: { service: string; namespace: string };
   /** The Service's `spec.trafficDistribution` (a scenario's request names it). */
   trafficDistribution?: TrafficDistribution;
-  /** The scenario's load: how many connections the client opens, for gateway pinning. */
+  /** The scenario's load: how many connections the client opens (gateway pinning), and to check connectionPool limits against it. */
   load?: LoadModel;
 }
 
@@ -128,6 +129,7 @@ function explainClient(req: ExplainRequest, c: { cluster: string; workload: stri
     ...destinationRuleWarnings(dr, req.profile, hostCount),
     ...duplicateAddressWarnings(cla),
     ...topologyWarnings(req.mesh, proxy.locality, endpoints, proxy.network),
+    ...connectionPoolWarnings(trafficPolicy?.connectionPool, req.load, req.mesh, s, clientWorkers(req.mesh, c)),
   ];
   const versionOf = (id: string) => byPod.get(id)?.labels['version'];
   const forward = gatewayForwardSets(req, endpoints, trafficPolicy);
@@ -148,7 +150,7 @@ function explainClient(req: ExplainRequest, c: { cluster: string; workload: stri
     settings,
     predictedShares: parts.versions,
     warnings,
-    assumptions: dataPathAssumptions(req.mesh, req.profile, s, cla.groups.some((g) => g.endpoints.some((e) => e.kind === 'gateway'))),
+    assumptions: dataPathAssumptions(req.mesh, req.profile, s, cla.groups.some((g) => g.endpoints.some((e) => e.kind === 'gateway')), clientWorkers(req.mesh, c)),
   };
   if (pinning !== undefined) entry.pinning = pinning;
   return entry;
@@ -175,6 +177,10 @@ function gatewayForwardSets(req: ExplainRequest, endpoints: readonly IstioEndpoi
     out.set(gw.id, set.map((e) => e.id));
   }
   return out;
+}
+
+function clientWorkers(mesh: Mesh, c: { cluster: string; workload: string }): number {
+  return mesh.clusters.find((x) => x.name === c.cluster)?.workloads.find((w) => w.name === c.workload)?.proxyConcurrency ?? mesh.defaults.proxyConcurrency;
 }
 
 function groupsView(cla: ClusterLoadAssignment, byPod: ReadonlyMap<string, IstioEndpoint>): ExplainGroup[] {

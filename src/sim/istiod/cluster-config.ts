@@ -4,6 +4,7 @@ import type { IstioProfile } from '../istio-profile.js';
 import type { ClusterConfig } from '../xds-types.js';
 import { resolveLocalityLbSetting, usesLocalityWeightedLbConfig, type TrafficDistribution } from './locality-lb.js';
 import { applyOutlierDetection } from './outlier-mapping.js';
+import { circuitBreakersOf } from './circuit-breakers.js';
 
 /** Istio never sets ClusterLoadAssignment.policy.overprovisioning_factor: Envoy's 140 applies. */
 export const DEFAULT_OVERPROVISIONING_FACTOR = 140;
@@ -46,6 +47,7 @@ export function panicThresholdPct(mappedMinHealthPct: number | undefined, traffi
 /**
  * The CDS side of the service's Envoy cluster: LB policy, locality-weighted picking, panic
  * threshold (panicThresholdPct), outlier detector with Envoy defaults filled in, overprovisioning 140.
+ * A connectionPool gives the circuit breakers (circuit-breakers.ts).
  * A Service trafficDistribution setting enables failover without outlier detection (Force).
  * Mirrors istio cluster_traffic_policy.go applyTrafficPolicy (applyOutlierDetection,
  * applyLoadBalancer, LocalityLBSettings.ApplyToCluster).
@@ -69,6 +71,7 @@ export function buildClusterConfig(
     healthyPanicThresholdPct: panicThresholdPct(mapping?.healthyPanicThresholdPct, force, profile),
     overprovisioningFactor: DEFAULT_OVERPROVISIONING_FACTOR,
   };
+  if (trafficPolicy?.connectionPool !== undefined) config.circuitBreakers = circuitBreakersOf(trafficPolicy.connectionPool);
   if (mapping) config.outlier = toEnvoyOutlierConfig(resolveEnvoyOutlierDetection(mapping.proto));
   return config;
 }
