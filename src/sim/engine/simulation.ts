@@ -5,7 +5,7 @@
  */
 import type { Mesh } from '../../model/mesh.js';
 import type { RunEvent, Sample, SampleSink } from '../../model/sample.js';
-import type { Scenario } from '../../model/scenario.js';
+import { scenarioClients, type Scenario } from '../../model/scenario.js';
 import { retryBackoffUs } from '../envoy/retry.js';
 import type { IstioProfile } from '../istio-profile.js';
 import { defaultRetryPolicy } from '../istiod/retry-policy.js';
@@ -28,6 +28,7 @@ import { ConnectionPools, type Conn } from './connections.js';
 import { ControlPlaneDelays } from './control-plane-delays.js';
 import { EventQueue } from './event-queue.js';
 import { Observer } from './observer.js';
+import { clientStream, SimClient } from './sim-client.js';
 import { applyTimelineAction } from './timeline.js';
 import { World, type EndpointState, type SimPod } from './world.js';
 
@@ -42,7 +43,8 @@ export interface SimInput {
 
 /** Observes the engine's decisions (tests use it to check invariants; it must not change state). */
 export interface SimProbe {
-  attempt(nowUs: number, host: RtHost, inPanic: boolean): void;
+  /** `client` is the index of the scenario client whose proxy picked (0 with one client). */
+  attempt(nowUs: number, host: RtHost, inPanic: boolean, client: number): void;
 }
 
 export interface SimOutput {
@@ -77,6 +79,10 @@ class Req implements SimEvent, AttemptState {
   kind = EV_ATTEMPT_DONE;
   /** Position in scheduled order: requests start in scheduled order (arrivals and VU turns are events in time order). */
   seq = 0;
+  /** Position in its client's own scheduled order. */
+  clientSeq = 0;
+  /** The client that sent it (set when it starts). */
+  client!: SimClient;
   scheduledUs = 0;
   startedUs = 0;
   attempts = 0;
@@ -100,7 +106,20 @@ class Req implements SimEvent, AttemptState {
 /** One closed-model virtual user (a curl loop / k6 constant-vus VU). */
 class Vu implements SimEvent {
   readonly kind = EV_VU;
-  constructor(readonly index: number) {}
+  constructor(
+    readonly index: number,
+    readonly client: SimClient,
+  ) {}
+}
+
+/**
+ * The next open-model arrival of one client when the run has several clients: an event in the
+ * heap, reused arrival after arrival (one client's arrivals stay outside the heap, see
+ * `nextArrivalUs`).
+ */
+class Arrival implements SimEvent {
+  readonly kind = EV_ARRIVAL;
+  constructor(readonly client: SimClient) {}
 }
 
 /** Runs the scenario and streams one sample per request into `sink`. */
@@ -141,37 +160,32 @@ class Simulation {
   private readonly probe: SimProbe | undefined;
   private readonly queue = new EventQueue<SimEvent>(4096);
   private readonly rng: Rng;
-  private readonly retryRng: Rng;
   private readonly world: World;
   private readonly istiods: Istiod[];
-  private readonly proxy: ClientProxy;
+  /** The scenario's clients in scenario order, each its own sidecar (sim-client.ts). */
+  private readonly clients: SimClient[];
+  private readonly clientOfProxy = new Map<ClientProxy, SimClient>();
+  /** More than one client: samples carry the client, events name it, arrivals go through the heap. */
+  private readonly multi: boolean;
   private readonly retry: RetryPolicy;
   private readonly observer: Observer;
   private readonly delays: ControlPlaneDelays;
-  private readonly conns: ConnectionPools;
-  private readonly workerRng: Rng;
-  /** Outlier interval timer phase of the detector built before the run (drawn per trial). */
-  private readonly outlierPhase: number;
+  /** The last client's load end: the run's scheduling horizon. */
   private readonly loadEndUs: number;
   /**
-   * Open model: the next arrival lives outside the heap (it is always the latest-known future
-   * event of its kind), which halves the heap work per request. Infinity = no more arrivals.
+   * Open model with one client: the next arrival lives outside the heap (it is always the
+   * latest-known future event of its kind), which halves the heap work per request.
+   * Infinity = no more arrivals (or several clients: their arrivals are heap events).
    */
   private nextArrivalUs = Infinity;
-  private arrivalIndex = 0;
-  private readonly periodUs: number;
-  /** Open model: offset of the arrival grid, drawn per seed (a fault never lines up with requests by design). */
-  private readonly phaseUs: number;
   private outstanding = 0;
   private requests = 0;
   private nowUs = 0;
   private digest = 0x811c9dc5;
   private eventsProcessed = 0;
-  private tickGeneration = 0;
-  private readonly sample: Sample = { scheduledUs: 0, startUs: 0, endUs: 0, status: 0, attempts: 0, version: undefined, instance: undefined, cluster: undefined, locality: undefined, seq: 0 };
+  private readonly sample: Sample;
   private readonly freeReqs: Req[] = [];
   private readonly timeoutUs: number;
-  private readonly thinkTimeUs: number;
 
   constructor(input: SimInput, sink: SampleSink) {
     this.mesh = input.mesh;
@@ -180,13 +194,16 @@ class Simulation {
     this.sink = sink;
     this.probe = input.probe;
     this.rng = createRng(input.seed);
-    this.retryRng = this.rng.fork('client/retry');
     const sc = this.scenario;
-    this.loadEndUs = sc.load.durationUs;
+    const specs = scenarioClients(sc);
+    this.multi = specs.length > 1;
+    this.loadEndUs = Math.max(...specs.map((c) => c.load.durationUs));
     this.timeoutUs = sc.request.timeoutUs;
-    this.thinkTimeUs = sc.load.kind === 'closed' ? sc.load.thinkTimeUs : 0;
-    this.periodUs = sc.load.kind === 'open' ? 1e6 / sc.load.ratePerS : 0;
-    this.phaseUs = Math.floor(this.rng.fork('load/phase').next() * this.periodUs);
+    this.sample = { scheduledUs: 0, startUs: 0, endUs: 0, status: 0, attempts: 0, version: undefined, instance: undefined, cluster: undefined, locality: undefined, seq: 0 };
+    if (this.multi) {
+      this.sample.client = 0;
+      this.sample.clientSeq = 0;
+    }
     const at = (atUs: number, fn: (nowUs: number) => void) => this.queue.push(atUs, new CallEvent(fn));
     const native = this.mesh.defaults.nativeSidecars;
     this.world = new World(this.mesh, this.rng.fork('world'), { at }, (pod, state, t) => this.propagate(pod, state, t), {
@@ -194,9 +211,7 @@ class Simulation {
     });
     this.observer = new Observer();
     this.delays = new ControlPlaneDelays(this.mesh.controlPlane, this.rng.fork('control-plane'));
-    this.outlierPhase = this.rng.fork('outlier/phase').next();
-    this.conns = new ConnectionPools(this.mesh.defaults.proxyConcurrency, this.mesh.defaults.connectionIdleTimeoutUs);
-    this.workerRng = this.rng.fork('client/worker');
+    const clientClusters = new Set(specs.map((c) => c.cluster));
     const gateways = gatewaysOf(this.mesh);
     const serviceReady = [...this.world.podsById.values()].filter((p) => this.isScenarioService(p) && p.phase === 'ready');
     this.istiods = this.world.clusters.map(
@@ -207,21 +222,33 @@ class Simulation {
           profile: this.profile,
           gateways,
           scheduler: { at },
-          hooks: { applyToClient: (proxy, update, t) => this.applyUpdate(proxy, update.assignment, update.config, t) },
+          hooks: {
+            applyToClient: (proxy, update, t) => this.applyUpdate(proxy, update.assignment, update.config, t),
+            pushDelayUs: (proxy) => this.clientOfProxy.get(proxy)?.pushDelays?.pushUs() ?? this.delays.pushUs(),
+          },
           delays: this.delays,
-          destinationRule: cluster.spec.name === sc.client.cluster ? sc.destinationRule : undefined,
+          // The DestinationRule is applied in every primary that runs a client (the seed applies it to cluster1).
+          destinationRule: clientClusters.has(cluster.spec.name) ? sc.destinationRule : undefined,
           initialEndpoints: serviceReady,
           trafficDistribution: sc.request.trafficDistribution,
         }),
     );
-    const home = this.istiodOf(sc.client.cluster);
-    const view = proxyViewOf(this.mesh, sc.client.cluster, sc.client.workload);
-    this.proxy = new ClientProxy(view, home.clusterConfig(), {
-      strictMaxEjectionPercent: this.profile.strictMaxEjectionPercent,
-      rng: this.rng.fork('client/lb'),
+    this.clients = specs.map((spec, i) => {
+      const stream = (label: string) => this.rng.fork(clientStream(label, i, spec));
+      const home = this.istiodOf(spec.cluster);
+      // Its own EDS view: istiod builds the assignment for this proxy's locality and network.
+      const proxy = new ClientProxy(proxyViewOf(this.mesh, spec.cluster, spec.workload), home.clusterConfig(), {
+        strictMaxEjectionPercent: this.profile.strictMaxEjectionPercent,
+        rng: stream('client/lb'),
+      });
+      const pushDelays = home.clientProxies.length === 0 ? undefined : new ControlPlaneDelays(this.mesh.controlPlane, stream('control-plane'));
+      home.clientProxies.push(proxy);
+      proxy.applyAssignment(home.assignmentFor(proxy));
+      const conns = new ConnectionPools(this.mesh.defaults.proxyConcurrency, this.mesh.defaults.connectionIdleTimeoutUs);
+      const c = new SimClient(i, spec, proxy, home, conns, stream('client/retry'), stream('client/worker'), stream('load/phase'), stream('outlier/phase').next(), pushDelays);
+      this.clientOfProxy.set(proxy, c);
+      return c;
     });
-    home.clientProxy = this.proxy;
-    this.proxy.applyAssignment(home.assignmentFor(this.proxy));
     for (const d of this.istiods) if (d.cluster.gateway) d.cluster.gateway.view = d.gatewayView();
     this.retry = defaultRetryPolicy(this.profile);
   }
@@ -244,10 +271,10 @@ class Simulation {
         new CallEvent((t) => applyTimelineAction(entry, t, this.timelineContext())),
       );
     }
-    // The client's detector was built when its cluster was, long before the run: Envoy arms the
+    // Each client's detector was built when its cluster was, long before the run: Envoy arms the
     // interval timer in DetectorImpl::initialize (outlier_detection_impl.cc), so relative to t = 0
-    // its ticks fall at an arbitrary phase, which each trial draws.
-    this.startOutlierTicks(0, this.outlierPhase);
+    // its ticks fall at an arbitrary phase, which each trial draws per client.
+    for (const c of this.clients) this.startOutlierTicks(c, 0, c.outlierPhase);
   }
 
   /** Processes up to `maxEvents` events; true when the run is over (see SlicedSimulation). */
@@ -262,7 +289,7 @@ class Simulation {
         this.nowUs = arrivalUs;
         this.eventsProcessed++;
         this.digest = Math.imul(this.digest ^ arrivalUs ^ (EV_ARRIVAL << 28), 0x01000193) >>> 0;
-        this.onArrival(arrivalUs);
+        this.onArrival(this.clients[0] as SimClient, arrivalUs);
         continue;
       }
       if (q.length === 0) return true;
@@ -276,13 +303,16 @@ class Simulation {
       this.digest = Math.imul(this.digest ^ t ^ (ev.kind << 28), 0x01000193) >>> 0;
       switch (ev.kind) {
         case EV_VU:
-          this.startRequest(t, t, ev as Vu);
+          this.startRequest((ev as Vu).client, t, t, ev as Vu);
           break;
         case EV_ATTEMPT_DONE:
           this.onAttemptDone(ev as Req, t);
           break;
         case EV_RETRY:
           this.attempt(ev as Req, t);
+          break;
+        case EV_ARRIVAL:
+          this.onArrival((ev as Arrival).client, t, ev as Arrival);
           break;
         default:
           (ev as CallEvent).fn(t);
@@ -301,28 +331,36 @@ class Simulation {
   }
 
   private scheduleLoad(): void {
-    const load = this.scenario.load;
-    if (load.kind === 'open') {
-      if (this.phaseUs < this.loadEndUs) this.nextArrivalUs = this.phaseUs;
-      return;
+    for (const c of this.clients) {
+      const load = c.spec.load;
+      if (load.kind === 'open') {
+        const first = c.nextArrivalUs();
+        if (!this.multi) this.nextArrivalUs = first;
+        else if (first !== Infinity) this.queue.push(first, new Arrival(c));
+        continue;
+      }
+      for (let i = 0; i < load.concurrency; i++) this.queue.push(0, new Vu(i, c));
     }
-    for (let i = 0; i < load.concurrency; i++) this.queue.push(0, new Vu(i));
   }
 
   private loadDone(): boolean {
-    const load = this.scenario.load;
-    return load.kind === 'open' ? this.phaseUs + Math.round(this.arrivalIndex * this.periodUs) >= this.loadEndUs : true;
+    for (const c of this.clients) if (!c.loadDone()) return false;
+    return true;
   }
 
-  /** Open model: requests at exact multiples of 1/rate from the phase (k6 constant-arrival-rate). */
-  private onArrival(t: number): void {
-    this.arrivalIndex++;
-    const next = this.phaseUs + Math.round(this.arrivalIndex * this.periodUs);
-    this.nextArrivalUs = next < this.loadEndUs ? next : Infinity;
-    this.startRequest(t, t, undefined);
+  /**
+   * Open model: requests at exact multiples of 1/rate from the phase (k6 constant-arrival-rate).
+   * `ev` is the client's heap event when the run has several clients (pushed again for the next).
+   */
+  private onArrival(c: SimClient, t: number, ev?: Arrival): void {
+    c.arrivalIndex++;
+    const next = c.nextArrivalUs();
+    if (ev === undefined) this.nextArrivalUs = next;
+    else if (next !== Infinity) this.queue.push(next, ev);
+    this.startRequest(c, t, t, undefined);
   }
 
-  private startRequest(scheduledUs: number, nowUs: number, vu: Vu | undefined): void {
+  private startRequest(c: SimClient, scheduledUs: number, nowUs: number, vu: Vu | undefined): void {
     // Requests are recycled: at 1,000 req/s over 600 s, allocating one each costs more than it does.
     const r = this.freeReqs.pop() ?? new Req();
     r.attempts = 0;
@@ -331,11 +369,13 @@ class Simulation {
     r.startedUs = nowUs;
     r.vu = vu;
     r.seq = this.requests;
+    r.client = c;
+    r.clientSeq = c.requests++;
     r.deadlineUs = nowUs + this.timeoutUs;
     // A VU keeps its keep-alive connection to its sidecar, which Envoy handed to one worker thread;
     // an open-model request lands on any worker.
-    const workers = this.conns.workers;
-    r.worker = workers === 1 ? 0 : vu !== undefined ? vu.index % workers : this.workerRng.u32() % workers;
+    const workers = c.conns.workers;
+    r.worker = workers === 1 ? 0 : vu !== undefined ? vu.index % workers : c.workerRng.u32() % workers;
     this.outstanding++;
     this.requests++;
     this.attempt(r, nowUs);
@@ -343,7 +383,9 @@ class Simulation {
 
   private attempt(r: Req, nowUs: number): void {
     r.attempts++;
-    const host = this.proxy.pick(r.tried, this.retry.hostSelectionRetryMaxAttempts);
+    const c = r.client;
+    const proxy = c.proxy;
+    const host = proxy.pick(r.tried, this.retry.hostSelectionRetryMaxAttempts);
     if (host === undefined) {
       // No healthy upstream: Envoy answers a local 503 at once, without retrying.
       r.status = 503;
@@ -352,8 +394,8 @@ class Simulation {
       return;
     }
     host.activeRequests++;
-    if (this.probe !== undefined) this.probe.attempt(nowUs, host, this.proxy.lastPickInPanic);
-    startAttempt(this.world, this.mesh, this.proxy.view.locality, host, r, nowUs, this.conns, r.worker);
+    if (this.probe !== undefined) this.probe.attempt(nowUs, host, proxy.lastPickInPanic, c.index);
+    startAttempt(this.world, this.mesh, proxy.view.locality, host, r, nowUs, c.conns, r.worker);
     r.kind = EV_ATTEMPT_DONE;
     this.queue.push(r.doneUs, r);
   }
@@ -370,6 +412,7 @@ class Simulation {
     finishAttempt(r, nowUs);
     const host = r.host as RtHost;
     host.activeRequests--;
+    const c = r.client;
     const o = r.outcome;
     const conn = r.conn;
     if (conn !== undefined) {
@@ -378,18 +421,18 @@ class Simulation {
       // Kept for reuse after a response from a pod not draining (a draining sidecar sends
       // `Connection: close`); closed after a reset or connect failure.
       if ((o === OUTCOME_SUCCESS || o === OUTCOME_HTTP_ERROR) && pod.sidecarUp && pod.phase === 'ready') {
-        host.connPools = this.conns.release(host.connPools, r.worker, conn, nowUs);
+        host.connPools = c.conns.release(host.connPools, r.worker, conn, nowUs);
       } else {
-        this.conns.discard(conn);
+        c.conns.discard(conn);
       }
     }
-    const changed = this.proxy.report(host, outlierReportOf(o, r.status), nowUs);
-    if (changed) this.observer.ejected(nowUs, host);
+    const changed = c.proxy.report(host, outlierReportOf(o, r.status), nowUs);
+    if (changed) this.observer.ejected(nowUs, host, this.multi ? c.name : undefined);
     if (o !== OUTCOME_SUCCESS && r.attempts <= this.retry.numRetries && this.retriable(o, r.status)) {
       // previous_hosts: the retry avoids every host this request already tried.
       r.tried.push(host);
       r.kind = EV_RETRY;
-      this.queue.push(nowUs + retryBackoffUs(r.attempts, this.retry.backoffBaseUs, this.retry.backoffMaxUs, this.retryRng), r);
+      this.queue.push(nowUs + retryBackoffUs(r.attempts, this.retry.backoffBaseUs, this.retry.backoffMaxUs, c.retryRng), r);
       return;
     }
     this.finish(r, nowUs, o === OUTCOME_SUCCESS ? 200 : o === OUTCOME_TIMEOUT ? 0 : r.status);
@@ -419,6 +462,11 @@ class Simulation {
     s.status = timedOut ? 0 : status;
     s.attempts = r.attempts;
     s.seq = r.seq;
+    const c = r.client;
+    if (this.multi) {
+      s.client = c.index;
+      s.clientSeq = r.clientSeq;
+    }
     const pod = status === 200 && !timedOut ? r.pod : undefined;
     if (pod === undefined) {
       s.version = undefined;
@@ -435,16 +483,17 @@ class Simulation {
     const vu = r.vu;
     this.release(r);
     if (vu !== undefined) {
-      const next = s.endUs + this.thinkTimeUs;
-      if (next < this.loadEndUs) this.queue.push(Math.max(next, nowUs), vu);
+      const next = s.endUs + c.thinkTimeUs;
+      if (next < c.loadEndUs) this.queue.push(Math.max(next, nowUs), vu);
     }
   }
 
   private applyUpdate(proxy: ClientProxy, assignment: Parameters<ClientProxy['applyAssignment']>[0], config: ReturnType<Istiod['clusterConfig']> | undefined, t: number): void {
+    const c = this.clientOfProxy.get(proxy) as SimClient;
     if (config !== undefined) {
       proxy.applyConfig(config);
       // A CDS update builds a new cluster and detector: its timer is armed now (phase 0 from t).
-      this.startOutlierTicks(t, 0);
+      this.startOutlierTicks(c, t, 0);
     }
     // An EDS update is observed when the host set or a host's EDS health changed: from Istio 1.31
     // (PILOT_AUTO_SEND_UNHEALTHY_ENDPOINTS) a new pod arrives first as UNHEALTHY and becomes
@@ -453,7 +502,7 @@ class Simulation {
     const before = edsSignature(proxy);
     proxy.applyAssignment(assignment);
     const after = edsSignature(proxy);
-    if (before !== after || config !== undefined) this.observer.edsUpdate(t, proxy);
+    if (before !== after || config !== undefined) this.observer.edsUpdate(t, proxy, this.multi ? c.name : undefined);
   }
 
   /**
@@ -461,14 +510,14 @@ class Simulation {
    * (outlier_detection_impl.cc DetectorImpl::onIntervalTimer → armIntervalTimer). The first tick
    * comes `interval × (1 − phase)` after `fromUs`: phase 0 is a timer armed at `fromUs`.
    */
-  private startOutlierTicks(fromUs: number, phase: number): void {
-    const generation = ++this.tickGeneration;
-    const intervalUs = this.proxy.outlierIntervalUs;
+  private startOutlierTicks(c: SimClient, fromUs: number, phase: number): void {
+    const generation = ++c.tickGeneration;
+    const intervalUs = c.proxy.outlierIntervalUs;
     if (intervalUs === undefined || intervalUs <= 0) return;
     const tick = (t: number) => {
-      if (generation !== this.tickGeneration) return;
-      const back = this.proxy.tick(t);
-      if (back.length > 0) this.observer.unejected(t, back);
+      if (generation !== c.tickGeneration) return;
+      const back = c.proxy.tick(t);
+      if (back.length > 0) this.observer.unejected(t, back, this.multi ? c.name : undefined);
       if (t < this.loadEndUs || this.outstanding > 0) this.queue.push(t + intervalUs, new CallEvent(tick));
     };
     const firstUs = fromUs + Math.max(1, Math.round(intervalUs * (1 - phase)));
@@ -500,7 +549,7 @@ class Simulation {
       world: this.world,
       mesh: this.mesh,
       observer: this.observer,
-      clientIstiod: this.istiodOf(this.scenario.client.cluster),
+      clientIstiods: [...new Set(this.clients.map((c) => c.home))],
       delays: this.delays,
       schedule: (atUs: number, fn: (t: number) => void) => this.queue.push(atUs, new CallEvent(fn)),
     };
