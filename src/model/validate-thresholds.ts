@@ -85,6 +85,12 @@ function checkMetric(t: Threshold, ctx: ThresholdContext): Parsed<MetricUnit> {
   if (params.code !== undefined && !/^(0|[1-5]\d\d)$/.test(params.code)) {
     return fail(`"${params.code}" in "${path}" is not an HTTP status`, 'use 100…599, or 0 for connection errors and timeouts');
   }
+  if (def.pattern.startsWith('failover.') && t.client === undefined && (ctx.clients?.length ?? 0) > 1) {
+    return fail(
+      `metric "${path}" needs a client: with several clients each has its own failover figures`,
+      `name one, e.g. "${path}{client=${ctx.clients?.[0] ?? 'cluster1/sleep'}} …"`,
+    );
+  }
   if (def.pattern.startsWith('failover.') && ctx.failover === undefined) {
     return fail(
       `metric "${path}" needs a failover measure`,
