@@ -66,7 +66,7 @@ export function benchSimScale(base: SimJob, reps: number): BenchRow {
 }
 
 /** The failover timeline acts on cluster1's helloworld deployment of the big mesh. */
-function retarget(s: Scenario): Scenario {
+export function retarget(s: Scenario): Scenario {
   return {
     ...s,
     timeline: s.timeline.map((e) => (e.action.kind === 'scale' ? { ...e, action: { ...e.action, deployment: 'helloworld-v1', replicas: e.action.replicas === 0 ? 0 : PODS } } : e)),

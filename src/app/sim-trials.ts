@@ -50,9 +50,18 @@ export interface SimBatch {
  * no predicted split (each client has its own), the faulted versions of every client.
  */
 export function accumulatorOptionsFor(job: SimJob): AccumulatorOptions {
+  return measureOptionsFor(job).overall;
+}
+
+/** The overall options and, with several clients, each client's (explain runs once per client). */
+function measureOptionsFor(job: SimJob): { overall: AccumulatorOptions; perClient: AccumulatorOptions[] } {
   const clients = scenarioClients(job.scenario);
-  if (clients.length === 1) return clientAccumulatorOptions(job, clients[0] as ScenarioClient);
+  if (clients.length === 1) return { overall: clientAccumulatorOptions(job, clients[0] as ScenarioClient), perClient: [] };
   const perClient = clients.map((c) => clientAccumulatorOptions(job, c));
+  return { overall: overallOptions(job, perClient), perClient };
+}
+
+function overallOptions(job: SimJob, perClient: readonly AccumulatorOptions[]): AccumulatorOptions {
   const load = overallLoad(job.scenario);
   const opts: AccumulatorOptions = { ...loadOptions(job, load), client: null };
   const faulted = [...new Set(perClient.flatMap((o) => o.faultedVersions ?? (o.faultedVersion !== undefined ? [o.faultedVersion] : [])))].sort();
@@ -273,9 +282,8 @@ function* trialSteps(
   const profile = istioProfile(job.istio);
   if (profile === undefined) throw new RangeError(`unsupported Istio version ${job.istio}`);
   if (seeds.length === 0) throw new RangeError('runSimTrials: no seeds');
-  const options = accumulatorOptionsFor(job);
+  const { overall: options, perClient: clientOptions } = measureOptionsFor(job);
   const clients = scenarioClients(job.scenario);
-  const clientOptions = clients.length > 1 ? clients.map((c) => clientAccumulatorOptions(job, c)) : [];
   // Fold trials into a running total every COMBINE_EVERY trials so memory stays flat over
   // thousands of trials (combineTrials is associative: the grouping does not change the result).
   let combined: TrialMeasures | undefined;

@@ -20,6 +20,8 @@ export class Observer {
 
   /** `client` names the proxy (`cluster2/sleep`) in runs with several clients; undefined with one. */
   edsUpdate(atUs: number, proxy: ClientProxy, client?: string): void {
+    // Past the cap the text is never kept: skip building it (a host list per push, per client).
+    if (this.full()) return;
     const hosts = proxy.hostList.map((h) => `${h.kind === 'gateway' ? 'gw ' : ''}${h.target}${h.edsUnhealthy ? ' (UNHEALTHY: not ready)' : ''}`);
     const who = client === undefined ? 'client proxy' : `client proxy ${client}`;
     this.observe(atUs, 'eds-update', `${who} now has ${hosts.length} host${hosts.length === 1 ? '' : 's'}: ${hosts.join(', ') || '(none)'}`);
@@ -40,6 +42,12 @@ export class Observer {
       out.push({ name: 'observations-truncated', atMs: last?.atMs ?? 0, action: `${this.dropped} more observations not recorded` });
     }
     return out;
+  }
+
+  private full(): boolean {
+    if (this.list.length < MAX_OBSERVATIONS) return false;
+    this.dropped++;
+    return true;
   }
 
   private observe(atUs: number, name: string, action: string): void {

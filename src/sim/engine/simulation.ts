@@ -499,10 +499,8 @@ class Simulation {
     // (PILOT_AUTO_SEND_UNHEALTHY_ENDPOINTS) a new pod arrives first as UNHEALTHY and becomes
     // routable only with a later push that flips it HEALTHY, with the same host set — that second
     // push is the one that moves traffic (e.g. the failback after a restore), so it must show.
-    const before = edsSignature(proxy);
-    proxy.applyAssignment(assignment);
-    const after = edsSignature(proxy);
-    if (before !== after || config !== undefined) this.observer.edsUpdate(t, proxy, this.multi ? c.name : undefined);
+    const changed = proxy.applyAssignment(assignment);
+    if (changed || config !== undefined) this.observer.edsUpdate(t, proxy, this.multi ? c.name : undefined);
   }
 
   /**
@@ -554,9 +552,4 @@ class Simulation {
       schedule: (atUs: number, fn: (t: number) => void) => this.queue.push(atUs, new CallEvent(fn)),
     };
   }
-}
-
-/** The client's endpoint set as EDS gave it: host keys with their EDS health (not outlier ejections). */
-function edsSignature(proxy: ClientProxy): string {
-  return proxy.hostList.map((h) => (h.edsUnhealthy ? `${h.key}!` : h.key)).join(',');
 }
