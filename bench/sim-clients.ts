@@ -6,11 +6,10 @@
  * per-client measures. Target: ≤ 2× (issue 12).
  */
 import type { SimJob } from '../src/app/sim-trials.js';
-import { runSimTrials } from '../src/app/sim-trials.js';
 import { asLightApps } from '../src/model/light-apps.js';
 import type { LoadModel, Scenario } from '../src/model/scenario.js';
-import { median, timeRuns, type BenchRow } from './harness.js';
-import { bigMesh, retarget } from './sim-scale.js';
+import type { BenchRow } from './harness.js';
+import { bigMesh, perRequestNs, retarget } from './sim-scale.js';
 import { failoverJob } from './sim-throughput.js';
 
 const RATE_PER_S = 1000;
@@ -27,14 +26,8 @@ export function benchSimClients(base: SimJob, reps: number): BenchRow {
   const mesh = bigMesh(asLightApps(onePod.mesh));
   const one: SimJob = { ...onePod, mesh, scenario: retarget(onePod.scenario) };
   const many: SimJob = { ...one, scenario: fiftyClients(one.scenario, mesh.clusters.map((c) => c.name)) };
-  const perRequestNs = (job: SimJob) => {
-    let requests = 0;
-    let seed = 1;
-    const ms = median(timeRuns(reps, () => (requests = runSimTrials(job, [seed++], 0).requests)));
-    return (ms * 1e6) / requests;
-  };
-  const baseline = perRequestNs(one);
-  const value = perRequestNs(many);
+  const baseline = perRequestNs(one, reps);
+  const value = perRequestNs(many, reps);
   const ratio = value / baseline;
   return {
     name: 'sim.clients',
