@@ -83,6 +83,14 @@ describe('meshbench run with two clients in two clusters', () => {
   });
 });
 
+describe('meshbench explain with two clients', () => {
+  it('explains the EDS each client proxy gets, from its own place', async () => {
+    const r = await runCli(['explain', 'two-clients-failover', '--mesh', MESH, '--no-color']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/client cluster1\/sleep \(network1, us-east1\/us-east1-b\)[\s\S]*client cluster2\/sleep \(network2, us-west1\/us-west1-a\)/);
+  });
+});
+
 describe('thresholds that name a client', () => {
   const scenario = (thresholds: string[]) => {
     const dir = fresh();
