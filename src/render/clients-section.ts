@@ -24,7 +24,13 @@ export function failoverCell(d: Distribution | null, censored: number, trials: n
   return trials > 1 ? `${at('p50')} / ${at('p99')}` : at('p50');
 }
 
-function clientRow(c: ClientResult): string[] {
+/** Column headers of the per-client table (terminal and HTML). */
+export function clientColumns(trials: number): string[] {
+  return ['client', 'requests', 'failed', 'versions', 'same cluster', 'same locality', trials > 1 ? 'recovery p50 / p99' : 'recovery', 'failover errors', trials > 1 ? 'failback p50 / p99' : 'failback'];
+}
+
+/** One client's cells, formatted, in `clientColumns` order. */
+export function clientRow(c: ClientResult): string[] {
   const s = c.summary;
   const errors = s.errors > 0 ? `${formatCount(s.errors)} (${formatPercent(s.errorRate)})` : '0';
   const l = s.locality;
@@ -40,25 +46,29 @@ function clientRow(c: ClientResult): string[] {
   return [c.name, formatCount(s.requests), errors, versionShares(s), l === null ? '-' : formatPercent(l.sameCluster), l === null ? '-' : formatPercent(l.sameLocality), ...failover];
 }
 
+export const CLIENTS_NOTE =
+  'each client is its own sidecar with its own EDS view, outlier detector and load; the pods are shared. "not affected": the policy gives this client no traffic to the faulted workload. Threshold a client with e.g. distribution.v2.share{client=NAME} > 0.99.';
+
+export function clientsTitle(n: number): string {
+  return `Clients (${formatCount(n)}; every figure relative to that client)`;
+}
+
 /** The per-client table, or null with one client. */
 export function clientsSection(clients: readonly ClientResult[] | undefined, trials: number, style: Style): string | null {
   if (clients === undefined || clients.length < 2) return null;
-  const columns: Column[] = [
-    { header: 'client' },
-    { header: 'requests', align: 'right' },
-    { header: 'failed', align: 'right' },
-    { header: 'versions', shrink: true, minWidth: 12 },
-    { header: 'same cluster', align: 'right', optional: true, priority: 1 },
-    { header: 'same locality', align: 'right', optional: true },
-    { header: trials > 1 ? 'recovery p50 / p99' : 'recovery', align: 'right' },
-    { header: 'failover errors', align: 'right', optional: true, priority: 2 },
-    { header: trials > 1 ? 'failback p50 / p99' : 'failback', align: 'right', optional: true, priority: 1 },
+  const fit: Array<Omit<Column, 'header'>> = [
+    {},
+    { align: 'right' },
+    { align: 'right' },
+    { shrink: true, minWidth: 12 },
+    { align: 'right', optional: true, priority: 1 },
+    { align: 'right', optional: true },
+    { align: 'right' },
+    { align: 'right', optional: true, priority: 2 },
+    { align: 'right', optional: true, priority: 1 },
   ];
+  const columns: Column[] = clientColumns(trials).map((header, i) => ({ header, ...fit[i] }));
   const table = renderTable({ columns, rows: clients.map(clientRow) }, style);
-  const note = paragraph(
-    'each client is its own sidecar with its own EDS view, outlier detector and load; the pods are shared. "not affected": the policy gives this client no traffic to the faulted workload. Threshold a client with e.g. distribution.v2.share{client=NAME} > 0.99.',
-    style,
-    { color: 'dim' },
-  );
-  return section(`Clients (${formatCount(clients.length)}; every figure relative to that client)`, `${table}\n${note}`, style);
+  const note = paragraph(CLIENTS_NOTE, style, { color: 'dim' });
+  return section(clientsTitle(clients.length), `${table}\n${note}`, style);
 }

@@ -57,6 +57,11 @@ describe('meshbench run with two clients in two clusters', () => {
     const report = await runCli(['report', join(out, `${result!.id}.json`), '--no-color']);
     expect(report.code).toBe(0);
     expect(report.stdout).toContain('Clients (2;');
+    const page = join(out, 'report.html');
+    expect((await runCli(['report', join(out, `${result!.id}.json`), '--html', page])).code).toBe(0);
+    const html = readFileSync(page, 'utf8');
+    expect(html).toContain('Clients (2; every figure relative to that client)');
+    expect(html).toMatch(/<th scope="row">cluster2\/sleep<\/th>/);
   });
 
   it('the same seed gives the same bytes (apart from id and timestamps)', async () => {
