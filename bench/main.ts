@@ -10,6 +10,7 @@ import { mergeTrials } from '../src/measure/merge.js';
 import { benchIngestK6 } from './ingest-k6.js';
 import { benchReportHtml } from './report-html.js';
 import { benchReportRender } from './report-render.js';
+import { benchSimClients } from './sim-clients.js';
 import { benchSimScale } from './sim-scale.js';
 import { benchSimThroughput } from './sim-throughput.js';
 import { benchSimTrials } from './sim-trials.js';
@@ -37,6 +38,7 @@ const emit = (row: BenchRow) => {
 
 if (want('sim.throughput')) emit(benchSimThroughput(base, 5));
 if (want('sim.scale')) emit(benchSimScale(base, 3));
+if (want('sim.clients')) emit(benchSimClients(base, 3));
 if (want('ingest.k6')) for (const row of await benchIngestK6(3, 1_050_000_000)) emit(row);
 if (want('sim.trials') || want('report.render') || want('report.html')) {
   const trials = await benchSimTrials(base, 1000);

@@ -41,14 +41,8 @@ export function benchSimScale(base: SimJob, reps: number): BenchRow {
   const onePod = failoverJob(base, 1000, 60, 1);
   const small: SimJob = { ...onePod, mesh: asLightApps(onePod.mesh) };
   const big: SimJob = { ...small, mesh: bigMesh(base.mesh), scenario: retarget(small.scenario) };
-  const perRequestNs = (job: SimJob) => {
-    let requests = 0;
-    let seed = 1;
-    const ms = median(timeRuns(reps, () => (requests = runSimTrials(job, [seed++], 0).requests)));
-    return (ms * 1e6) / requests;
-  };
-  const baseline = perRequestNs(small);
-  const value = perRequestNs(big);
+  const baseline = perRequestNs(small, reps);
+  const value = perRequestNs(big, reps);
   const ratio = value / baseline;
   const endpointsSmall = 2; // v1 pod + the gateway to cluster2
   const endpointsBig = CLUSTERS * PODS;
@@ -65,8 +59,16 @@ export function benchSimScale(base: SimJob, reps: number): BenchRow {
   };
 }
 
+/** Median wall time per simulated request (ns) of one-trial runs (seeds 1, 2, … after a warm-up run). */
+export function perRequestNs(job: SimJob, reps: number): number {
+  let requests = 0;
+  let seed = 1;
+  const ms = median(timeRuns(reps, () => (requests = runSimTrials(job, [seed++], 0).requests)));
+  return (ms * 1e6) / requests;
+}
+
 /** The failover timeline acts on cluster1's helloworld deployment of the big mesh. */
-function retarget(s: Scenario): Scenario {
+export function retarget(s: Scenario): Scenario {
   return {
     ...s,
     timeline: s.timeline.map((e) => (e.action.kind === 'scale' ? { ...e, action: { ...e.action, deployment: 'helloworld-v1', replicas: e.action.replicas === 0 ? 0 : PODS } } : e)),

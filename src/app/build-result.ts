@@ -61,6 +61,7 @@ function assemble(input: BuildResultInput, scenario: Result['scenario']): Result
     finishedAt: input.finishedAt,
     trials: input.merged.trials,
     summary: input.merged.summary,
+    ...(input.merged.clients !== undefined ? { clients: input.merged.clients.map((c) => ({ name: c.name, summary: c.measures.summary })) } : {}),
     histograms: sortedRecord(input.merged.histograms),
     series: input.merged.series,
     events: sortedEvents(input.events),

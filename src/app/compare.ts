@@ -1,6 +1,6 @@
 import { InvalidInputError, UsageError } from '../errors.js';
-import type { Distribution, LatencySummary, LocalityShares } from '../model/result.js';
-import { FAILOVER_FIGURES, type CompareSubject, type CompareView, type FailoverFigure, type SubjectComparison } from '../render/compare-view.js';
+import type { Distribution, LatencySummary, LocalityShares, Result } from '../model/result.js';
+import { FAILOVER_FIGURES, type ClientComparison, type CompareSubject, type CompareView, type FailoverFigure, type SubjectComparison } from '../render/compare-view.js';
 import { sharePerBucket } from '../render/series.js';
 import { spectrumPoints, type SpectrumPoint } from '../render/spectrum.js';
 import { buildSubject, groupValue, type LoadedResult } from './compare-groups.js';
@@ -81,7 +81,37 @@ export async function compareResults(input: CompareInput, ports: { store: Result
   const subjects = ordered.map((g) => buildSubject(g.key, g.members));
   const baseline = subjects[0]!;
   const comparisons = subjects.slice(1).map((s) => compareSubject(s, baseline, alpha));
-  return { alpha, by: input.by ?? null, subjects, comparisons, mainVersion: mainVersion(baseline), warnings: warningsOf(loaded) };
+  const view: CompareView = { alpha, by: input.by ?? null, subjects, comparisons, mainVersion: mainVersion(baseline), warnings: warningsOf(loaded) };
+  const clients = clientComparisons(ordered, alpha);
+  if (clients.length > 0) view.clients = clients;
+  return view;
+}
+
+/**
+ * Per-client comparisons: for every client name that each result of each subject measured, the
+ * subjects rebuilt from that client's summary alone (no per-client histograms or series are
+ * stored: latency reads from the summary, failover from the per-trial figures).
+ */
+function clientComparisons(groups: ReadonlyArray<{ key: string; members: LoadedResult[] }>, alpha: number): ClientComparison[] {
+  const all = groups.flatMap((g) => g.members);
+  if (all.some((m) => m.result.clients === undefined)) return [];
+  const names = all[0]!.result.clients!.map((c) => c.name).filter((n) => all.every((m) => m.result.clients!.some((c) => c.name === n)));
+  return names.map((name) => {
+    const subjects = groups.map((g) =>
+      buildSubject(
+        g.key,
+        g.members.map((m) => {
+          const own = m.result.clients!.find((c) => c.name === name)!;
+          const { clients: _all, ...rest } = m.result;
+          void _all;
+          const result: Result = { ...rest, summary: own.summary, histograms: {}, series: { bucketMs: m.result.series.bucketMs, requests: [], errors: [], byVersion: {}, p99Ms: [] } };
+          return { result, source: m.source };
+        }),
+      ),
+    );
+    const base = subjects[0]!;
+    return { name, subjects, comparisons: subjects.slice(1).map((s) => compareSubject(s, base, alpha)) };
+  });
 }
 
 /** Loads `--baseline` as a result; when it names no result either, says which label values exist. */
@@ -130,6 +160,12 @@ export interface CompareJson {
     charts: { bucketMs: number | null; mainVersionShare: Array<number | null>; latencySpectrum: SpectrumPoint[] };
   }>;
   comparisons: SubjectComparison[];
+  /** Runs with several clients: each client's figures and verdicts (see `CompareView.clients`). */
+  clients?: Array<{
+    name: string;
+    subjects: Array<{ key: string; requests: number; errors: number; errorRate: number; versions: Record<string, number>; locality: LocalityShares | null; failover: Record<FailoverFigure, Distribution | null> | null }>;
+    comparisons: SubjectComparison[];
+  }>;
 }
 
 /** Builds the `--json` document of a comparison (histograms summarised, not encoded). */
@@ -169,5 +205,22 @@ export function compareJson(view: CompareView): CompareJson {
       },
     })),
     comparisons: view.comparisons,
+    ...(view.clients !== undefined
+      ? {
+          clients: view.clients.map((c) => ({
+            name: c.name,
+            subjects: c.subjects.map((s) => ({
+              key: s.key,
+              requests: s.requests,
+              errors: s.errors,
+              errorRate: s.errorRate,
+              versions: s.versions,
+              locality: s.locality,
+              failover: s.failover === null ? null : (Object.fromEntries(FAILOVER_FIGURES.map((f) => [f, s.failover!.figures[f].summary])) as Record<FailoverFigure, Distribution | null>),
+            })),
+            comparisons: c.comparisons,
+          })),
+        }
+      : {}),
   };
 }

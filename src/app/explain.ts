@@ -17,8 +17,10 @@ export interface ExplainInput {
   destinationRule?: DestinationRule;
   /** Istio version (`1.24`, `1.24.3`, `v1.18`); default the newest supported. */
   istio?: string;
-  /** `cluster/workload`; default every client workload of the mesh. */
+  /** `cluster/workload`; default `clients`, else every client workload of the mesh. */
   client?: string;
+  /** The clients of a scenario (validated against the mesh), explained in order. */
+  clients?: ReadonlyArray<{ cluster: string; workload: string }>;
   /** Service to explain; default every service of the mesh. */
   service?: { service: string; namespace: string };
   /** The scenario's load (how many connections it opens: gateway pinning; connectionPool limits are checked against it). */
@@ -57,6 +59,8 @@ export function explain(input: ExplainInput): ExplainReport {
       });
     }
     clients = [{ cluster, workload }];
+  } else if (input.clients !== undefined && input.clients.length > 0) {
+    clients = input.clients.map((c) => ({ cluster: c.cluster, workload: c.workload }));
   } else if (clientsOf(input.mesh).length === 0) {
     throw new UsageError(`mesh ${input.mesh.name} has no client workload`, { hint: 'name one with --client <cluster>/<workload>' });
   }

@@ -7,7 +7,7 @@ import { mergeTrials } from '../measure/merge.js';
 import { evaluateThresholds } from '../measure/thresholds.js';
 import type { Mesh } from '../model/mesh.js';
 import type { Result } from '../model/result.js';
-import type { Scenario } from '../model/scenario.js';
+import { overallLoad, type Scenario } from '../model/scenario.js';
 import { TOOL_VERSION } from '../version.js';
 import { buildResult } from './build-result.js';
 import type { Clock, Progress } from './ports.js';
@@ -175,7 +175,8 @@ export function formatVirtual(us: number): string {
 }
 
 function expectedRequests(s: Scenario): number {
-  return s.load.kind === 'open' ? (s.load.ratePerS * s.load.durationUs) / 1e6 : 0;
+  const load = overallLoad(s);
+  return load.kind === 'open' ? (load.ratePerS * load.durationUs) / 1e6 : 0;
 }
 
 function formatRate(r: number): string {

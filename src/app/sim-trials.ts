@@ -2,15 +2,15 @@
  * Simulator trials: run the engine for a list of seeds and fold their samples into measures.
  * Pure and synchronous, so the same function runs in-process and inside worker threads.
  */
-import { createAccumulator, type AccumulatorOptions } from '../measure/accumulator.js';
+import { createAccumulator, type Accumulator, type AccumulatorOptions } from '../measure/accumulator.js';
 import { Columns } from '../measure/columns.js';
 import { combineTrials } from '../measure/combine.js';
-import type { TrialMeasures } from '../measure/types.js';
+import type { LocalityCounts, TrialMeasures } from '../measure/types.js';
 import { formatLocality } from '../model/locality.js';
 import type { Mesh } from '../model/mesh.js';
 import { estimateRun, streamsRequests } from '../model/run-limits.js';
-import type { RunEvent } from '../model/sample.js';
-import type { Scenario } from '../model/scenario.js';
+import type { RunEvent, Sample } from '../model/sample.js';
+import { clientName, overallLoad, scenarioClients, type LoadModel, type Scenario, type ScenarioClient } from '../model/scenario.js';
 import { startSimulation } from '../sim/engine/simulation.js';
 import { explainMesh } from '../sim/explain/explain.js';
 import { istioProfile } from '../sim/istio-profile.js';
@@ -45,43 +45,83 @@ export interface SimBatch {
   responseFlags: Record<string, number>;
 }
 
-/** Accumulator options for a scenario on a mesh: client placement, predicted split, failover spec. */
+/**
+ * Accumulator options for a scenario on a mesh: client placement, predicted split, failover spec.
+ * With several clients these are the options of the overall measures (every client together):
+ * no placement (each client's locality shares are its own, summed afterwards by `sumLocalities`),
+ * no predicted split (each client has its own), the faulted versions of every client.
+ */
 export function accumulatorOptionsFor(job: SimJob): AccumulatorOptions {
+  return measureOptionsFor(job).overall;
+}
+
+/** The overall options and, with several clients, each client's (explain runs once per client). */
+function measureOptionsFor(job: SimJob): { overall: AccumulatorOptions; perClient: AccumulatorOptions[] } {
+  const clients = scenarioClients(job.scenario);
+  if (clients.length === 1) return { overall: clientAccumulatorOptions(job, clients[0] as ScenarioClient), perClient: [] };
+  const perClient = clients.map((c) => clientAccumulatorOptions(job, c));
+  return { overall: overallOptions(job, perClient), perClient };
+}
+
+function overallOptions(job: SimJob, perClient: readonly AccumulatorOptions[]): AccumulatorOptions {
+  const load = overallLoad(job.scenario);
+  const opts: AccumulatorOptions = { ...loadOptions(job, load), client: null };
+  const faulted = [...new Set(perClient.flatMap((o) => o.faultedVersions ?? (o.faultedVersion !== undefined ? [o.faultedVersion] : [])))].sort();
+  if (faulted.length === 1) opts.faultedVersion = faulted[0]!;
+  else if (faulted.length > 1) opts.faultedVersions = faulted;
+  return opts;
+}
+
+function loadOptions(job: SimJob, load: LoadModel): AccumulatorOptions {
   const { mesh, scenario } = job;
-  const profile = istioProfile(job.istio);
-  if (profile === undefined) throw new RangeError(`unsupported Istio version ${job.istio}`);
-  const client = findWorkload(mesh, scenario.client.cluster, scenario.client.workload);
-  if (client === undefined) throw new RangeError(`client ${scenario.client.cluster}/${scenario.client.workload} not in the mesh`);
-  const explained = explainMesh({
-    mesh,
-    ...(scenario.destinationRule ? { destinationRule: scenario.destinationRule } : {}),
-    profile,
-    clients: [scenario.client],
-    service: { service: scenario.request.service, namespace: scenario.request.namespace },
-    ...(scenario.request.trafficDistribution !== undefined ? { trafficDistribution: scenario.request.trafficDistribution } : {}),
-    load: scenario.load,
-  });
-  const load = scenario.load;
   const opts: AccumulatorOptions = {
     load:
       load.kind === 'open'
         ? { model: 'open', ratePerS: load.ratePerS, durationUs: load.durationUs }
         : { model: 'closed', concurrency: load.concurrency, durationUs: load.durationUs },
-    client: { cluster: client.cluster.name, network: client.cluster.network, locality: formatLocality(client.workload.locality) },
     clusterNetworks: Object.fromEntries(mesh.clusters.map((c) => [c.name, c.network])),
     thresholds: scenario.thresholds,
     failover: scenario.measure.failover ?? null,
   };
   // Bounded memory: long trials that need no per-request rows are counted as they run.
   if (streamsRequests(scenario, estimateRun(scenario, mesh, 1).requestsPerTrial)) opts.keepSamples = false;
+  return opts;
+}
+
+/** Options of one client's measures: its placement, its load, the split predicted for it, what its fault takes down. */
+function clientAccumulatorOptions(job: SimJob, c: ScenarioClient): AccumulatorOptions {
+  const { mesh, scenario } = job;
+  const profile = istioProfile(job.istio);
+  if (profile === undefined) throw new RangeError(`unsupported Istio version ${job.istio}`);
+  const client = findWorkload(mesh, c.cluster, c.workload);
+  if (client === undefined) throw new RangeError(`client ${clientName(c)} not in the mesh`);
+  const explained = explainMesh({
+    mesh,
+    ...(scenario.destinationRule ? { destinationRule: scenario.destinationRule } : {}),
+    profile,
+    clients: [{ cluster: c.cluster, workload: c.workload }],
+    service: { service: scenario.request.service, namespace: scenario.request.namespace },
+    ...(scenario.request.trafficDistribution !== undefined ? { trafficDistribution: scenario.request.trafficDistribution } : {}),
+    load: c.load,
+  });
+  const opts: AccumulatorOptions = {
+    ...loadOptions(job, c.load),
+    client: { cluster: client.cluster.name, network: client.cluster.network, locality: formatLocality(client.workload.locality) },
+  };
   const predicted = explained.entries[0]?.predictedShares;
   if (predicted !== undefined && Object.keys(predicted).length > 0) opts.expectedShares = predicted;
   // Versions behind one east-west gateway split per connection (explain's pinning), not per request.
   const pinning = explained.entries[0]?.pinning;
   if (pinning !== undefined && pinning.mode !== 'per-request') opts.pooledVersions = pinning.gateways.map((g) => g.versions.map((v) => v.version));
-  const faulted = faultedVersions(mesh, scenario);
+  const faulted = faultedVersions(mesh, scenario, c);
   if (faulted.length === 1) opts.faultedVersion = faulted[0]!;
   else if (faulted.length > 1) opts.faultedVersions = faulted;
+  // With several clients, a client whose policy gives the faulted workload no traffic (a client in
+  // another cluster that keeps its traffic local) is not affected by the fault: it gets no failover
+  // figures rather than a "recovery" from something it never used.
+  if (scenarioClients(scenario).length > 1 && predicted !== undefined && faulted.length > 0 && faulted.every((v) => (predicted[v] ?? 0) === 0)) {
+    opts.failover = null;
+  }
   return opts;
 }
 
@@ -93,7 +133,7 @@ export function accumulatorOptionsFor(job: SimJob): AccumulatorOptions {
  * Empty when unknown (e.g. `applyDestinationRule`): the measure then takes the version that served
  * most before the fault.
  */
-export function faultedVersions(mesh: Mesh, scenario: Scenario): string[] {
+export function faultedVersions(mesh: Mesh, scenario: Scenario, client: { cluster: string } = scenario.client): string[] {
   const name = scenario.measure.failover?.fault;
   const a = scenario.timeline.find((e) => e.name === name)?.action;
   if (a === undefined) return [];
@@ -103,10 +143,61 @@ export function faultedVersions(mesh: Mesh, scenario: Scenario): string[] {
   }
   if (a.kind !== 'gatewayDown') return [];
   const cluster = mesh.clusters.find((c) => c.name === a.cluster);
-  const clientNetwork = mesh.clusters.find((c) => c.name === scenario.client.cluster)?.network;
+  const clientNetwork = mesh.clusters.find((c) => c.name === client.cluster)?.network;
   if (cluster === undefined || cluster.network === clientNetwork) return [];
   const behind = cluster.workloads.filter((w) => !w.client && w.service === scenario.request.service && w.namespace === scenario.request.namespace && w.version !== undefined);
   return [...new Set(behind.map((w) => w.version!))].sort();
+}
+
+/**
+ * The sink of a run with several clients: every sample goes to the overall measures and to its own
+ * client's, renumbered in that client's scheduled order (its accumulator keeps rows by `seq`).
+ */
+class ClientSplit implements Accumulator {
+  constructor(
+    private readonly overall: Accumulator,
+    private readonly perClient: readonly Accumulator[],
+    private readonly clients: readonly ScenarioClient[],
+  ) {}
+
+  record(s: Sample): void {
+    this.overall.record(s);
+    const acc = this.perClient[s.client ?? 0] as Accumulator;
+    const seq = s.seq;
+    s.seq = s.clientSeq;
+    acc.record(s);
+    s.seq = seq;
+  }
+
+  finish(events: readonly RunEvent[]): TrialMeasures {
+    const clients = this.perClient.map((a, i) => ({ name: clientName(this.clients[i] as ScenarioClient), measures: a.finish(events) }));
+    const m = this.overall.finish(events);
+    sumLocalities(m, clients.map((c) => c.measures));
+    // Failover figures are each client's own: traffic of clients that never used the faulted
+    // workload would make a mixed "recovery" or "failback" mean nothing. Phases stay overall.
+    return { ...m, failover: null, clients };
+  }
+}
+
+/**
+ * Overall locality counts of a multi-client trial: each request is near or far relative to its own
+ * client, so the overall counts are the sum of the clients' (the overall accumulator has no single
+ * placement to judge them by).
+ */
+function sumLocalities(m: TrialMeasures, parts: readonly TrialMeasures[]): void {
+  const sum = (list: ReadonlyArray<LocalityCounts | null | undefined>): LocalityCounts | null => {
+    const present = list.filter((l): l is LocalityCounts => l !== null && l !== undefined);
+    if (present.length === 0) return null;
+    const byCluster: Record<string, number> = {};
+    for (const l of present) for (const [k, v] of Object.entries(l.byCluster)) byCluster[k] = (byCluster[k] ?? 0) + v;
+    const total = (f: (l: LocalityCounts) => number) => present.reduce((n, l) => n + f(l), 0);
+    return { attributed: total((l) => l.attributed), sameLocality: total((l) => l.sameLocality), sameCluster: total((l) => l.sameCluster), sameNetwork: total((l) => l.sameNetwork), byCluster };
+  };
+  m.overall.locality = sum(parts.map((p) => p.overall.locality));
+  m.phases.forEach((ph, i) => (ph.counts.locality = sum(parts.map((p) => p.phases[i]?.name === ph.name ? p.phases[i]!.counts.locality : null))));
+  m.windows.forEach((w, i) => {
+    if (w.counts !== null) w.counts.locality = sum(parts.map((p) => p.windows[i]?.counts?.locality));
+  });
 }
 
 /** Where a trial loop stands between two slices (progress within a trial). */
@@ -197,7 +288,8 @@ function* trialSteps(
   const profile = istioProfile(job.istio);
   if (profile === undefined) throw new RangeError(`unsupported Istio version ${job.istio}`);
   if (seeds.length === 0) throw new RangeError('runSimTrials: no seeds');
-  const options = accumulatorOptionsFor(job);
+  const { overall: options, perClient: clientOptions } = measureOptionsFor(job);
+  const clients = scenarioClients(job.scenario);
   // Fold trials into a running total every COMBINE_EVERY trials so memory stays flat over
   // thousands of trials (combineTrials is associative: the grouping does not change the result).
   let combined: TrialMeasures | undefined;
@@ -217,7 +309,8 @@ function* trialSteps(
   try {
     for (let i = 0; i < seeds.length; i++) {
       const seed = seeds[i] as number;
-      const acc = createAccumulator(options, columns);
+      const overall = createAccumulator(options, columns);
+      const acc = clientOptions.length === 0 ? overall : new ClientSplit(overall, clientOptions.map((o) => createAccumulator(o)), clients);
       const sim = startSimulation({ mesh: job.mesh, scenario: job.scenario, profile, seed }, acc);
       while (!sim.advance(sliceEvents)) {
         const at = { index: i, nowUs: sim.nowUs, durationUs: job.scenario.load.durationUs };

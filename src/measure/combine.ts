@@ -165,6 +165,23 @@ export function combineTrials(trials: readonly TrialMeasures[]): TrialMeasures {
     ...perTrialOf(trials),
     ...bucketLatencyOf(trials),
     ...clampedOf(trials),
+    ...clientsOf(trials),
+  };
+}
+
+/** Each client's measures combined across the trials (every trial of a run has the same clients). */
+function clientsOf(trials: readonly TrialMeasures[]): Pick<TrialMeasures, 'clients'> {
+  const first = trials[0]!.clients;
+  if (first === undefined) return {};
+  return {
+    clients: first.map((c, i) => ({
+      name: c.name,
+      measures: combineTrials(trials.map((t) => {
+        const own = t.clients?.[i];
+        if (own === undefined || own.name !== c.name) throw new Error(`combineTrials: trials disagree on client ${c.name}`);
+        return own.measures;
+      })),
+    })),
   };
 }
 

@@ -128,5 +128,7 @@ export function mergeTrials(trials: readonly TrialMeasures[]): MergedMeasures {
   for (const w of m.windows) {
     if (w.counts !== null) windows[windowKey(w.from, w.to)] = summarizeCounts(w.counts, m.load, expected, null);
   }
-  return { trials: m.trials, summary, windows, histograms: sortKeys(histograms), series: seriesOf(m.series) };
+  const merged: MergedMeasures = { trials: m.trials, summary, windows, histograms: sortKeys(histograms), series: seriesOf(m.series) };
+  if (m.clients !== undefined) merged.clients = m.clients.map((c) => ({ name: c.name, measures: mergeTrials([c.measures]) }));
+  return merged;
 }

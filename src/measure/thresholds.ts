@@ -46,9 +46,17 @@ export function evaluateThresholds(thresholds: readonly Threshold[], merged: Mer
   return thresholds.map((t): ThresholdOutcome => {
     const unit = metricUnit(t.metric);
     if (unit === undefined) return { expr: t.expr, value: null, ok: false, note: `unknown metric "${t.metric.join('.')}"` };
-    let summary = merged.summary;
+    // `{client=…}`: that client's measures. A run with one client keeps no per-client measures, and
+    // validation admits only the scenario's own client there, so its figures are the overall ones.
+    let of: MergedMeasures = merged;
+    if (t.client !== undefined && merged.clients !== undefined) {
+      const c = merged.clients.find((x) => x.name === t.client);
+      if (c === undefined) return { expr: t.expr, value: null, ok: false, note: `client ${t.client} is not in this run (clients: ${merged.clients.map((x) => x.name).join(', ')})` };
+      of = c.measures;
+    }
+    let summary = of.summary;
     if (t.during !== undefined) {
-      const w = merged.windows[windowKey(t.during.from, t.during.to)];
+      const w = of.windows[windowKey(t.during.from, t.during.to)];
       if (w === undefined) {
         return { expr: t.expr, value: null, ok: false, note: `window ${t.during.from}..${t.during.to} was not measured (an event never happened)` };
       }

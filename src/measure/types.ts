@@ -126,6 +126,17 @@ export interface TrialMeasures {
   clampedLatencies?: number;
   /** Latency known only as a tool's buckets, with the figures the tool states exactly (µs). */
   bucketLatency?: BucketLatency;
+  /**
+   * Measures of each client alone, in scenario order, when the run had more than one client
+   * (the fields above cover every client together). Never nested further.
+   */
+  clients?: ClientTrialMeasures[];
+}
+
+/** One client's measures (`name` is `cluster/workload`). */
+export interface ClientTrialMeasures {
+  name: string;
+  measures: TrialMeasures;
 }
 
 /** What a bucket-only tool (fortio) states exactly about latency, in µs; null figures when it did not. */
@@ -143,6 +154,8 @@ export interface MergedMeasures {
   /** Encoded histograms keyed per HISTOGRAM_KEYS, sorted by key. */
   histograms: Record<string, EncodedHistogram>;
   series: Series;
+  /** Each client's merged measures, in scenario order, when the run had more than one client. */
+  clients?: Array<{ name: string; measures: MergedMeasures }>;
 }
 
 /** Key of a `during from..to` window in `MergedMeasures.windows`. */

@@ -2,6 +2,7 @@ import type { DestinationRule } from './destination-rule.js';
 import type { LoadModel, Scenario, ScenarioRequest, TimelineAction, TimelineEntry } from './scenario.js';
 import type { ScenarioDocument, TimelineEntryDocument } from './schemas/scenario.js';
 import type { Threshold } from './threshold.js';
+import { resolveClients } from './validate-clients.js';
 
 /** Request defaults (the seed's `curl helloworld.sample:5000/hello`). */
 export const DEFAULT_REQUEST = {
@@ -77,9 +78,13 @@ export function resolveScenario(doc: ScenarioDocument, r: ScenarioResolution): S
     return entry;
   });
   timeline.sort((a, b) => a.atUs - b.atUs);
+  const clients = resolveClients(spec, load);
+  const first = spec.client ?? spec.clients?.[0];
+  if (first === undefined) throw new Error('resolveScenario called on a scenario without a client');
   const scenario: Scenario = {
     name: doc.metadata.name,
-    client: { cluster: spec.client.cluster, workload: spec.client.workload },
+    client: { cluster: first.cluster, workload: first.workload },
+    ...(clients !== undefined ? { clients } : {}),
     request: resolveRequest(spec.request),
     load,
     timeline,

@@ -205,6 +205,7 @@ export const resultSchema = z
     finishedAt: timestamp,
     trials: z.number().int().min(1),
     summary,
+    clients: z.array(z.object({ name: z.string().regex(/^[^/\s]+\/[^/\s]+$/, 'expected a client as cluster/workload'), summary })).min(2).optional(),
     histograms: sortedRecord(z.string().regex(/^[A-Za-z0-9+/]*={0,2}$/, 'expected an HdrHistogram compressed base64 string')),
     series,
     events: z.array(

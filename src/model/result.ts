@@ -23,6 +23,12 @@ export interface Result {
   finishedAt: string;
   trials: number;
   summary: Summary;
+  /**
+   * Each client's own figures (distribution, locality, failover, errors, per-trial figures), in
+   * scenario order, when the run had more than one client; `summary` covers them all together.
+   * Added within v2 (optional: results without it read as before).
+   */
+  clients?: ClientResult[];
   /** HdrHistogram compressed base64, values in µs (1 µs … 1 h, 3 significant digits). Keys: see HISTOGRAM_KEYS. */
   histograms: Record<string, string>;
   series: Series;
@@ -30,6 +36,13 @@ export interface Result {
   thresholds: ThresholdOutcome[];
   /** Present when the run was interrupted (SIGINT/SIGTERM): the result holds only the trials that completed. */
   interrupted?: Interrupted;
+}
+
+/** One client's figures in a multi-client run. */
+export interface ClientResult {
+  /** `cluster/workload`, as thresholds name it (`{client=cluster2/sleep}`). */
+  name: string;
+  summary: Summary;
 }
 
 /** Where an interrupted run stopped and what it kept. */

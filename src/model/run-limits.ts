@@ -10,7 +10,7 @@
  * ~1 KB per closed-model virtual user; ~0.7 M simulated requests per second on one core.
  */
 import type { Mesh } from './mesh.js';
-import type { Scenario } from './scenario.js';
+import { scenarioClients, type Scenario } from './scenario.js';
 import type { PathSeg } from './validate-problems.js';
 
 /** The documented limits; `--allow-large` lifts all of them. */
@@ -83,21 +83,25 @@ export interface RunEstimate {
 export function estimateRun(scenario: Scenario, mesh: Mesh, trials: number): RunEstimate {
   const load = scenario.load;
   const durationS = load.durationUs / 1e6;
-  let requestsPerTrial: number;
+  // Every client's load adds up (one client: the scenario's load).
+  let requestsPerTrial = 0;
   let perRequestUs: number | undefined;
-  if (load.kind === 'open') requestsPerTrial = load.ratePerS * durationS;
-  else {
-    // A virtual user waits for each answer: at least the fastest service's median plus a same-zone
-    // round trip, then its think time. An estimate, on the high side for meshes with far endpoints.
-    const p50s = mesh.clusters.flatMap((c) => c.workloads.flatMap((w) => (w.latency !== undefined ? [w.latency.p50Us] : [])));
-    const fastestUs = p50s.length > 0 ? Math.min(...p50s) : 1_000;
-    perRequestUs = Math.max(100, load.thinkTimeUs + fastestUs + 2 * mesh.networkDelayUs.sameZone);
-    requestsPerTrial = (load.concurrency * load.durationUs) / perRequestUs;
+  let vus = 0;
+  for (const { load: l } of scenarioClients(scenario)) {
+    if (l.kind === 'open') requestsPerTrial += l.ratePerS * (l.durationUs / 1e6);
+    else {
+      // A virtual user waits for each answer: at least the fastest service's median plus a same-zone
+      // round trip, then its think time. An estimate, on the high side for meshes with far endpoints.
+      const p50s = mesh.clusters.flatMap((c) => c.workloads.flatMap((w) => (w.latency !== undefined ? [w.latency.p50Us] : [])));
+      const fastestUs = p50s.length > 0 ? Math.min(...p50s) : 1_000;
+      perRequestUs = Math.max(100, l.thinkTimeUs + fastestUs + 2 * mesh.networkDelayUs.sameZone);
+      requestsPerTrial += (l.concurrency * l.durationUs) / perRequestUs;
+      vus += l.concurrency;
+    }
   }
   const pods = podsAtMost(scenario, mesh);
   const outlierTicks = durationS / 10;
   const eventsPerTrial = requestsPerTrial * EVENTS_PER_REQUEST + outlierTicks * mesh.clusters.length + scenario.timeline.length;
-  const vus = load.kind === 'closed' ? load.concurrency : 0;
   const rowBytes = streamsRequests(scenario, requestsPerTrial) ? 0 : ROW_BYTES;
   const memoryBytes = BASE_BYTES + rowBytes * requestsPerTrial + POD_BYTES * pods + VU_BYTES * vus;
   const requests = requestsPerTrial * trials;

@@ -27,6 +27,12 @@ export interface Sample {
    * them. Targets that do not know it leave it out (all samples of a trial, or none, carry it).
    */
   seq?: number;
+  /**
+   * Multi-client simulator runs: index of the scenario client that sent the request, and its place
+   * in that client's own scheduled order (0, 1, 2, … per client). Absent with one client.
+   */
+  client?: number;
+  clientSeq?: number;
 }
 
 /** A failure is any non-2xx status or a connection error/timeout (product.md §4). */

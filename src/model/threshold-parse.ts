@@ -5,7 +5,8 @@ import type { Threshold, ThresholdOp, ThresholdValue } from './threshold.js';
 import { fail, ok, type Parsed } from './validate-problems.js';
 
 /**
- * Threshold expressions (product.md §5): `<metric path> <op> <value> [during <event>..<event>]`,
+ * Threshold expressions (product.md §5): `<metric path>[{client=<cluster>/<workload>}] <op> <value>
+ * [during <event>..<event>]`,
  * ops `< <= > >= ==`, values `5s` / `250ms` (durations → ms), `1%` (→ fraction 0.01), `0.9`, `42`.
  * This module checks the syntax only; `validate-thresholds.ts` checks the path against the metric
  * registry, the mesh and the timeline.
@@ -15,6 +16,9 @@ const OPS: readonly ThresholdOp[] = ['<=', '>=', '==', '<', '>'];
 const FORM = 'write "<metric> <op> <value> [during <event>..<event>]", e.g. "failover.recovery.p99 < 5s"';
 const METRIC_PATH = /^[A-Za-z0-9_-]+(?:\.[A-Za-z0-9_-]+)*$/;
 const EVENT_NAME = /^[A-Za-z0-9][-A-Za-z0-9_]*$/;
+/** `{client=cluster2/sleep}` after the metric path: a DNS-label cluster and workload. */
+const CLIENT_SELECTOR = /\{\s*([A-Za-z0-9_-]+)\s*=\s*([^{}\s]*)\s*\}$/;
+const CLIENT_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?\/[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 const NUMBER = /^\d+(?:\.\d+)?$|^\.\d+$/;
 
 /**
@@ -62,14 +66,30 @@ export function tryParseThreshold(expr: unknown): Parsed<Threshold> {
     during = { from, to };
   }
 
-  const opMatch = /(<=|>=|==|!=|=>|=<|<|>|=)/.exec(main);
+  // The `=` inside a `{client=…}` selector is not the operator: search with the selector blanked.
+  const open = main.indexOf('{');
+  const close = open < 0 ? -1 : main.indexOf('}', open);
+  const masked = close < 0 ? main : main.slice(0, open) + ' '.repeat(close - open + 1) + main.slice(close + 1);
+  const opMatch = /(<=|>=|==|!=|=>|=<|<|>|=)/.exec(masked);
   if (opMatch === null) return fail(`no comparison operator in "${text}"`, `use one of < <= > >= ==; ${FORM}`);
   const rawOp = opMatch[1] ?? '';
   if (!(OPS as readonly string[]).includes(rawOp)) {
     const better = rawOp === '=' ? '==' : rawOp === '=>' ? '>=' : rawOp === '=<' ? '<=' : undefined;
     return fail(`operator "${rawOp}" is not supported`, better !== undefined ? `did you mean "${better}"?` : 'use one of < <= > >= ==');
   }
-  const path = main.slice(0, opMatch.index).trim();
+  let path = main.slice(0, opMatch.index).trim();
+  let client: string | undefined;
+  const sel = CLIENT_SELECTOR.exec(path);
+  if (sel !== null) {
+    const key = sel[1] ?? '';
+    const value = sel[2] ?? '';
+    if (key !== 'client') return fail(`"{${key}=…}" is not a selector`, 'the one selector is {client=<cluster>/<workload>}, e.g. distribution.v2.share{client=cluster2/sleep}');
+    if (!CLIENT_NAME.test(value)) return fail(`"${value}" is not a client`, 'name a client as <cluster>/<workload>, e.g. {client=cluster2/sleep}');
+    client = value;
+    path = path.slice(0, sel.index).trim();
+  } else if (path.includes('{') || path.includes('}')) {
+    return fail(`"${path}" has a malformed selector`, 'write {client=<cluster>/<workload>} right after the metric, e.g. failover.recovery.p99{client=cluster1/sleep}');
+  }
   const valueText = main.slice(opMatch.index + rawOp.length).trim();
   if (path === '') return fail(`missing metric path before "${rawOp}"`, FORM);
   if (!METRIC_PATH.test(path)) {
@@ -82,6 +102,7 @@ export function tryParseThreshold(expr: unknown): Parsed<Threshold> {
   const value = parseThresholdValue(valueText);
   if (!value.ok) return value;
   const threshold: Threshold = { expr: text, metric: path.split('.'), op: rawOp as ThresholdOp, value: value.value };
+  if (client !== undefined) threshold.client = client;
   if (during !== undefined) threshold.during = during;
   return ok(threshold);
 }

@@ -1,6 +1,6 @@
 /**
  * Parsed threshold expressions (product.md §5):
- * `<metric path> <op> <value> [during <event>..<event>]`.
+ * `<metric path>[{client=<cluster>/<workload>}] <op> <value> [during <event>..<event>]`.
  */
 export type ThresholdOp = '<' | '<=' | '>' | '>=' | '==';
 
@@ -20,6 +20,11 @@ export interface Threshold {
   metric: string[];
   op: ThresholdOp;
   value: ThresholdValue;
+  /**
+   * Read the metric from one client's figures (`distribution.v2.share{client=cluster2/sleep}`):
+   * `cluster/workload` of a scenario client. Absent = the figures of every client together.
+   */
+  client?: string;
   /** Restrict the metric to requests scheduled between two named events (`during fault..restore`). */
   during?: { from: string; to: string };
 }

@@ -3,14 +3,14 @@ import { durationUsOrUndefined } from './duration.js';
 import type { Mesh } from './mesh.js';
 import { destinationRuleSelects, resolveDestinationRuleHost, serviceFqdn } from './resolve-dr-host.js';
 import { DEFAULT_REQUEST, resolveScenario } from './resolve-scenario.js';
-import type { Scenario } from './scenario.js';
+import { clientName, type Scenario } from './scenario.js';
 import { parseWith } from './schemas/common.js';
 import { scenarioSchema } from './schemas/scenario.js';
-import { suggest } from './schemas/suggest.js';
+import { checkClients } from './validate-clients.js';
 import { checkHeader } from './validate-header.js';
 import { arrayField, field, isRecord, stringField, type DocProblem, type PathSeg } from './validate-problems.js';
 import { validateThresholds } from './validate-thresholds.js';
-import { checkFailoverMeasure, checkTimeline, deploymentProblem } from './validate-timeline.js';
+import { checkFailoverMeasure, checkTimeline } from './validate-timeline.js';
 
 /**
  * Validation of a `kind: Scenario` document against a mesh: header, schema, then every check that
@@ -48,33 +48,17 @@ export function scenarioReferences(raw: unknown): string[] {
   return refs;
 }
 
-function checkClient(raw: unknown, mesh: Mesh): DocProblem[] {
-  const client = field(field(raw, 'spec'), 'client');
-  const clusterName = stringField(client, 'cluster');
-  const workloadName = stringField(client, 'workload');
-  const base: PathSeg[] = ['spec', 'client'];
-  if (clusterName === undefined) return [];
-  const cluster = mesh.clusters.find((c) => c.name === clusterName);
-  if (cluster === undefined) {
-    const names = mesh.clusters.map((c) => c.name);
-    const close = suggest(clusterName, names);
-    return [{ path: [...base, 'cluster'], message: `cluster "${clusterName}" is not in mesh ${mesh.name}`, hint: `clusters: ${names.join(', ')}${close !== undefined ? ` (did you mean "${close}"?)` : ''}` }];
+/** `cluster/workload` of every client the document names (for thresholds' `{client=…}`). */
+function documentClients(spec: unknown): string[] {
+  const one = field(spec, 'client');
+  const list = one !== undefined ? [one] : arrayField(spec, 'clients');
+  const names: string[] = [];
+  for (const c of list) {
+    const cluster = stringField(c, 'cluster');
+    const workload = stringField(c, 'workload');
+    if (cluster !== undefined && workload !== undefined) names.push(clientName({ cluster, workload }));
   }
-  if (workloadName === undefined) return [];
-  const missing = deploymentProblem(mesh, cluster, workloadName, [...base, 'workload']);
-  if (missing !== undefined) return [missing];
-  const workload = cluster.workloads.find((w) => w.name === workloadName);
-  if (workload !== undefined && !workload.client) {
-    const clients = cluster.workloads.filter((w) => w.client).map((w) => w.name);
-    return [
-      {
-        path: [...base, 'workload'],
-        message: `workload "${workloadName}" in ${cluster.name} is not a client`,
-        hint: clients.length > 0 ? `clients in ${cluster.name}: ${clients.join(', ')}` : `mark a workload "client: true" in the mesh (the seed's sleep pod)`,
-      },
-    ];
-  }
-  return [];
+  return names;
 }
 
 function requestTarget(raw: unknown): { service: string; namespace: string } {
@@ -144,7 +128,7 @@ export function validateScenarioDocument(raw: unknown, ctx: ScenarioContext): { 
   if (header.length > 0) return { problems: header };
   const { data, problems } = parseWith(scenarioSchema, raw);
   const spec = field(raw, 'spec');
-  problems.push(...checkClient(raw, ctx.mesh), ...checkService(raw, ctx.mesh), ...checkLoad(raw));
+  problems.push(...checkClients(raw, ctx.mesh), ...checkService(raw, ctx.mesh), ...checkLoad(raw));
 
   const durationUs = durationUsOrUndefined(field(field(spec, 'load'), 'duration'));
   const timeline = checkTimeline(arrayField(spec, 'timeline'), ctx.mesh, durationUs);
@@ -161,6 +145,7 @@ export function validateScenarioDocument(raw: unknown, ctx: ScenarioContext): { 
   const thresholds = validateThresholds(arrayField(spec, 'thresholds'), ['spec', 'thresholds'], {
     versions,
     clusters: ctx.mesh.clusters.map((c) => c.name),
+    clients: documentClients(spec),
     events: timeline.facts.events,
     ...(measure.failover !== undefined ? { failover: measure.failover } : {}),
   });

@@ -10,6 +10,8 @@ export interface ThresholdContext {
   /** Versions of the workloads backing the scenario's service. */
   versions: readonly string[];
   clusters: readonly string[];
+  /** `cluster/workload` of each scenario client, for `{client=…}` (absent: any client is refused). */
+  clients?: readonly string[];
   /** Named timeline entries → time (µs). */
   events: ReadonlyMap<string, number>;
   /** Failover measure in force (explicit or defaulted), if any. */
@@ -72,8 +74,22 @@ function checkMetric(t: Threshold, ctx: ThresholdContext): Parsed<MetricUnit> {
   if (params.cluster !== undefined && !ctx.clusters.includes(params.cluster)) {
     return fail(`metric "${path}" names cluster "${params.cluster}", which is not in the mesh`, `clusters: ${listOr(ctx.clusters, '(none)')}`);
   }
+  if (t.client !== undefined && !(ctx.clients ?? []).includes(t.client)) {
+    const names = ctx.clients ?? [];
+    const close = suggest(t.client, names);
+    return fail(
+      `threshold names client "${t.client}", which is not a client of this scenario`,
+      `clients: ${listOr(names, '(none)')}${close !== undefined ? ` (did you mean "${close}"?)` : ''}`,
+    );
+  }
   if (params.code !== undefined && !/^(0|[1-5]\d\d)$/.test(params.code)) {
     return fail(`"${params.code}" in "${path}" is not an HTTP status`, 'use 100…599, or 0 for connection errors and timeouts');
+  }
+  if (def.pattern.startsWith('failover.') && t.client === undefined && (ctx.clients?.length ?? 0) > 1) {
+    return fail(
+      `metric "${path}" needs a client: with several clients each has its own failover figures`,
+      `name one, e.g. "${path}{client=${ctx.clients?.[0] ?? 'cluster1/sleep'}} …"`,
+    );
   }
   if (def.pattern.startsWith('failover.') && ctx.failover === undefined) {
     return fail(

@@ -123,4 +123,17 @@ export interface CompareView {
   mainVersion: string | null;
   /** Things that make the comparison less meaningful (different scenarios, load models). */
   warnings: string[];
+  /**
+   * Runs with several clients: the same comparison for each client every subject measured, built
+   * from that client's figures alone (its per-trial figures make the trials the unit). Absent when
+   * a subject has a result without per-client figures.
+   */
+  clients?: ClientComparison[];
+}
+
+/** One client's subjects (baseline first) and verdicts, as in `CompareView`. */
+export interface ClientComparison {
+  name: string;
+  subjects: CompareSubject[];
+  comparisons: SubjectComparison[];
 }

@@ -1,4 +1,5 @@
 import { chartColumns, renderChart, type ChartLine } from './chart.js';
+import { clientsCompare } from './compare-clients.js';
 import { eventsAlignment } from './compare-events.js';
 import { compareHeader, distributionTable, errorsTable, failoverTable, latencyTable, localityTable } from './compare-sections.js';
 import type { CompareView } from './compare-view.js';
@@ -21,6 +22,7 @@ export function renderCompare(view: CompareView, style: Style): string {
     localityTable(view, style),
     latencyTable(view, style),
     failoverTable(view, style),
+    clientsCompare(view, style),
     eventsAlignment(view, style),
     shareOverlay(view, style),
     spectrumOverlay(view, style),

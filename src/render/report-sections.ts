@@ -128,7 +128,8 @@ export function localitySection(result: Result, style: Style): string {
     ['by cluster', byCluster],
   ];
   const body = keyValues(rows, style);
-  return section('Locality (successful responses, relative to the client)', body, style);
+  const relative = result.clients !== undefined ? "relative to each request's own client" : 'relative to the client';
+  return section(`Locality (successful responses, ${relative})`, body, style);
 }
 
 function phaseLabel(p: PhaseSummary): string {

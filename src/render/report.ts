@@ -8,6 +8,7 @@ import {
   requestsSection,
   thresholdsSection,
 } from './report-sections.js';
+import { clientsSection } from './clients-section.js';
 import { eventsSection } from './events-section.js';
 import { prometheusSection } from './prometheus-section.js';
 import type { ReportView } from './report-view.js';
@@ -25,6 +26,7 @@ export function renderReport(view: ReportView, style: Style): string {
   const parts: Array<string | null> = [
     headerSection(r, view.source, style),
     requestsSection(r, style),
+    clientsSection(r.clients, r.trials, style),
     distributionSection(r, view.alpha, style),
     localitySection(r, style),
     prometheusSection(r, style),

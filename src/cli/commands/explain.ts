@@ -1,6 +1,7 @@
 import { Command } from 'commander';
 import type { CliRuntime } from '../deps.js';
 import { styleFor } from '../output.js';
+import { scenarioClients } from '../../model/scenario.js';
 
 interface ExplainOptions {
   mesh?: string;
@@ -36,12 +37,14 @@ export function explainCommand(rt: CliRuntime): Command {
         opts.destinationRule !== undefined
           ? await loadDestinationRule(opts.destinationRule, rt.cwd, service ?? {})
           : scenario?.destinationRule;
-      const client = opts.client ?? (scenario ? `${scenario.client.cluster}/${scenario.client.workload}` : undefined);
+      // A scenario's clients, each explained from its own place (several with `spec.clients`).
+      const scenarioClientList = scenario ? scenarioClients(scenario) : [];
+      const client = opts.client ?? (scenarioClientList.length === 1 ? `${scenario!.client.cluster}/${scenario!.client.workload}` : undefined);
       const report = explain({
         mesh,
         ...(destinationRule !== undefined ? { destinationRule } : {}),
         ...(opts.istio !== undefined ? { istio: opts.istio } : {}),
-        ...(client !== undefined ? { client } : {}),
+        ...(client !== undefined ? { client } : scenarioClientList.length > 1 ? { clients: scenarioClientList } : {}),
         ...(service !== undefined ? { service } : {}),
         ...(scenario !== undefined ? { load: scenario.load } : {}),
         ...(scenario?.request.trafficDistribution !== undefined ? { trafficDistribution: scenario.request.trafficDistribution } : {}),

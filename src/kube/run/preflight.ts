@@ -23,7 +23,7 @@ export const TESTRUN_API = { apiVersion: 'k6.io/v1alpha1', kind: 'TestRun' };
 
 /**
  * Refuses a scenario whose timeline uses simulator-only actions (fail, heal, delay), naming each
- * entry, before anything is connected to.
+ * entry, or that names several clients, before anything is connected to.
  * @throws InvalidInputError (exit 3)
  */
 export function refuseSimOnlyActions(s: Scenario): void {
@@ -37,6 +37,15 @@ export function refuseSimOnlyActions(s: Scenario): void {
       hint: 'Run this scenario with --target sim, or use scale, deletePods, gatewayDown/gatewayUp or applyDestinationRule on kube.',
     });
   });
+  // Several clients are simulator-only too: the kube driver sends from one client pod.
+  if (s.clients !== undefined && s.clients.length > 1) {
+    problems.push({
+      file: s.source,
+      path: 'spec.clients',
+      message: `${s.clients.length} clients: a kube run sends from one client pod`,
+      hint: 'Run this scenario with --target sim, or give it one client ("client: {cluster, workload}") for kube.',
+    });
+  }
   if (problems.length > 0) throw new InvalidInputError(problems, { hint: 'Nothing was changed in the clusters.' });
 }
 

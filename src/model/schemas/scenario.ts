@@ -43,13 +43,37 @@ export const timelineEntrySchema = z.strictObject({
   applyDestinationRule: z.string().min(1).optional(),
 });
 
+/** A load section: the scenario's, or a client's own (`duration` then defaults to the scenario's). */
+const loadFields = {
+  rate: checked(parseRatePerS).optional(),
+  concurrency: int(1).optional(),
+  thinkTime: duration().optional(),
+};
+
+const share = checked((v) => {
+  const r = parseFraction(v);
+  if (!r.ok) return r;
+  if (r.value <= 0 || r.value > 1) return fail(`share must be in (0, 1], got ${String(v)}`, 'e.g. 0.3 (30% of the scenario load); the shares of all clients add up to 1');
+  return r;
+});
+
+/** One entry of `spec.clients`: a client workload with its own load or a share of the scenario's. */
+export const scenarioClientSchema = z.strictObject({
+  cluster: z.string(),
+  workload: z.string(),
+  share: share.optional(),
+  load: z.strictObject({ ...loadFields, duration: duration({ minUs: 1 }).optional() }).optional(),
+});
+
 /** A whole Scenario document. */
 export const scenarioSchema = z.strictObject({
   apiVersion: z.string(),
   kind: z.string(),
   metadata: z.strictObject({ name: dnsLabel('scenario name'), description: z.string().optional() }),
   spec: z.strictObject({
-    client: z.strictObject({ cluster: z.string(), workload: z.string() }),
+    /** One client (the seed's form), or `clients` for several; exactly one of the two (validate-clients.ts). */
+    client: z.strictObject({ cluster: z.string(), workload: z.string() }).optional(),
+    clients: z.array(scenarioClientSchema).min(1).optional(),
     request: z
       .strictObject({
         service: dnsLabel('service name').optional(),
@@ -65,12 +89,7 @@ export const scenarioSchema = z.strictObject({
       })
       .optional(),
     destinationRule: z.string().min(1).optional(),
-    load: z.strictObject({
-      rate: checked(parseRatePerS).optional(),
-      concurrency: int(1).optional(),
-      duration: duration({ minUs: 1 }),
-      thinkTime: duration().optional(),
-    }),
+    load: z.strictObject({ ...loadFields, duration: duration({ minUs: 1 }) }),
     timeline: z.array(timelineEntrySchema).optional(),
     measure: z
       .strictObject({ failover: z.strictObject({ fault: z.string(), restore: z.string().optional() }).optional() })
@@ -81,5 +100,7 @@ export const scenarioSchema = z.strictObject({
 
 /** Parsed (not yet cross-checked or defaulted) Scenario document. */
 export type ScenarioDocument = z.output<typeof scenarioSchema>;
+/** Parsed `spec.clients` entry. */
+export type ScenarioClientDocument = z.output<typeof scenarioClientSchema>;
 /** Parsed timeline entry. */
 export type TimelineEntryDocument = z.output<typeof timelineEntrySchema>;

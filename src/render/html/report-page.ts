@@ -2,6 +2,7 @@ import { Histogram } from '../../measure/histogram.js';
 import { HISTOGRAM_KEYS, type Distribution, type LatencySummary, type Result } from '../../model/result.js';
 import { describeLabels, describeLoad, describeTarget, formatThresholdValue, statusLabel } from '../describe.js';
 import { formatCount, formatDuration, formatMs, formatNumber, formatP, formatPercent, formatTimestamp } from '../format.js';
+import { CLIENTS_NOTE, clientColumns, clientRow, clientsTitle } from '../clients-section.js';
 import type { ReportView } from '../report-view.js';
 import { errorRatePerBucket, sharePerBucket } from '../series.js';
 import { spectrumPoints } from '../spectrum.js';
@@ -26,6 +27,7 @@ function reportArticle(view: ReportView): string {
   const parts = [
     headerHtml(r, view.source),
     requestsHtml(r),
+    clientsHtml(r),
     distributionHtml(r, view.alpha),
     localityHtml(r),
     latencyHtml(r),
@@ -77,6 +79,12 @@ function requestsHtml(r: Result): string {
   return sectionHtml('Requests', simpleTable(['', 'value'], rows));
 }
 
+/** Runs with several clients: each client's figures (the terminal report's Clients table). */
+function clientsHtml(r: Result): string | null {
+  if (r.clients === undefined || r.clients.length < 2) return null;
+  return sectionHtml(clientsTitle(r.clients.length), simpleTable(clientColumns(r.trials), r.clients.map(clientRow)) + `<p class="muted">${esc(CLIENTS_NOTE)}</p>`);
+}
+
 function distributionHtml(r: Result, alpha: number): string {
   const s = r.summary;
   const versions = Object.keys(s.distribution).sort();
@@ -103,7 +111,7 @@ function distributionHtml(r: Result, alpha: number): string {
 
 function localityHtml(r: Result): string {
   const l = r.summary.locality;
-  const title = 'Locality (successful responses, relative to the client)';
+  const title = `Locality (successful responses, ${r.clients !== undefined ? "relative to each request's own client" : 'relative to the client'})`;
   if (l === null) return sectionHtml(title, '<p>Not measured (responses carry no cluster or locality).</p>');
   const shares: Record<string, number> = { 'same locality': l.sameLocality, 'same cluster': l.sameCluster, 'same network': l.sameNetwork };
   for (const [c, x] of Object.entries(l.byCluster).sort(([a], [b]) => (a < b ? -1 : 1))) shares[`served by ${c}`] = x;

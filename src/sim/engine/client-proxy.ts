@@ -158,9 +158,11 @@ export class ClientProxy {
 
   /**
    * EDS update: hosts added keep fresh outlier state, hosts kept keep theirs, hosts gone are dropped.
-   * A duplicated address is kept once, as its first copy (dedupeAssignment).
+   * A duplicated address is kept once, as its first copy (dedupeAssignment). Returns true when the
+   * host set or a host's EDS health changed (what the engine observes as an EDS update).
    */
-  applyAssignment(assignment: ClusterLoadAssignment): void {
+  applyAssignment(assignment: ClusterLoadAssignment): boolean {
+    let changed = false;
     const cla = dedupeAssignment(assignment);
     this.assignment = cla;
     const stamp = ++this.assignmentStamp;
@@ -172,10 +174,13 @@ export class ClientProxy {
           h = new RtHost(ep, g.locality);
           h.monitor = this.detector?.addHost(key);
           this.hosts.set(key, h);
+          changed = true;
         } else {
           h.weight = ep.weight;
         }
-        h.edsUnhealthy = ep.unhealthy === true;
+        const unhealthy = ep.unhealthy === true;
+        if (h.edsUnhealthy !== unhealthy) changed = true;
+        h.edsUnhealthy = unhealthy;
         h.seenInAssignment = stamp;
       }
     }
@@ -184,8 +189,10 @@ export class ClientProxy {
       if (h.monitor !== undefined) this.detector?.removeHost(h.monitor);
       h.monitor = undefined;
       this.hosts.delete(key);
+      changed = true;
     }
     this.rebuild();
+    return changed;
   }
 
   /**

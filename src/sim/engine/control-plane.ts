@@ -28,6 +28,12 @@ export interface ProxyUpdate {
 export interface IstiodHooks {
   /** The client proxy of this cluster received an update (the engine applies it and observes). */
   applyToClient(proxy: ClientProxy, update: ProxyUpdate, nowUs: number): void;
+  /**
+   * Push delay of a client proxy after this istiod's first: istiod sends each connected proxy its
+   * own push (pilot/pkg/xds/pushqueue.go: one queue entry per connection), so each lands after its
+   * own draw. The first proxy and the gateway share the push's own draw.
+   */
+  pushDelayUs?(proxy: ClientProxy): number;
 }
 
 export class Istiod {
@@ -46,8 +52,8 @@ export class Istiod {
   private readonly trafficDistribution: TrafficDistribution | undefined;
   private destinationRule: DestinationRule | undefined;
   private configDirty = false;
-  /** Set by the engine: the scenario's client proxy when it runs in this cluster. */
-  clientProxy: ClientProxy | undefined;
+  /** Set by the engine: the scenario's client proxies that run in this cluster, in scenario order. */
+  readonly clientProxies: ClientProxy[] = [];
   pushes = 0;
 
   constructor(opts: {
@@ -142,19 +148,24 @@ export class Istiod {
    */
   private startPush(step: Extract<DebounceStep, { action: 'push' }>, nowUs: number): void {
     this.pushes++;
-    const proxy = this.clientProxy;
-    const update: ProxyUpdate | undefined =
-      proxy === undefined
-        ? undefined
-        : { assignment: this.assignmentFor(proxy), ...(step.full || this.configDirty ? { config: this.clusterConfig() } : {}) };
+    const full = step.full || this.configDirty;
+    // Each proxy gets the EDS istiod builds for it: its own locality's priorities and its own
+    // network's view of remote endpoints (endpoint_builder.go keys the build on the proxy).
+    const updates = this.clientProxies.map((proxy): ProxyUpdate => ({ assignment: this.assignmentFor(proxy), ...(full ? { config: this.clusterConfig() } : {}) }));
     this.configDirty = false;
     const gw: SimGateway | undefined = this.cluster.gateway;
     const gwView = gw === undefined ? undefined : this.gatewayView();
+    const first = this.clientProxies[0];
     this.scheduler.at(nowUs + this.delays.pushUs(), (t) => {
-      if (proxy !== undefined && update !== undefined) this.hooks.applyToClient(proxy, update, t);
+      if (first !== undefined) this.hooks.applyToClient(first, updates[0] as ProxyUpdate, t);
       if (gw !== undefined && gwView !== undefined) gw.view = gwView;
       if (step.exclusive) this.act(this.debouncer.pushDone(t), t);
     });
+    for (let i = 1; i < this.clientProxies.length; i++) {
+      const proxy = this.clientProxies[i] as ClientProxy;
+      const update = updates[i] as ProxyUpdate;
+      this.scheduler.at(nowUs + (this.hooks.pushDelayUs?.(proxy) ?? 0), (t) => this.hooks.applyToClient(proxy, update, t));
+    }
   }
 
   /** Endpoints in discovery order; not-ready ones marked (the builder decides whether to send them). */

@@ -19,17 +19,21 @@ export class Observer {
     this.list.push({ name, atMs: atUs / 1000, action });
   }
 
-  edsUpdate(atUs: number, proxy: ClientProxy): void {
+  /** `client` names the proxy (`cluster2/sleep`) in runs with several clients; undefined with one. */
+  edsUpdate(atUs: number, proxy: ClientProxy, client?: string): void {
+    // Past the cap the text is never kept: skip building it (a host list per push, per client).
+    if (this.full()) return;
     const hosts = proxy.hostList.map((h) => `${h.kind === 'gateway' ? 'gw ' : ''}${h.target}${h.edsUnhealthy ? ' (UNHEALTHY: not ready)' : ''}`);
-    this.observe(atUs, 'eds-update', `client proxy now has ${hosts.length} host${hosts.length === 1 ? '' : 's'}: ${hosts.join(', ') || '(none)'}`);
+    const who = client === undefined ? 'client proxy' : `client proxy ${client}`;
+    this.observe(atUs, 'eds-update', `${who} now has ${hosts.length} host${hosts.length === 1 ? '' : 's'}: ${hosts.join(', ') || '(none)'}`);
   }
 
-  ejected(atUs: number, host: RtHost): void {
-    this.observe(atUs, 'ejected', `outlier detection ejected ${host.kind === 'gateway' ? 'gateway ' : ''}${host.target}`);
+  ejected(atUs: number, host: RtHost, client?: string): void {
+    this.observe(atUs, 'ejected', `outlier detection${client === undefined ? '' : ` of ${client}`} ejected ${host.kind === 'gateway' ? 'gateway ' : ''}${host.target}`);
   }
 
-  unejected(atUs: number, keys: readonly string[]): void {
-    this.observe(atUs, 'unejected', `outlier detection returned ${keys.join(', ')}`);
+  unejected(atUs: number, keys: readonly string[], client?: string): void {
+    this.observe(atUs, 'unejected', `outlier detection${client === undefined ? '' : ` of ${client}`} returned ${keys.join(', ')}`);
   }
 
   /** The first request answered 503 UO (a circuit breaker overflowed); the run's counts are in SimOutput. */
@@ -53,6 +57,12 @@ export class Observer {
       out.push({ name: 'observations-truncated', atMs: last?.atMs ?? 0, action: `${this.dropped} more observations not recorded` });
     }
     return out;
+  }
+
+  private full(): boolean {
+    if (this.list.length < MAX_OBSERVATIONS) return false;
+    this.dropped++;
+    return true;
   }
 
   private observe(atUs: number, name: string, action: string): void {

@@ -5,7 +5,7 @@
  */
 import type { Mesh } from '../../model/mesh.js';
 import type { RunEvent, Sample, SampleSink } from '../../model/sample.js';
-import type { Scenario } from '../../model/scenario.js';
+import { scenarioClients, type Scenario } from '../../model/scenario.js';
 import { retryBackoffUs } from '../envoy/retry.js';
 import type { IstioProfile } from '../istio-profile.js';
 import { defaultRetryPolicy } from '../istiod/retry-policy.js';
@@ -33,6 +33,7 @@ import { ConnectionPools, type Conn, type WorkerPool } from './connections.js';
 import { ControlPlaneDelays } from './control-plane-delays.js';
 import { EventQueue } from './event-queue.js';
 import { Observer } from './observer.js';
+import { clientStream, SimClient } from './sim-client.js';
 import { applyTimelineAction } from './timeline.js';
 import { World, type EndpointState, type SimPod } from './world.js';
 
@@ -47,7 +48,8 @@ export interface SimInput {
 
 /** Observes the engine's decisions (tests use it to check invariants; it must not change state). */
 export interface SimProbe {
-  attempt(nowUs: number, host: RtHost, inPanic: boolean): void;
+  /** `client` is the index of the scenario client whose proxy picked (0 with one client). */
+  attempt(nowUs: number, host: RtHost, inPanic: boolean, client: number): void;
 }
 
 export interface SimOutput {
@@ -60,7 +62,7 @@ export interface SimOutput {
   digest: string;
   /** Virtual time when the last request finished. */
   endUs: number;
-  /** The client cluster's circuit-breaker counters (Envoy's stat names). */
+  /** The client sidecars' circuit-breaker counters (Envoy's stat names; summed over clients). */
   circuitBreakers: CircuitBreakerStats;
 }
 
@@ -94,6 +96,10 @@ class Req implements SimEvent, AttemptState {
   kind = EV_ATTEMPT_DONE;
   /** Position in scheduled order: requests start in scheduled order (arrivals and VU turns are events in time order). */
   seq = 0;
+  /** Position in its client's own scheduled order. */
+  clientSeq = 0;
+  /** The client that sent it (set when it starts). */
+  client!: SimClient;
   scheduledUs = 0;
   startedUs = 0;
   attempts = 0;
@@ -136,15 +142,26 @@ class Vu implements SimEvent {
   readonly kind = EV_VU;
   constructor(
     readonly index: number,
+    readonly client: SimClient,
     /** The client sidecar's worker thread that accepted the VU's keep-alive connection. */
     readonly worker: number,
   ) {}
 }
 
-/** Worker threads of the scenario client's sidecar: its workload's `proxy.concurrency`, else the mesh default. */
+/** Worker threads of a client's sidecar: its workload's `proxy.concurrency`, else the mesh default. */
 function clientConcurrency(mesh: Mesh, client: { cluster: string; workload: string }): number {
   const w = mesh.clusters.find((c) => c.name === client.cluster)?.workloads.find((x) => x.name === client.workload);
   return w?.proxyConcurrency ?? mesh.defaults.proxyConcurrency;
+}
+
+/**
+ * The next open-model arrival of one client when the run has several clients: an event in the
+ * heap, reused arrival after arrival (one client's arrivals stay outside the heap, see
+ * `nextArrivalUs`).
+ */
+class Arrival implements SimEvent {
+  readonly kind = EV_ARRIVAL;
+  constructor(readonly client: SimClient) {}
 }
 
 /** Runs the scenario and streams one sample per request into `sink`. */
@@ -185,43 +202,35 @@ class Simulation {
   private readonly probe: SimProbe | undefined;
   private readonly queue = new EventQueue<SimEvent>(4096);
   private readonly rng: Rng;
-  private readonly retryRng: Rng;
   private readonly world: World;
   private readonly istiods: Istiod[];
-  private readonly proxy: ClientProxy;
+  /** The scenario's clients in scenario order, each its own sidecar (sim-client.ts). */
+  private readonly clients: SimClient[];
+  private readonly clientOfProxy = new Map<ClientProxy, SimClient>();
+  /** More than one client: samples carry the client, events name it, arrivals go through the heap. */
+  private readonly multi: boolean;
   private readonly retry: RetryPolicy;
   private readonly observer: Observer;
   private readonly delays: ControlPlaneDelays;
-  private readonly conns: ConnectionPools;
-  private readonly resources = new ClusterResources();
   private pendingTickets = 0;
+  /** Requests whose final answer carried response flag UO, over every client. */
   private uoResponses = 0;
-  private readonly workerRng: Rng;
-  /** Unused random bits of the last worker draw (pickWorker). */
-  private workerBits = 0;
-  private workerBitsLeft = 0;
-  /** Outlier interval timer phase of the detector built before the run (drawn per trial). */
-  private readonly outlierPhase: number;
+  /** The last client's load end: the run's scheduling horizon. */
   private readonly loadEndUs: number;
   /**
-   * Open model: the next arrival lives outside the heap (it is always the latest-known future
-   * event of its kind), which halves the heap work per request. Infinity = no more arrivals.
+   * Open model with one client: the next arrival lives outside the heap (it is always the
+   * latest-known future event of its kind), which halves the heap work per request.
+   * Infinity = no more arrivals (or several clients: their arrivals are heap events).
    */
   private nextArrivalUs = Infinity;
-  private arrivalIndex = 0;
-  private readonly periodUs: number;
-  /** Open model: offset of the arrival grid, drawn per seed (a fault never lines up with requests by design). */
-  private readonly phaseUs: number;
   private outstanding = 0;
   private requests = 0;
   private nowUs = 0;
   private digest = 0x811c9dc5;
   private eventsProcessed = 0;
-  private tickGeneration = 0;
-  private readonly sample: Sample = { scheduledUs: 0, startUs: 0, endUs: 0, status: 0, attempts: 0, version: undefined, instance: undefined, cluster: undefined, locality: undefined, seq: 0 };
+  private readonly sample: Sample;
   private readonly freeReqs: Req[] = [];
   private readonly timeoutUs: number;
-  private readonly thinkTimeUs: number;
 
   constructor(input: SimInput, sink: SampleSink) {
     this.mesh = input.mesh;
@@ -230,13 +239,16 @@ class Simulation {
     this.sink = sink;
     this.probe = input.probe;
     this.rng = createRng(input.seed);
-    this.retryRng = this.rng.fork('client/retry');
     const sc = this.scenario;
-    this.loadEndUs = sc.load.durationUs;
+    const specs = scenarioClients(sc);
+    this.multi = specs.length > 1;
+    this.loadEndUs = Math.max(...specs.map((c) => c.load.durationUs));
     this.timeoutUs = sc.request.timeoutUs;
-    this.thinkTimeUs = sc.load.kind === 'closed' ? sc.load.thinkTimeUs : 0;
-    this.periodUs = sc.load.kind === 'open' ? 1e6 / sc.load.ratePerS : 0;
-    this.phaseUs = Math.floor(this.rng.fork('load/phase').next() * this.periodUs);
+    this.sample = { scheduledUs: 0, startUs: 0, endUs: 0, status: 0, attempts: 0, version: undefined, instance: undefined, cluster: undefined, locality: undefined, seq: 0 };
+    if (this.multi) {
+      this.sample.client = 0;
+      this.sample.clientSeq = 0;
+    }
     const at = (atUs: number, fn: (nowUs: number) => void) => this.queue.push(atUs, new CallEvent(fn));
     const native = this.mesh.defaults.nativeSidecars;
     this.world = new World(this.mesh, this.rng.fork('world'), { at }, (pod, state, t) => this.propagate(pod, state, t), {
@@ -244,9 +256,6 @@ class Simulation {
     });
     this.observer = new Observer();
     this.delays = new ControlPlaneDelays(this.mesh.controlPlane, this.rng.fork('control-plane'));
-    this.outlierPhase = this.rng.fork('outlier/phase').next();
-    this.conns = new ConnectionPools(clientConcurrency(this.mesh, sc.client), this.mesh.defaults.connectionIdleTimeoutUs);
-    this.workerRng = this.rng.fork('client/worker');
     const gateways = gatewaysOf(this.mesh);
     const serviceReady = [...this.world.podsById.values()].filter((p) => this.isScenarioService(p) && p.phase === 'ready');
     this.istiods = this.world.clusters.map(
@@ -257,26 +266,37 @@ class Simulation {
           profile: this.profile,
           gateways,
           scheduler: { at },
-          hooks: { applyToClient: (proxy, update, t) => this.applyUpdate(proxy, update.assignment, update.config, t) },
+          hooks: {
+            applyToClient: (proxy, update, t) => this.applyUpdate(proxy, update.assignment, update.config, t),
+            pushDelayUs: (proxy) => this.clientOfProxy.get(proxy)?.pushDelays?.pushUs() ?? this.delays.pushUs(),
+          },
           delays: this.delays,
           // The scenario's rule is in force in every cluster at the start, as the tutorial applies
           // 08-locality-lb.yaml to each cluster (manifests/README.md step 8): east-west gateways
-          // apply it too (Istiod.gatewayView). `applyDestinationRule` changes the client's cluster.
+          // apply it too (Istiod.gatewayView). `applyDestinationRule` changes the clients' clusters.
           destinationRule: sc.destinationRule,
           initialEndpoints: serviceReady,
           trafficDistribution: sc.request.trafficDistribution,
         }),
     );
-    const home = this.istiodOf(sc.client.cluster);
-    const view = proxyViewOf(this.mesh, sc.client.cluster, sc.client.workload);
-    this.proxy = new ClientProxy(view, home.clusterConfig(), {
-      strictMaxEjectionPercent: this.profile.strictMaxEjectionPercent,
-      rng: this.rng.fork('client/lb'),
-      workers: this.conns.workers,
+    this.clients = specs.map((spec, i) => {
+      const stream = (label: string) => this.rng.fork(clientStream(label, i, spec));
+      const home = this.istiodOf(spec.cluster);
+      const conns = new ConnectionPools(clientConcurrency(this.mesh, spec), this.mesh.defaults.connectionIdleTimeoutUs);
+      // Its own EDS view: istiod builds the assignment for this proxy's locality and network.
+      const proxy = new ClientProxy(proxyViewOf(this.mesh, spec.cluster, spec.workload), home.clusterConfig(), {
+        strictMaxEjectionPercent: this.profile.strictMaxEjectionPercent,
+        rng: stream('client/lb'),
+        workers: conns.workers,
+      });
+      const pushDelays = home.clientProxies.length === 0 ? undefined : new ControlPlaneDelays(this.mesh.controlPlane, stream('control-plane'));
+      home.clientProxies.push(proxy);
+      proxy.applyAssignment(home.assignmentFor(proxy));
+      const c = new SimClient(i, spec, proxy, home, conns, stream('client/retry'), stream('client/worker'), stream('load/phase'), stream('outlier/phase').next(), pushDelays);
+      this.configureCluster(c, proxy.config);
+      this.clientOfProxy.set(proxy, c);
+      return c;
     });
-    this.configureCluster(this.proxy.config);
-    home.clientProxy = this.proxy;
-    this.proxy.applyAssignment(home.assignmentFor(this.proxy));
     for (const d of this.istiods) if (d.cluster.gateway) d.cluster.gateway.view = d.gatewayView();
     this.retry = defaultRetryPolicy(this.profile);
   }
@@ -299,10 +319,10 @@ class Simulation {
         new CallEvent((t) => applyTimelineAction(entry, t, this.timelineContext())),
       );
     }
-    // The client's detector was built when its cluster was, long before the run: Envoy arms the
+    // Each client's detector was built when its cluster was, long before the run: Envoy arms the
     // interval timer in DetectorImpl::initialize (outlier_detection_impl.cc), so relative to t = 0
-    // its ticks fall at an arbitrary phase, which each trial draws.
-    this.startOutlierTicks(0, this.outlierPhase);
+    // its ticks fall at an arbitrary phase, which each trial draws per client.
+    for (const c of this.clients) this.startOutlierTicks(c, 0, c.outlierPhase);
   }
 
   /** Processes up to `maxEvents` events; true when the run is over (see SlicedSimulation). */
@@ -317,7 +337,7 @@ class Simulation {
         this.nowUs = arrivalUs;
         this.eventsProcessed++;
         this.digest = Math.imul(this.digest ^ arrivalUs ^ (EV_ARRIVAL << 28), 0x01000193) >>> 0;
-        this.onArrival(arrivalUs);
+        this.onArrival(this.clients[0] as SimClient, arrivalUs);
         continue;
       }
       if (q.length === 0) return true;
@@ -331,13 +351,16 @@ class Simulation {
       this.digest = Math.imul(this.digest ^ t ^ (ev.kind << 28), 0x01000193) >>> 0;
       switch (ev.kind) {
         case EV_VU:
-          this.startRequest(t, t, ev as Vu);
+          this.startRequest((ev as Vu).client, t, t, ev as Vu);
           break;
         case EV_ATTEMPT_DONE:
           this.onAttemptDone(ev as Req, t);
           break;
         case EV_RETRY:
           this.attempt(ev as Req, t);
+          break;
+        case EV_ARRIVAL:
+          this.onArrival((ev as Arrival).client, t, ev as Arrival);
           break;
         case EV_PENDING_TIMEOUT:
           this.onPendingTimeout(ev as PendingTimeout, t);
@@ -350,7 +373,13 @@ class Simulation {
 
   output(): SimOutput {
     const events = this.observer.events();
-    const res = this.resources;
+    // Envoy's stats are per sidecar; with several clients these are their sums.
+    const res = { pendingOverflows: 0, retryOverflows: 0, cxOverflows: 0 };
+    for (const c of this.clients) {
+      res.pendingOverflows += c.resources.pendingOverflows;
+      res.retryOverflows += c.resources.retryOverflows;
+      res.cxOverflows += c.resources.cxOverflows;
+    }
     if (this.uoResponses > 0 || res.retryOverflows > 0) {
       events.push({
         name: 'circuit-breaker-totals',
@@ -367,37 +396,45 @@ class Simulation {
       digest: this.digest.toString(16).padStart(8, '0'),
       endUs: this.nowUs,
       circuitBreakers: {
-        upstreamRqPendingOverflow: this.resources.pendingOverflows,
-        upstreamRqRetryOverflow: this.resources.retryOverflows,
-        upstreamCxOverflow: this.resources.cxOverflows,
+        upstreamRqPendingOverflow: res.pendingOverflows,
+        upstreamRqRetryOverflow: res.retryOverflows,
+        upstreamCxOverflow: res.cxOverflows,
         uoResponses: this.uoResponses,
       },
     };
   }
 
   private scheduleLoad(): void {
-    const load = this.scenario.load;
-    if (load.kind === 'open') {
-      if (this.phaseUs < this.loadEndUs) this.nextArrivalUs = this.phaseUs;
-      return;
+    for (const c of this.clients) {
+      const load = c.spec.load;
+      if (load.kind === 'open') {
+        const first = c.nextArrivalUs();
+        if (!this.multi) this.nextArrivalUs = first;
+        else if (first !== Infinity) this.queue.push(first, new Arrival(c));
+        continue;
+      }
+      for (let i = 0; i < load.concurrency; i++) this.queue.push(0, new Vu(i, c, this.pickWorker(c)));
     }
-    for (let i = 0; i < load.concurrency; i++) this.queue.push(0, new Vu(i, this.pickWorker()));
   }
 
   private loadDone(): boolean {
-    const load = this.scenario.load;
-    return load.kind === 'open' ? this.phaseUs + Math.round(this.arrivalIndex * this.periodUs) >= this.loadEndUs : true;
+    for (const c of this.clients) if (!c.loadDone()) return false;
+    return true;
   }
 
-  /** Open model: requests at exact multiples of 1/rate from the phase (k6 constant-arrival-rate). */
-  private onArrival(t: number): void {
-    this.arrivalIndex++;
-    const next = this.phaseUs + Math.round(this.arrivalIndex * this.periodUs);
-    this.nextArrivalUs = next < this.loadEndUs ? next : Infinity;
-    this.startRequest(t, t, undefined);
+  /**
+   * Open model: requests at exact multiples of 1/rate from the phase (k6 constant-arrival-rate).
+   * `ev` is the client's heap event when the run has several clients (pushed again for the next).
+   */
+  private onArrival(c: SimClient, t: number, ev?: Arrival): void {
+    c.arrivalIndex++;
+    const next = c.nextArrivalUs();
+    if (ev === undefined) this.nextArrivalUs = next;
+    else if (next !== Infinity) this.queue.push(next, ev);
+    this.startRequest(c, t, t, undefined);
   }
 
-  private startRequest(scheduledUs: number, nowUs: number, vu: Vu | undefined): void {
+  private startRequest(c: SimClient, scheduledUs: number, nowUs: number, vu: Vu | undefined): void {
     // Requests are recycled: at 1,000 req/s over 600 s, allocating one each costs more than it does.
     const r = this.freeReqs.pop() ?? new Req();
     r.attempts = 0;
@@ -406,10 +443,12 @@ class Simulation {
     r.startedUs = nowUs;
     r.vu = vu;
     r.seq = this.requests;
+    r.client = c;
+    r.clientSeq = c.requests++;
     r.deadlineUs = nowUs + this.timeoutUs;
     // A VU keeps its keep-alive connection to its sidecar, so it stays on the worker that accepted
     // it; an open-model request comes on a connection of its own.
-    r.worker = vu !== undefined ? vu.worker : this.pickWorker();
+    r.worker = vu !== undefined ? vu.worker : this.pickWorker(c);
     this.outstanding++;
     this.requests++;
     this.attempt(r, nowUs);
@@ -422,26 +461,28 @@ class Simulation {
    * (random source port), so each connection lands on a worker at random. Istio adds
    * `exact_balance` only with OUTBOUND_LISTENER_EXACT_BALANCE (pilot listener.go), off by default.
    */
-  private pickWorker(): number {
-    const workers = this.conns.workers;
+  private pickWorker(c: SimClient): number {
+    const workers = c.conns.workers;
     if (workers === 1) return 0;
-    if ((workers & (workers - 1)) !== 0) return this.workerRng.u32() % workers;
+    if ((workers & (workers - 1)) !== 0) return c.workerRng.u32() % workers;
     // A power of two: log2(workers) uniform bits per pick, 32 bits per draw (the same uniform
     // choice, fewer generator calls on the per-request path).
     const bits = 31 - Math.clz32(workers);
-    if (this.workerBitsLeft < bits) {
-      this.workerBits = this.workerRng.u32();
-      this.workerBitsLeft = 32;
+    if (c.workerBitsLeft < bits) {
+      c.workerBits = c.workerRng.u32();
+      c.workerBitsLeft = 32;
     }
-    const w = this.workerBits & (workers - 1);
-    this.workerBits >>>= bits;
-    this.workerBitsLeft -= bits;
+    const w = c.workerBits & (workers - 1);
+    c.workerBits >>>= bits;
+    c.workerBitsLeft -= bits;
     return w;
   }
 
   private attempt(r: Req, nowUs: number): void {
     r.attempts++;
-    const host = this.proxy.pick(r.tried, this.retry.hostSelectionRetryMaxAttempts, r.worker);
+    const c = r.client;
+    const proxy = c.proxy;
+    const host = proxy.pick(r.tried, this.retry.hostSelectionRetryMaxAttempts, r.worker);
     if (host === undefined) {
       // No healthy upstream: Envoy answers a local 503 at once, without retrying.
       r.status = 503;
@@ -450,8 +491,8 @@ class Simulation {
       return;
     }
     host.activeRequests++;
-    if (this.probe !== undefined) this.probe.attempt(nowUs, host, this.proxy.lastPickInPanic);
-    if (startAttempt(this.world, this.mesh, this.proxy.view.locality, host, r, nowUs, this.conns, r.worker, this.resources) === ATTEMPT_QUEUED) {
+    if (this.probe !== undefined) this.probe.attempt(nowUs, host, proxy.lastPickInPanic, c.index);
+    if (startAttempt(this.world, this.mesh, proxy.view.locality, host, r, nowUs, c.conns, r.worker, c.resources) === ATTEMPT_QUEUED) {
       // Pending: not an active request of the host until attached (conn_pool_base.cc attachStreamToClient).
       host.activeRequests--;
       r.pendingTicket = ++this.pendingTickets;
@@ -463,10 +504,10 @@ class Simulation {
   }
 
   /** Pending requests of `pool` leave the queue while a connection is idle or may be opened. */
-  private servePending(pool: WorkerPool, nowUs: number): void {
-    while (canServePending(pool, this.conns, this.resources)) {
+  private servePending(c: SimClient, pool: WorkerPool, nowUs: number): void {
+    while (canServePending(pool, c.conns, c.resources)) {
       const r = pool.pending.shift() as Req;
-      sendPending(this.mesh, r, nowUs, this.conns, this.resources);
+      sendPending(this.mesh, r, nowUs, c.conns, c.resources);
       (r.host as RtHost).activeRequests++;
       r.kind = EV_ATTEMPT_DONE;
       this.queue.push(r.doneUs, r);
@@ -483,7 +524,7 @@ class Simulation {
     if (pool === undefined || r.pendingTicket !== ev.ticket) return;
     pool.pending.splice(pool.pending.indexOf(r), 1);
     r.pendingPool = undefined;
-    this.resources.queued--;
+    r.client.resources.queued--;
     r.pod = undefined;
     this.finish(r, nowUs, 0);
   }
@@ -500,9 +541,10 @@ class Simulation {
     finishAttempt(r, nowUs);
     const host = r.host as RtHost;
     host.activeRequests--;
+    const c = r.client;
     const o = r.outcome;
     const conn = r.conn;
-    const res = this.resources;
+    const res = c.resources;
     if (r.retrying) {
       // The retry in progress ends with its attempt (retry_state_impl.cc resetRetry).
       r.retrying = false;
@@ -518,14 +560,14 @@ class Simulation {
       // `Connection: close`); closed after a reset or connect failure, or once it carried
       // max_requests_per_connection requests (conn_pool_base.cc: DRAINING, closed when idle).
       if ((o === OUTCOME_SUCCESS || o === OUTCOME_HTTP_ERROR) && pod.sidecarUp && pod.phase === 'ready' && (perConn === 0 || conn.requests < perConn)) {
-        this.conns.release(conn, nowUs);
+        c.conns.release(conn, nowUs);
       } else {
-        this.conns.discard(conn);
+        c.conns.discard(conn);
       }
-      if (pool.pending.length > 0) this.servePending(pool, nowUs);
+      if (pool.pending.length > 0) this.servePending(c, pool, nowUs);
     }
     const report = outlierReportOf(o, r.status);
-    if (report !== undefined && this.proxy.report(host, report, nowUs)) this.observer.ejected(nowUs, host);
+    if (report !== undefined && c.proxy.report(host, report, nowUs)) this.observer.ejected(nowUs, host, this.multi ? c.name : undefined);
     if (o !== OUTCOME_SUCCESS && r.attempts <= this.retry.numRetries && this.retriable(o, r.status)) {
       if (res.canRetry()) {
         // previous_hosts: the retry avoids every host this request already tried.
@@ -533,7 +575,7 @@ class Simulation {
         r.retrying = true;
         res.retries++;
         r.kind = EV_RETRY;
-        this.queue.push(nowUs + retryBackoffUs(r.attempts, this.retry.backoffBaseUs, this.retry.backoffMaxUs, this.retryRng), r);
+        this.queue.push(nowUs + retryBackoffUs(r.attempts, this.retry.backoffBaseUs, this.retry.backoffMaxUs, c.retryRng), r);
         return;
       }
       // max_retries reached: the response stands, flagged UO (RetryStatus::NoOverflow).
@@ -559,13 +601,14 @@ class Simulation {
 
   private finish(r: Req, nowUs: number, status: number): void {
     this.outstanding--;
+    const res = r.client.resources;
     if (r.retrying) {
       r.retrying = false;
-      this.resources.retries--;
+      res.retries--;
     }
     if (r.upstreamOverflow) {
       r.upstreamOverflow = false;
-      if (this.uoResponses++ === 0) this.observer.circuitBreakerOverflow(nowUs, this.resources.limits);
+      if (this.uoResponses++ === 0) this.observer.circuitBreakerOverflow(nowUs, res.limits);
     }
     const s = this.sample;
     const timeoutUs = this.timeoutUs;
@@ -576,6 +619,11 @@ class Simulation {
     s.status = timedOut ? 0 : status;
     s.attempts = r.attempts;
     s.seq = r.seq;
+    const c = r.client;
+    if (this.multi) {
+      s.client = c.index;
+      s.clientSeq = r.clientSeq;
+    }
     const pod = status === 200 && !timedOut ? r.pod : undefined;
     if (pod === undefined) {
       s.version = undefined;
@@ -592,26 +640,25 @@ class Simulation {
     const vu = r.vu;
     this.release(r);
     if (vu !== undefined) {
-      const next = s.endUs + this.thinkTimeUs;
-      if (next < this.loadEndUs) this.queue.push(Math.max(next, nowUs), vu);
+      const next = s.endUs + c.thinkTimeUs;
+      if (next < c.loadEndUs) this.queue.push(Math.max(next, nowUs), vu);
     }
   }
 
   private applyUpdate(proxy: ClientProxy, assignment: Parameters<ClientProxy['applyAssignment']>[0], config: ReturnType<Istiod['clusterConfig']> | undefined, t: number): void {
+    const c = this.clientOfProxy.get(proxy) as SimClient;
     if (config !== undefined) {
       proxy.applyConfig(config);
-      this.configureCluster(config);
+      this.configureCluster(c, config);
       // A CDS update builds a new cluster and detector: its timer is armed now (phase 0 from t).
-      this.startOutlierTicks(t, 0);
+      this.startOutlierTicks(c, t, 0);
     }
     // An EDS update is observed when the host set or a host's EDS health changed: from Istio 1.31
     // (PILOT_AUTO_SEND_UNHEALTHY_ENDPOINTS) a new pod arrives first as UNHEALTHY and becomes
     // routable only with a later push that flips it HEALTHY, with the same host set — that second
     // push is the one that moves traffic (e.g. the failback after a restore), so it must show.
-    const before = edsSignature(proxy);
-    proxy.applyAssignment(assignment);
-    const after = edsSignature(proxy);
-    if (before !== after || config !== undefined) this.observer.edsUpdate(t, proxy);
+    const changed = proxy.applyAssignment(assignment);
+    if (changed || config !== undefined) this.observer.edsUpdate(t, proxy, this.multi ? c.name : undefined);
   }
 
   /**
@@ -619,14 +666,14 @@ class Simulation {
    * (outlier_detection_impl.cc DetectorImpl::onIntervalTimer → armIntervalTimer). The first tick
    * comes `interval × (1 − phase)` after `fromUs`: phase 0 is a timer armed at `fromUs`.
    */
-  private startOutlierTicks(fromUs: number, phase: number): void {
-    const generation = ++this.tickGeneration;
-    const intervalUs = this.proxy.outlierIntervalUs;
+  private startOutlierTicks(c: SimClient, fromUs: number, phase: number): void {
+    const generation = ++c.tickGeneration;
+    const intervalUs = c.proxy.outlierIntervalUs;
     if (intervalUs === undefined || intervalUs <= 0) return;
     const tick = (t: number) => {
-      if (generation !== this.tickGeneration) return;
-      const back = this.proxy.tick(t);
-      if (back.length > 0) this.observer.unejected(t, back);
+      if (generation !== c.tickGeneration) return;
+      const back = c.proxy.tick(t);
+      if (back.length > 0) this.observer.unejected(t, back, this.multi ? c.name : undefined);
       if (t < this.loadEndUs || this.outstanding > 0) this.queue.push(t + intervalUs, new CallEvent(tick));
     };
     const firstUs = fromUs + Math.max(1, Math.round(intervalUs * (1 - phase)));
@@ -638,10 +685,10 @@ class Simulation {
    * swaps them in place; the counts in flight carry over (Envoy would build a new cluster with
    * fresh resource counts and drain the old pools: a simplification).
    */
-  private configureCluster(config: ClusterConfig): void {
+  private configureCluster(c: SimClient, config: ClusterConfig): void {
     const cb = config.circuitBreakers;
-    this.resources.configure(cb);
-    this.conns.idleTimeoutUs = cb?.idleTimeoutUs ?? this.mesh.defaults.connectionIdleTimeoutUs;
+    c.resources.configure(cb);
+    c.conns.idleTimeoutUs = cb?.idleTimeoutUs ?? this.mesh.defaults.connectionIdleTimeoutUs;
   }
 
   /** Pod readiness change → each istiod sees it after the EndpointSlice watch delay (+ remote watch). */
@@ -669,14 +716,9 @@ class Simulation {
       world: this.world,
       mesh: this.mesh,
       observer: this.observer,
-      clientIstiod: this.istiodOf(this.scenario.client.cluster),
+      clientIstiods: [...new Set(this.clients.map((c) => c.home))],
       delays: this.delays,
       schedule: (atUs: number, fn: (t: number) => void) => this.queue.push(atUs, new CallEvent(fn)),
     };
   }
-}
-
-/** The client's endpoint set as EDS gave it: host keys with their EDS health (not outlier ejections). */
-function edsSignature(proxy: ClientProxy): string {
-  return proxy.hostList.map((h) => (h.edsUnhealthy ? `${h.key}!` : h.key)).join(',');
 }

@@ -12,8 +12,11 @@ export interface TimelineContext {
   world: World;
   mesh: Mesh;
   observer: Observer;
-  /** istiod of the client's cluster: where a DestinationRule is applied (the seed applies it to cluster1). */
-  clientIstiod: Istiod;
+  /**
+   * istiods of the clients' clusters: where a DestinationRule is applied (the seed applies it to
+   * cluster1; with clients in several primaries, each primary gets it).
+   */
+  clientIstiods: readonly Istiod[];
   delays: ControlPlaneDelays;
   schedule(atUs: number, fn: (t: number) => void): void;
 }
@@ -62,7 +65,7 @@ export function applyTimelineAction(entry: TimelineEntry, nowUs: number, ctx: Ti
     case 'applyDestinationRule': {
       // kubectl apply → API server → istiod config watch, then a debounced full push.
       const dr = a.destinationRule;
-      ctx.schedule(nowUs + ctx.delays.endpointUpdateUs(), (t) => ctx.clientIstiod.configSeen(dr, t));
+      for (const istiod of ctx.clientIstiods) ctx.schedule(nowUs + ctx.delays.endpointUpdateUs(), (t) => istiod.configSeen(dr, t));
       return;
     }
   }

@@ -77,4 +77,11 @@ describe('what reaches the load generator', () => {
     }
     expect(() => refuseSimOnlyActions(scenario())).not.toThrow();
   });
+
+  it('refuses several clients (a kube run sends from one client pod)', () => {
+    const base = scenario();
+    const two: Scenario = { ...base, clients: [{ cluster: 'cluster1', workload: 'sleep', load: base.load }, { cluster: 'cluster2', workload: 'sleep', load: base.load }] };
+    expect(() => refuseSimOnlyActions(two)).toThrow(expect.objectContaining({ problems: [expect.objectContaining({ path: 'spec.clients', message: '2 clients: a kube run sends from one client pod' })] }));
+    expect(() => refuseSimOnlyActions({ ...base, clients: [{ cluster: 'cluster1', workload: 'sleep', load: base.load }] })).not.toThrow();
+  });
 });
