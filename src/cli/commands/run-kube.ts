@@ -4,7 +4,7 @@
  * everything to the kube driver (`src/kube/run/run.ts`). Lazily imported: `--help` and sim runs
  * never load @kubernetes/client-node.
  */
-import { DEFAULT_K6_IMAGE } from '../../kube/run/k6-objects.js';
+import { DEFAULT_K6_IMAGE, k6MaxVus } from '../../kube/run/k6-objects.js';
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Progress } from '../../app/ports.js';
@@ -81,6 +81,12 @@ export async function runOnClusters(rt: CliRuntime, ref: string, opts: KubeRunCl
   if (opts.parallelism !== undefined && opts.load !== 'k6') throw new UsageError('--parallelism runs k6 through the k6-operator; it needs --load k6');
   const mesh = await loadMesh(opts.mesh, rt.cwd);
   const loaded = await loadScenario(ref, rt.cwd, mesh);
+  if (opts.parallelism !== undefined && opts.parallelism > k6MaxVus(loaded.scenario)) {
+    // The operator would end the TestRun in stage error after its initializer (k6_initialize.go, RunValidations).
+    throw new UsageError(`--parallelism ${opts.parallelism}: ${loaded.scenario.name}'s load has at most ${k6MaxVus(loaded.scenario)} VU(s), and the k6-operator refuses more runners than VUs ("number of instances > number of VUs")`, {
+      hint: `Use --parallelism ${k6MaxVus(loaded.scenario)} or less, or a load with more VUs.`,
+    });
+  }
   const manifests = await ruleManifests(ref, rt.cwd, loaded.raw);
   const k6Script = opts.load === 'k6' ? await readFile(join(packageRoot(), 'scenarios', 'k6', 'meshbench.ts'), 'utf8') : '';
   const journal = typedJournal(openJournal(opts.journal ?? DEFAULT_JOURNAL, rt.cwd));

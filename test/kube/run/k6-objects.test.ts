@@ -65,8 +65,11 @@ describe('k6 objects', () => {
       spec: {
         parallelism: 3,
         script: { configMap: { name: 'meshbench-k6-abc123-0', file: 'meshbench.ts' } },
-        arguments: `--quiet --system-tags ${K6_SYSTEM_TAGS} --out json=/dev/stdout`,
-        initializer: { metadata: { labels: { 'sidecar.istio.io/inject': 'false' } } },
+        // The operator adds `--quiet` itself (runner.go, NewRunnerJob).
+        arguments: `--system-tags ${K6_SYSTEM_TAGS} --out json=/dev/stdout`,
+        cleanup: 'post',
+        // The initializer gets what k6 archive needs: the runners' image and env, and no sidecar.
+        initializer: { image: 'grafana/k6:1.4.2', env: k6Env(scenario, base.url, false), metadata: { labels: { 'sidecar.istio.io/inject': 'false' } } },
       },
     });
     expect(plan).toMatchObject({ podSelector: 'k6_cr=meshbench-k6-abc123-0,runner=true', pods: 3 });
