@@ -51,7 +51,7 @@ function curlTimestampsMs(clock: PodClock): number {
  * The curl loop is a closed model: an open-model scenario runs as one loop sending back to back
  * (what the seed's `while true; do curl …; done` does), and the result says so.
  */
-function effectiveScenario(s: Scenario, load: 'k6' | 'curl'): Scenario {
+export function effectiveScenario(s: Scenario, load: 'k6' | 'curl'): Scenario {
   if (load !== 'curl' || s.load.kind !== 'open') return s;
   return { ...s, load: { kind: 'closed', concurrency: 1, durationUs: s.load.durationUs, thinkTimeUs: 0 } };
 }
