@@ -224,6 +224,7 @@ export async function startK6Load(o: K6LoadOptions): Promise<LoadHandle> {
     finished: () => completed && runners.size >= o.plan.pods && [...runners.values()].every((r) => r.ended),
     notes: () => notes,
     requestsSeen: () => seen,
+    senders: () => [...runners.keys()],
     accounting() {
       const all = [...runners.values()];
       const sent = all.length >= o.plan.pods && all.every((r) => r.sent !== undefined) ? all.reduce((a, r) => a + (r.sent ?? 0), 0) : undefined;

@@ -6,6 +6,7 @@
  */
 import { EnvironmentError, InterruptedError } from '../../errors.js';
 import type { AccumulatorOptions } from '../../measure/accumulator.js';
+import type { Mesh } from '../../model/mesh.js';
 import type { Scenario } from '../../model/scenario.js';
 import type { ClusterGateway } from '../gateway.js';
 import { connectClusters } from '../index.js';
@@ -30,6 +31,9 @@ export interface PreparedRun {
   sync: ClockSync;
   directory: PodDirectory;
   accumulator: AccumulatorOptions;
+  /** The mesh as the clusters are (localities, replicas, networks), and the behaviour profile used. */
+  observed: Mesh;
+  profile: string;
   /** The client cluster's istiod version, when known. */
   clientIstio?: string;
 }
@@ -92,6 +96,8 @@ async function prepare(s: Scenario, req: KubeRunRequest, deps: KubeRunDeps): Pro
     sync,
     directory,
     accumulator: kubeAccumulatorOptions(observed, s, profile),
+    observed,
+    profile,
     ...(clientIstio !== undefined ? { clientIstio } : {}),
   };
 }

@@ -34,6 +34,7 @@ import { applyRestore, describeStep, restoreIncompleteError, restorePlan, type R
 import { restoreCommand } from './restore-journal.js';
 import { EnvoyStatsWatch } from './envoy-stats-watch.js';
 import { startServerSideCheck } from './server-side.js';
+import { sendersPlacer } from './senders.js';
 import { settle } from './settle.js';
 import { loadStarter } from './start-load.js';
 import type { KubeRunDeps, KubeRunRequest } from './request.js';
@@ -134,6 +135,7 @@ export async function runOnKube(req: KubeRunRequest, deps: KubeRunDeps): Promise
           envoyStats: new EnvoyStatsWatch(proxy),
           timing,
           startLoad: loadStarter({ req, scenario: s, prepared: p, recorder, trial, note: (l) => deps.progress.note(l) }),
+          placeSenders: sendersPlacer(p, s),
         },
         { clock: deps.clock, progress: deps.progress, signal: deps.signal },
       );

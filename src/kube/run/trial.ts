@@ -55,6 +55,12 @@ export interface TrialSetup {
   label: string;
   /** The client proxy's Envoy statistics, read around actions and every `everyMs` (events of what changed). */
   envoyStats?: EnvoyStatsWatch;
+  /**
+   * When the load is sent by other pods than the client (k6 runners): the measures' options for
+   * where they run, and notes when that is not with the client. Called once the load's origin is
+   * known, with the sending pods known by then.
+   */
+  placeSenders?: (pods: readonly string[]) => Promise<{ accumulator: AccumulatorOptions; notes: string[] }>;
   timing: TrialTiming;
 }
 
@@ -91,7 +97,14 @@ async function bestEffort(what: () => Promise<unknown>, notes: string[], label: 
 /** Runs one trial; the caller restores what it changed. */
 export async function runTrial(t: TrialSetup, deps: TrialDeps): Promise<TrialOutcome> {
   const { clock, progress, signal } = deps;
-  const acc = createAccumulator(t.accumulator);
+  // Created once the sending pods are known (their locality is the client's, runner-placement.ts);
+  // samples that arrive before wait here.
+  let acc: ReturnType<typeof createAccumulator> | undefined;
+  const early: Sample[] = [];
+  const record = (s: Sample): void => {
+    if (acc !== undefined) acc.record(s);
+    else early.push(s);
+  };
   const pending: Sample[] = [];
   const notes: string[] = [];
   const counts = { requests: 0, errors: 0, versions: new Map<string, number>() };
@@ -113,7 +126,7 @@ export async function runTrial(t: TrialSetup, deps: TrialDeps): Promise<TrialOut
       copy.cluster = place.cluster;
       copy.locality = place.locality;
     }
-    acc.record(copy);
+    record(copy);
   };
   const timeline = t.scenario.timeline;
   const durationMs = t.scenario.load.durationUs / 1000;
@@ -137,6 +150,15 @@ export async function runTrial(t: TrialSetup, deps: TrialDeps): Promise<TrialOut
       progress.update(`${prefix}: waiting for ${load.description} to start`);
       await clock.sleep(t.timing.originPollMs, signal);
     }
+    const senders = load.senders?.() ?? [];
+    let options = t.accumulator;
+    if (senders.length > 0 && t.placeSenders !== undefined) {
+      const placed = await t.placeSenders(senders);
+      options = placed.accumulator;
+      notes.push(...placed.notes);
+    }
+    acc = createAccumulator(options);
+    for (const s of early.splice(0)) acc.record(s);
     const originDriverMs = (load.originEpochMs() as number) - t.sync.offsetMs;
     const runMs = (driverMs: number) => Math.max(0, Math.round((driverMs - originDriverMs) * 1000) / 1000);
     const graceEndMs = originDriverMs + durationMs + t.scenario.request.timeoutUs / 1000 + 60_000;
@@ -226,6 +248,7 @@ export async function runTrial(t: TrialSetup, deps: TrialDeps): Promise<TrialOut
     progress.done();
   }
   await bestEffort(() => t.directory.refresh(), notes, 'listing pods');
+  acc ??= createAccumulator(t.accumulator);
   for (const s of pending) {
     const place = s.instance !== undefined ? t.directory.lookup(s.instance) : undefined;
     if (place !== undefined) {
