@@ -49,6 +49,11 @@ describe('k6 runners and the client', () => {
     expect(r.code, r.stderr).toBe(0);
     expect([...bed.k6.placements.values()]).toEqual(['c1-node-b']);
     expect(r.stderr).not.toContain('not with the client');
+    // The proxy read is the runner's own sidecar (a native sidecar: Kubernetes 1.31), not the sleep pod's.
+    const runnerPod = [...bed.k6.placements.keys()][0] as string;
+    const proxyReads = bed.c1.requests.filter((q) => q.path.endsWith('/exec') && q.query.includes('container=istio-proxy')).map((q) => q.path.split('/')[6]);
+    expect(proxyReads).toContain(runnerPod);
+    expect(proxyReads.filter((p) => p?.startsWith('sleep-'))).toEqual([]);
     // Served from the client's zone: none (v1 is in us-east1-b, the client and its runner in -c).
     expect(r.result.summary.locality?.sameLocality).toBe(0);
   });

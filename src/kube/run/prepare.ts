@@ -10,6 +10,7 @@ import type { Mesh } from '../../model/mesh.js';
 import type { Scenario } from '../../model/scenario.js';
 import type { ClusterGateway } from '../gateway.js';
 import { connectClusters } from '../index.js';
+import { capacityWarnings } from './capacity.js';
 import { syncClock, type ClockSync } from './clock-sync.js';
 import { CLOCK_PREFERENCE, POD_CLOCKS, chooseClock, detectPodClocks } from './pod-clock.js';
 import { clusterNamed, mapClusters, type RunCluster } from './clusters.js';
@@ -86,6 +87,8 @@ async function prepare(s: Scenario, req: KubeRunRequest, deps: KubeRunDeps): Pro
   const clientIstio = facts.istio[client.name];
   const profile = profileVersionFor(clientIstio);
   if (majorMinor(clientIstio) !== profile) deps.progress.note(`Istio ${clientIstio ?? '(unknown version)'} in ${client.name}: predicted shares use the ${profile} behaviour profile`);
+  const accumulator = kubeAccumulatorOptions(observed, s, profile);
+  for (const w of capacityWarnings(observed, s, accumulator.expectedShares)) deps.progress.note(`warning: ${w}`);
   return {
     clusters,
     gatewayFor: (ctx) => restoreGateways.get(ctx) as ClusterGateway,
@@ -95,7 +98,7 @@ async function prepare(s: Scenario, req: KubeRunRequest, deps: KubeRunDeps): Pro
     clientContainer,
     sync,
     directory,
-    accumulator: kubeAccumulatorOptions(observed, s, profile),
+    accumulator,
     observed,
     profile,
     ...(clientIstio !== undefined ? { clientIstio } : {}),

@@ -136,6 +136,10 @@ export async function runOnKube(req: KubeRunRequest, deps: KubeRunDeps): Promise
           timing,
           startLoad: loadStarter({ req, scenario: s, prepared: p, recorder, trial, note: (l) => deps.progress.note(l) }),
           placeSenders: sendersPlacer(p, s),
+          senderProxy: (pod) => {
+            const own = { ...proxy, pod };
+            return { proxy: own, envoyStats: new EnvoyStatsWatch(own) };
+          },
         },
         { clock: deps.clock, progress: deps.progress, signal: deps.signal },
       );

@@ -61,6 +61,8 @@ export interface TrialSetup {
    * known, with the sending pods known by then.
    */
   placeSenders?: (pods: readonly string[]) => Promise<{ accumulator: AccumulatorOptions; notes: string[] }>;
+  /** The sending pod's own proxy to watch instead of `proxy` (k6 runners have their own sidecar). */
+  senderProxy?: (pod: string) => { proxy: ProxyTarget; envoyStats?: EnvoyStatsWatch };
   timing: TrialTiming;
 }
 
@@ -152,10 +154,18 @@ export async function runTrial(t: TrialSetup, deps: TrialDeps): Promise<TrialOut
     }
     const senders = load.senders?.() ?? [];
     let options = t.accumulator;
+    let proxy = t.proxy;
+    let stats = t.envoyStats;
     if (senders.length > 0 && t.placeSenders !== undefined) {
       const placed = await t.placeSenders(senders);
       options = placed.accumulator;
       notes.push(...placed.notes);
+    }
+    if (senders[0] !== undefined && t.senderProxy !== undefined) {
+      // The proxy whose endpoint view routes the requests: the first runner's own sidecar.
+      const own = t.senderProxy(senders[0]);
+      proxy = own.proxy;
+      stats = own.envoyStats;
     }
     acc = createAccumulator(options);
     for (const s of early.splice(0)) acc.record(s);
@@ -163,7 +173,6 @@ export async function runTrial(t: TrialSetup, deps: TrialDeps): Promise<TrialOut
     const runMs = (driverMs: number) => Math.max(0, Math.round((driverMs - originDriverMs) * 1000) / 1000);
     const graceEndMs = originDriverMs + durationMs + t.scenario.request.timeoutUs / 1000 + 60_000;
     const watches: Watch[] = [];
-    const stats = t.envoyStats;
     const readStats = async () => {
       if (stats !== undefined) observed.push(...(await stats.sample(runMs(clock.now()), signal)));
     };
@@ -180,7 +189,7 @@ export async function runTrial(t: TrialSetup, deps: TrialDeps): Promise<TrialOut
         const entry = timeline[next]!;
         const name = entry.name ?? entry.action.kind;
         await readStats();
-        const before = t.proxy !== undefined ? await proxySnapshot(t.proxy, signal) : undefined;
+        const before = proxy !== undefined ? await proxySnapshot(proxy, signal) : undefined;
         await performAction(entry.action, t.actions);
         const at = clock.now();
         events.push({ name, atMs: runMs(at), action: describeAction(entry.action) });
@@ -194,15 +203,15 @@ export async function runTrial(t: TrialSetup, deps: TrialDeps): Promise<TrialOut
         next++;
         now = clock.now();
       }
-      if (watches.length > 0 && now >= nextWatchMs && t.proxy !== undefined) {
-        const snap = await proxySnapshot(t.proxy, signal);
+      if (watches.length > 0 && now >= nextWatchMs && proxy !== undefined) {
+        const snap = await proxySnapshot(proxy, signal);
         const seenAt = clock.now();
         for (const w of [...watches]) {
           if (snap !== undefined && snap.key !== w.before.key) {
             events.push({
               name: `${w.name}:proxy`,
               atMs: runMs(seenAt),
-              action: `client proxy ${t.proxy.pod}: ${w.before.healthy}/${w.before.total} → ${snap.healthy}/${snap.total} healthy ${t.scenario.request.service} endpoints (polled every ${t.timing.watchPollMs} ms)`,
+              action: `client proxy ${proxy.pod}: ${w.before.healthy}/${w.before.total} → ${snap.healthy}/${snap.total} healthy ${t.scenario.request.service} endpoints (polled every ${t.timing.watchPollMs} ms)`,
             });
             watches.splice(watches.indexOf(w), 1);
           } else if (seenAt > w.untilMs) {

@@ -313,7 +313,18 @@ export function emulateK6(server: ApiServer, traffic: MeshTraffic, clock: Traffi
     command: { args: readonly string[]; image: string | undefined },
     onDone: () => void,
     onFail: () => void,
+    annotations: Record<string, string> = {},
   ): Runner | undefined => {
+    // istiod's injector: a sidecar when the namespace asks for one, as a native sidecar (an init
+    // container that keeps running) when the pod is annotated so.
+    const tag = server.controller.injects(ns, labels);
+    if (tag !== undefined) {
+      const proxy = { name: 'istio-proxy', image: `docker.io/istio/proxyv2:${tag}`, args: ['proxy', 'sidecar'] };
+      const podSpec = spec as { containers?: unknown[]; initContainers?: unknown[] };
+      spec = annotations['sidecar.istio.io/nativeSidecar'] === 'true'
+        ? { ...spec, initContainers: [...(podSpec.initContainers ?? []), { ...proxy, restartPolicy: 'Always' }] }
+        : { ...spec, containers: [...(podSpec.containers ?? []), proxy] };
+    }
     // Ties go round the nodes in turn, as the Deployment stand-in places pods.
     const nodes = server.list('v1', 'Node');
     const order = nodes.map((_, i) => nodes[(i + rotate) % nodes.length] as KubeObject);
@@ -322,7 +333,7 @@ export function emulateK6(server: ApiServer, traffic: MeshTraffic, clock: Traffi
     const pod: KubeObject = {
       apiVersion: 'v1',
       kind: 'Pod',
-      metadata: { name, namespace: ns, labels },
+      metadata: { name, namespace: ns, labels, annotations },
       spec: { ...spec, ...('node' in placed ? { nodeName: placed.node } : {}) },
       status:
         'node' in placed
@@ -356,7 +367,7 @@ export function emulateK6(server: ApiServer, traffic: MeshTraffic, clock: Traffi
       const ns = job.metadata.namespace as string;
       const key = `Job/${ns}/${job.metadata.name}`;
       if (owners.has(key)) continue;
-      const tpl = ((job['spec'] as { template?: { metadata?: { labels?: Record<string, string> }; spec?: Record<string, unknown> } }).template ?? {});
+      const tpl = ((job['spec'] as { template?: { metadata?: { labels?: Record<string, string>; annotations?: Record<string, string> }; spec?: Record<string, unknown> } }).template ?? {});
       type Container = { name: string; image?: string; command?: string[]; args?: string[]; env?: Array<{ name: string; value?: string }> };
       // The image's entrypoint is k6 (grafana/k6): `args: [run, …]` (meshbench's Job) and
       // `command: [k6, run, …]` (the operator's runner Jobs) both run `k6 run`.
@@ -379,6 +390,7 @@ export function emulateK6(server: ApiServer, traffic: MeshTraffic, clock: Traffi
         { args: argvOf(k6).slice(1), image: k6.image },
         () => setStatus({ succeeded: 1, conditions: [{ type: 'Complete', status: 'True' }] }),
         () => setStatus({ failed: 1, conditions: [{ type: 'Failed', status: 'True', reason: 'BackoffLimitExceeded' }] }),
+        tpl.metadata?.annotations ?? {},
       );
       if (r !== undefined) {
         entry.runners.push(r);
