@@ -49,6 +49,8 @@ describe('k6 runners and the client', () => {
     expect(r.code, r.stderr).toBe(0);
     expect([...bed.k6.placements.values()]).toEqual(['c1-node-b']);
     expect(r.stderr).not.toContain('not with the client');
+    // spread-open's 100 req/s split between one v1 and one v2 pod (≈ 30 req/s each): preflight warns, the run goes on.
+    expect(r.stderr).toMatch(/warning: the load's 100 req\/s is more than the serving pods can take .*v1: 50 req\/s \(50% of 100\) against 1 pod\(s\) serving about 30 req\/s each .*a rate of 48 req\/s or less fits/);
     // The proxy read is the runner's own sidecar (a native sidecar: Kubernetes 1.31), not the sleep pod's.
     const runnerPod = [...bed.k6.placements.keys()][0] as string;
     const proxyReads = bed.c1.requests.filter((q) => q.path.endsWith('/exec') && q.query.includes('container=istio-proxy')).map((q) => q.path.split('/')[6]);
