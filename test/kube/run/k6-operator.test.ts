@@ -14,21 +14,13 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../../src/kube/gateway.js';
 import { K6_CONTAINER, K6_OPERATOR_ARGUMENTS, K6_SYSTEM_TAGS, k6Plan } from '../../../src/kube/run/k6-objects.js';
 import type { Scenario } from '../../../src/model/scenario.js';
+import { k6TestScenario } from './k6-scenario.js';
 import { parseOperatorCli } from '../../support/apiserver/k6-operator.js';
 import { VirtualClock } from '../../support/traffic-clock.js';
 import { schemaProblems } from '../schema.js';
 import { startTestBed, type TestBed } from './bed.js';
 
-const scenario: Scenario = {
-  name: 'failover',
-  client: { cluster: 'cluster1', workload: 'sleep' },
-  request: { service: 'helloworld', namespace: 'sample', port: 5000, path: '/hello', timeoutUs: 10_000_000 },
-  load: { kind: 'open', ratePerS: 20, durationUs: 2_000_000 },
-  timeline: [],
-  measure: {},
-  thresholds: [],
-  source: 'test',
-};
+const scenario: Scenario = k6TestScenario({ kind: 'open', ratePerS: 20, durationUs: 2_000_000 });
 const script = readFileSync(join(process.cwd(), 'scenarios', 'k6', 'meshbench.ts'), 'utf8');
 const base = { scenario, url: 'http://helloworld.sample:5000/hello', namespace: 'sample', name: 'meshbench-k6-abc123-0', runId: 'abc123', image: 'grafana/k6:1.4.2', script, nativeSidecar: true };
 
