@@ -69,6 +69,7 @@ describe('k6 runners and the client', () => {
     expect(r.code, r.stderr).toBe(0);
     expect([...bed.k6.placements.values()]).toEqual(['c1-node-a']);
     expect(r.stderr).toMatch(/k6 runner meshbench-k6-\S+ runs on c1-node-a in us-east1\/us-east1-b\/?, not with the client sleep-\S+ \(us-east1\/us-east1-c\/?\): the preferred affinity was not met; locality shares and the predicted split use the runner's locality/);
+    expect(r.result.events.find((e) => e.name === 'placement')?.action).toMatch(/^load sent from meshbench-k6-\S+ on c1-node-a \(us-east1\/us-east1-b\/?\); the client sleep-\S+ runs on c1-node-b \(us-east1\/us-east1-c\/?\)$/);
     // The runner shares helloworld-v1's zone: its v1 answers are local.
     const sum = r.result.summary;
     expect(sum.locality?.sameLocality).toBeCloseTo(sum.distribution['v1']?.share ?? -1, 6);

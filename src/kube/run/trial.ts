@@ -60,7 +60,7 @@ export interface TrialSetup {
    * where they run, and notes when that is not with the client. Called once the load's origin is
    * known, with the sending pods known by then.
    */
-  placeSenders?: (pods: readonly string[]) => Promise<{ accumulator: AccumulatorOptions; notes: string[] }>;
+  placeSenders?: (pods: readonly string[]) => Promise<{ accumulator: AccumulatorOptions; notes: string[]; placement?: string }>;
   /** The sending pod's own proxy to watch instead of `proxy` (k6 runners have their own sidecar). */
   senderProxy?: (pod: string) => { proxy: ProxyTarget; envoyStats?: EnvoyStatsWatch };
   timing: TrialTiming;
@@ -160,6 +160,8 @@ export async function runTrial(t: TrialSetup, deps: TrialDeps): Promise<TrialOut
       const placed = await t.placeSenders(senders);
       options = placed.accumulator;
       notes.push(...placed.notes);
+      // Kept in the result (an observation, not a measure): where the load was sent from.
+      if (placed.placement !== undefined) observed.push({ name: 'placement', atMs: 0, action: placed.placement });
     }
     if (senders[0] !== undefined && t.senderProxy !== undefined) {
       // The proxy whose endpoint view routes the requests: the first runner's own sidecar.
