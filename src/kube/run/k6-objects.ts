@@ -9,6 +9,10 @@
  * k6 exits, so the Job completes with no help from the script. On older clusters the script's
  * `teardown()` POSTs to pilot-agent's `/quitquitquit` (env `MESHBENCH_QUIT_SIDECAR=true`), and
  * `holdApplicationUntilProxyStarts` keeps k6 from sending before the proxy is up.
+ *
+ * Runners (the Job's pod, the TestRun's runners) ask for CPU and memory and prefer the client
+ * workload's zone and node (runner-placement.ts): the client the measures describe is the pod
+ * that sends.
  */
 import type { Scenario } from '../../model/scenario.js';
 import { MANAGED_BY_LABEL, MANAGED_BY_VALUE, type KubeObject } from '../gateway.js';
