@@ -36,6 +36,8 @@ describe('run --target kube --dry-run=client', () => {
     const plan = r.docs[3] as Doc;
     expect(plan.commands?.map((c) => c.purpose)).toEqual(expect.arrayContaining(['clock sync: the best clock read 3 times, the shortest round trip kept', "k6 in the Job's pod (the image's entrypoint is k6)"]));
     expect(plan.commands?.find((c) => c.purpose.startsWith('k6 in'))?.kubectl).toBe(`k6 run --quiet --system-tags ${K6_SYSTEM_TAGS} --out json=/dev/stdout /scripts/meshbench.ts`);
+    // The proxy read is the sending runner's own sidecar (the client is the pod that sends).
+    expect(plan.commands?.find((c) => c.purpose.startsWith('sending proxy endpoints'))?.kubectl).toMatch(/^kubectl --context c1 -n sample exec '<the pod of Job meshbench-k6-[0-9a-f]{6}-0>' -c istio-proxy -- pilot-agent request GET clusters$/);
   });
 
   it('--parallelism: the TestRun and each runner\'s k6 command as the operator builds it', async () => {

@@ -21,6 +21,8 @@ import { requestUrl } from './preflight.js';
 /** One command the run would exec in a pod (or a pod the operator creates would run). */
 export interface DryRunCommand {
   purpose: string;
+  /** False for the k6 process itself: the pod runs it, nothing execs it. */
+  exec?: false;
   context: string;
   namespace: string;
   pod: string;
@@ -80,8 +82,13 @@ export function dryRunPlan(i: DryRunInput): DryRunPlan {
   for (const k of CLOCK_PREFERENCE) commands.push(inClient(`clock probe: ${POD_CLOCKS[k].label}`, POD_CLOCKS[k].argv));
   commands.push(inClient('clock sync: the best clock read 3 times, the shortest round trip kept', POD_CLOCKS['curl-time'].argv));
   const cluster = proxyClusterName(s.request.service, s.request.namespace, s.request.port);
-  commands.push(inClient('client proxy endpoints (around each action, every 200 ms for up to 30 s)', ['pilot-agent', 'request', 'GET', 'clusters'], 'istio-proxy'));
-  commands.push(inClient('client proxy statistics (every 2 s and around each action)', ['pilot-agent', 'request', 'GET', `stats?filter=${encodeURIComponent(statsFilter(cluster))}`], 'istio-proxy'));
+  // The proxy read is the sending pod's: the client pod's with curl, the first runner's with k6.
+  const proxyReads = (pod: string, label: string): DryRunCommand[] => [
+    { purpose: `${label}sending proxy endpoints (around each action, every 200 ms for up to 30 s)`, context, namespace, pod, container: 'istio-proxy', argv: ['pilot-agent', 'request', 'GET', 'clusters'] },
+    { purpose: `${label}sending proxy statistics (every 2 s and around each action)`, context, namespace, pod, container: 'istio-proxy', argv: ['pilot-agent', 'request', 'GET', `stats?filter=${encodeURIComponent(statsFilter(cluster))}`] },
+  ];
+  if (i.load === 'curl') commands.push(...proxyReads(clientPod, ''));
+  else if (i.trials > 1) commands.push(inClient('client proxy endpoints between trials (until it sees every endpoint again)', ['pilot-agent', 'request', 'GET', 'clusters'], 'istio-proxy'));
   for (let trial = 0; trial < i.trials; trial++) {
     const label = i.trials > 1 ? `trial ${trial + 1}: ` : '';
     if (i.load === 'curl') {
@@ -102,10 +109,11 @@ export function dryRunPlan(i: DryRunInput): DryRunPlan {
     const name = k6ObjectName(i.runId, trial);
     const k6 = k6Plan({ scenario: s, url, namespace, name, runId: i.runId, image: i.k6Image, script: i.k6Script, nativeSidecar: true, clientPodLabels, ...(i.parallelism !== undefined ? { parallelism: i.parallelism } : {}) });
     objects.push(k6.configMap, k6.runner);
+    commands.push(...proxyReads(i.parallelism === undefined ? `<the pod of Job ${name}>` : `<the pod of Job ${name}-1>`, label));
     if (i.parallelism === undefined) {
-      commands.push({ purpose: `${label}k6 in the Job's pod (the image's entrypoint is k6)`, context, namespace, pod: `<the pod of Job ${name}>`, container: K6_CONTAINER, argv: ['k6', ...K6_ARGS] });
+      commands.push({ purpose: `${label}k6 in the Job's pod (the image's entrypoint is k6)`, exec: false, context, namespace, pod: `<the pod of Job ${name}>`, container: K6_CONTAINER, argv: ['k6', ...K6_ARGS] });
     } else {
-      for (let r = 1; r <= i.parallelism; r++) commands.push({ purpose: `${label}k6 in runner ${r}, as the k6-operator builds it (pkg/resources/jobs/runner.go)`, context, namespace, pod: `<the pod of Job ${name}-${r}>`, container: K6_CONTAINER, argv: operatorRunnerArgv(name, i.parallelism, r) });
+      for (let r = 1; r <= i.parallelism; r++) commands.push({ purpose: `${label}k6 in runner ${r}, as the k6-operator builds it (pkg/resources/jobs/runner.go)`, exec: false, context, namespace, pod: `<the pod of Job ${name}-${r}>`, container: K6_CONTAINER, argv: operatorRunnerArgv(name, i.parallelism, r) });
     }
   }
   objects.push(...i.timelineRules.map(inNamespace));
@@ -128,7 +136,7 @@ export function shellWord(w: string): string {
 function execDocument(p: DryRunPlan, scenario: string): KubeObject {
   const commands = p.commands.map((c) => ({
     ...c,
-    kubectl: c.pod.startsWith('<the pod of')
+    kubectl: c.exec === false
       ? c.argv.map(shellWord).join(' ')
       : `kubectl --context ${c.context} -n ${c.namespace} exec ${shellWord(c.pod)} -c ${shellWord(c.container)} -- ${c.argv.map(shellWord).join(' ')}`,
   }));
