@@ -150,7 +150,8 @@ describe('meshbench run --target kube: measures', () => {
     expect(sum.failover?.failbackMs?.p50).toBe(290);
     expect(sum.phases.find((p) => p.name === 'during')?.distribution['v2']?.share).toBe(1);
     expect(sum.locality?.byCluster).toMatchObject({ cluster1: expect.any(Number), cluster2: expect.any(Number) });
-    expect(res.events.map((e) => e.name)).toEqual(['fault', 'fault:proxy', 'restore', 'restore:proxy']);
+    // The runner's place is kept as an observation at 0 ms (the client is the pod that sends).
+    expect(res.events.map((e) => e.name)).toEqual(['placement', 'fault', 'fault:proxy', 'restore', 'restore:proxy']);
     expect(res.thresholds.find((t) => t.expr.startsWith('failover'))?.ok).toBe(true);
     // The Job ran the script from its ConfigMap with the scenario in its environment, as a native sidecar pod.
     const posts = b.c1.requests.filter((q) => q.method === 'PATCH' && /\/(jobs|configmaps)\//.test(q.path)).map((q) => q.path);

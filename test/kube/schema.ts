@@ -9,6 +9,7 @@
  */
 import { ConfigMap, Namespace, Secret, Service, ServiceAccount } from 'kubernetes-models/v1';
 import { Deployment } from 'kubernetes-models/apps/v1';
+import { Job } from 'kubernetes-models/batch/v1';
 import { ClusterRole, ClusterRoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1';
 import { DestinationRule, Gateway } from '@kubernetes-models/istio/networking.istio.io/v1beta1';
 import { IstioOperator } from '@kubernetes-models/istio/install.istio.io/v1alpha1';
@@ -24,6 +25,7 @@ const MODELS: Record<string, [Model, string?]> = {
   'v1/ServiceAccount': [ServiceAccount as unknown as Model, 'V1ServiceAccount'],
   'v1/ConfigMap': [ConfigMap as unknown as Model, 'V1ConfigMap'],
   'apps/v1/Deployment': [Deployment as unknown as Model, 'V1Deployment'],
+  'batch/v1/Job': [Job as unknown as Model, 'V1Job'],
   'rbac.authorization.k8s.io/v1/ClusterRole': [ClusterRole as unknown as Model, 'V1ClusterRole'],
   'rbac.authorization.k8s.io/v1/ClusterRoleBinding': [ClusterRoleBinding as unknown as Model, 'V1ClusterRoleBinding'],
   'networking.istio.io/v1beta1/DestinationRule': [DestinationRule as unknown as Model],

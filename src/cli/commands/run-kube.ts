@@ -4,7 +4,7 @@
  * everything to the kube driver (`src/kube/run/run.ts`). Lazily imported: `--help` and sim runs
  * never load @kubernetes/client-node.
  */
-import { DEFAULT_K6_IMAGE } from '../../kube/run/k6-objects.js';
+import { DEFAULT_K6_IMAGE, k6MaxVus } from '../../kube/run/k6-objects.js';
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { Progress } from '../../app/ports.js';
@@ -41,6 +41,10 @@ export interface KubeRunCliOptions {
   journal?: string;
   parallelism?: number;
   prometheus?: string;
+  /** `--dry-run[=client]`: print what the run would create and exec, contact no cluster. */
+  dryRun?: 'client';
+  /** `-o`: the dry run's format. */
+  output?: 'yaml' | 'json';
 }
 
 /** DestinationRule references of a scenario document: `spec.destinationRule` and each `applyDestinationRule`. */
@@ -82,6 +86,54 @@ export function timedOutResult(err: unknown): Result | undefined {
   return err instanceof RunTimeoutError ? err.result : undefined;
 }
 
+/** What both a run and its dry run load: contexts, mesh, scenario, rule manifests, the k6 script. */
+async function loadRunInputs(rt: CliRuntime, ref: string, opts: KubeRunCliOptions) {
+  const contexts = requireContexts(opts.context, 1);
+  if (opts.parallelism !== undefined && opts.load !== 'k6') throw new UsageError('--parallelism runs k6 through the k6-operator; it needs --load k6');
+  const mesh = await loadMesh(opts.mesh, rt.cwd);
+  const loaded = await loadScenario(ref, rt.cwd, mesh);
+  if (opts.parallelism !== undefined && opts.parallelism > k6MaxVus(loaded.scenario)) {
+    // The operator would end the TestRun in stage error after its initializer (k6_initialize.go, RunValidations).
+    throw new UsageError(`--parallelism ${opts.parallelism}: ${loaded.scenario.name}'s load has at most ${k6MaxVus(loaded.scenario)} VU(s), and the k6-operator refuses more runners than VUs ("number of instances > number of VUs")`, {
+      hint: `Use --parallelism ${k6MaxVus(loaded.scenario)} or less, or a load with more VUs.`,
+    });
+  }
+  const manifests = await ruleManifests(ref, rt.cwd, loaded.raw);
+  const k6Script = opts.load === 'k6' ? await readFile(join(packageRoot(), 'scenarios', 'k6', 'meshbench.ts'), 'utf8') : '';
+  const ruleManifest = (source: string, name: string): KubeObject => {
+    const m = manifests.get(`${source}\u0000${name}`);
+    if (m === undefined) throw new RangeError(`no manifest for DestinationRule ${name} from ${source}`);
+    return m;
+  };
+  return { contexts, mesh, loaded, k6Script, ruleManifest };
+}
+
+/**
+ * `run --target kube --dry-run=client`: the objects and commands of the run as a YAML stream (or
+ * a JSON List), from the same builders the run uses; no kubeconfig is read.
+ */
+export async function dryRunOnClusters(rt: CliRuntime, ref: string, opts: KubeRunCliOptions): Promise<string> {
+  const { contexts, mesh, loaded, k6Script, ruleManifest } = await loadRunInputs(rt, ref, opts);
+  const { dryRunPlan, renderDryRun } = await import('../../kube/run/dry-run.js');
+  const { effectiveScenario } = await import('../../kube/run/run.js');
+  const s = effectiveScenario(loaded.scenario, opts.load);
+  const timelineRules = s.timeline.flatMap((e) => (e.action.kind === 'applyDestinationRule' ? [ruleManifest(e.action.destinationRule.source, e.action.destinationRule.name)] : []));
+  const plan = dryRunPlan({
+    scenario: s,
+    mesh,
+    contexts,
+    load: opts.load,
+    k6Image: opts.k6Image ?? DEFAULT_K6_IMAGE,
+    k6Script,
+    ...(opts.parallelism !== undefined ? { parallelism: opts.parallelism } : {}),
+    trials: opts.repeat,
+    runId: hex6(rt.randomSeed()),
+    ...(s.destinationRule !== undefined ? { rule: ruleManifest(s.destinationRule.source, s.destinationRule.name) } : {}),
+    timelineRules,
+  });
+  return renderDryRun(plan, s.name, opts.output ?? 'yaml');
+}
+
 /**
  * Runs one scenario on the clusters and returns its result (saving is the caller's). `deadlineAt`
  * (on rt.clock) is the command's --timeout, shared by every scenario it runs.
@@ -93,12 +145,7 @@ export async function runOnClusters(
   ports: { progress: Progress; newId(scenario: string, date: Date): string },
   deadlineAt?: number,
 ): Promise<Result> {
-  const contexts = requireContexts(opts.context, 1);
-  if (opts.parallelism !== undefined && opts.load !== 'k6') throw new UsageError('--parallelism runs k6 through the k6-operator; it needs --load k6');
-  const mesh = await loadMesh(opts.mesh, rt.cwd);
-  const loaded = await loadScenario(ref, rt.cwd, mesh);
-  const manifests = await ruleManifests(ref, rt.cwd, loaded.raw);
-  const k6Script = opts.load === 'k6' ? await readFile(join(packageRoot(), 'scenarios', 'k6', 'meshbench.ts'), 'utf8') : '';
+  const { contexts, mesh, loaded, k6Script, ruleManifest } = await loadRunInputs(rt, ref, opts);
   const journal = typedJournal(openJournal(opts.journal ?? DEFAULT_JOURNAL, rt.cwd));
   const rng = createRng(rt.randomSeed());
   return runOnKube(
@@ -120,11 +167,7 @@ export async function runOnClusters(
       trials: opts.repeat,
       labels: opts.label,
       runId: hex6(rt.randomSeed()),
-      ruleManifest: (source, name) => {
-        const m = manifests.get(`${source}\u0000${name}`);
-        if (m === undefined) throw new RangeError(`no manifest for DestinationRule ${name} from ${source}`);
-        return m;
-      },
+      ruleManifest,
     },
     {
       clock: rt.clock,

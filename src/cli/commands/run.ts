@@ -1,6 +1,6 @@
 import { DEFAULT_K6_IMAGE } from '../../kube/run/k6-objects.js';
 import { Command, Option } from 'commander';
-import { InterruptedError, ExitCode } from '../../errors.js';
+import { InterruptedError, ExitCode, UsageError } from '../../errors.js';
 import type { CliRuntime } from '../deps.js';
 import type { KubeRunCliOptions } from './run-kube.js';
 import { styleFor } from '../output.js';
@@ -52,6 +52,8 @@ export function runCommand(rt: CliRuntime): Command {
     .option('--k6-image <image>', 'kube: k6 container image', DEFAULT_K6_IMAGE)
     .option('--journal <file>', 'kube: journal of cluster changes, replayed by `meshbench restore` (default: .meshbench-journal.jsonl)')
     .option('--parallelism <n>', 'kube: run k6 through the k6-operator (TestRun) with n runners', parsePositiveInt)
+    .addOption(new Option('--dry-run [strategy]', 'kube: print every object the run would create and every command it would exec, as kubectl --dry-run=client -o yaml; contacts no cluster, needs no kubeconfig').choices(['client']).preset('client'))
+    .addOption(new Option('-o, --output <format>', 'kube: format of --dry-run').choices(['yaml', 'json']))
     .option('--prometheus <url>', "kube: cross-check the client's counts with istio_requests_total from this Prometheus (default: the client cluster's istio-system/prometheus through the API server, when it exists)")
     .addHelpText(
       'after',
@@ -61,6 +63,7 @@ export function runCommand(rt: CliRuntime): Command {
         '  meshbench run failover --repeat 200                 failover figures as distributions over 200 trials\n' +
         '  meshbench run my-scenario.yaml --mesh my-mesh.yaml --label team=payments\n' +
         '  meshbench run failover --target kube --context c1 --context c2 --load curl\n' +
+        '  meshbench run failover --target kube --context c1 --context c2 --dry-run=client -o yaml   what it would create and exec\n' +
         '  meshbench restore                                   undo what an interrupted kube run left\n' +
         '\nExit codes: 0 ok, 2 usage, 3 invalid scenario/mesh/DestinationRule or a run past the size limits\n' +
         '            (--allow-large), 4 environment (--out not writable: the result goes to a temp file),\n' +
@@ -89,6 +92,12 @@ export function runCommand(rt: CliRuntime): Command {
       };
       const saved: Array<{ result: import('../../model/result.js').Result; path: string }> = [];
       let failed = false;
+      if (opts.output !== undefined && opts.dryRun === undefined) throw new UsageError('-o/--output formats the --dry-run plan; add --dry-run=client');
+      if (opts.target === 'kube' && opts.dryRun !== undefined) {
+        const { dryRunOnClusters } = await import('./run-kube.js');
+        for (const ref of refs) rt.stdout.write(await dryRunOnClusters(rt, ref, opts));
+        return;
+      }
       if (opts.target === 'kube') {
         const { runOnClusters, timedOutResult } = await import('./run-kube.js');
         // Validate every scenario before touching a cluster, so a typo in the second file costs nothing.

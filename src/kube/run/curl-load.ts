@@ -149,12 +149,28 @@ export interface CurlLoadOptions {
   onSample: SampleSink;
 }
 
-/** Starts `concurrency` loops; they stream their lines back through exec. */
-export function startCurlLoad(o: CurlLoadOptions): LoadHandle {
-  let originNs: bigint | undefined;
+/** What the loops of one trial run: each loop's argv, the stop file and the time bound (s). */
+export interface CurlLoopPlan {
+  argvs: string[][];
+  stopFile: string;
+  boundS: number;
+}
+
+/** The exact command lines of a trial's loops (also what `run --dry-run=client` prints). */
+export function curlLoopPlan(o: Pick<CurlLoadOptions, 'url' | 'durationMs' | 'requestTimeoutMs' | 'thinkTimeMs' | 'concurrency' | 'runId' | 'clock'>): CurlLoopPlan {
   const durationNs = BigInt(Math.round(o.durationMs * 1000)) * 1000n;
   const stopFile = `/tmp/meshbench-stop-${o.runId}`;
   const boundS = Math.ceil((o.durationMs + o.requestTimeoutMs + o.thinkTimeMs) / 1000) + 30;
+  const argvs = [...Array(o.concurrency).keys()].map((loopId) =>
+    curlLoopArgv({ url: o.url, durationNs, timeoutS: secondsArg(o.requestTimeoutMs), thinkS: secondsArg(o.thinkTimeMs), loopId, stopFile, boundS, clock: o.clock }),
+  );
+  return { argvs, stopFile, boundS };
+}
+
+/** Starts `concurrency` loops; they stream their lines back through exec. */
+export function startCurlLoad(o: CurlLoadOptions): LoadHandle {
+  let originNs: bigint | undefined;
+  const { argvs, stopFile, boundS } = curlLoopPlan(o);
   const notes: string[] = [];
   const sockets = new AbortController();
   let running = o.concurrency;
@@ -179,7 +195,7 @@ export function startCurlLoad(o: CurlLoadOptions): LoadHandle {
       else if (line.startsWith('MB0 ')) return;
       else if (line.trim() !== '' && ++unparsed <= 3) notes.push(`curl loop ${loop}: unexpected output ${JSON.stringify(line.slice(0, 100))}`);
     });
-    const argv = curlLoopArgv({ url: o.url, durationNs, timeoutS: secondsArg(o.requestTimeoutMs), thinkS: secondsArg(o.thinkTimeMs), loopId: loop, stopFile, boundS, clock: o.clock });
+    const argv = argvs[loop] as string[];
     o.gateway
       .exec({ namespace: o.namespace, pod: o.pod, container: o.container, argv, timeoutMs: boundS * 1000 + 30_000, onStdout: (t) => lines.push(t), signal: sockets.signal })
       .then(

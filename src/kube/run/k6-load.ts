@@ -186,16 +186,45 @@ export async function startK6Load(o: K6LoadOptions): Promise<LoadHandle> {
     return waiting?.reason !== undefined && WAITING_FATAL.has(waiting.reason) ? `${waiting.reason}${waiting.message ? `: ${waiting.message}` : ''}` : undefined;
   };
 
+  /**
+   * The k6-operator's initializer (`<name>-initializer`, k6 archive + inspect): its log is followed
+   * from the moment its pod runs, because with `cleanup: post` the operator deletes a failed
+   * TestRun — and its pods with it — right after marking it `error` (it also reconciles on pod
+   * changes), so a log read afterwards finds nothing.
+   */
+  const initializerLog: string[] = [];
+  let initializerFollow: Promise<void> | undefined;
+  const readInitializer = async (): Promise<void> => {
+    if (initializerFollow !== undefined) return;
+    const pod = (await gw.list('v1', 'Pod', { namespace: o.namespace, labelSelector: `job-name=${name}-initializer` }))[0];
+    const phase = (pod?.['status'] as { phase?: string } | undefined)?.phase;
+    if (pod === undefined || phase === 'Pending' || phase === undefined) return;
+    initializerFollow = gw
+      .followLogs({ namespace: o.namespace, pod: pod.metadata.name, container: K6_CONTAINER, signal: follows.signal, onLine: (l) => void (l.trim() !== '' && initializerLog.push(l)) })
+      .catch(() => undefined);
+  };
+
+  const initializerFailed = (why: string): EnvironmentError =>
+    new EnvironmentError(`the k6-operator's initializer for the TestRun ${o.namespace}/${name} failed (${why})${initializerLog.length > 0 ? `; its last lines:\n  ${initializerLog.slice(-5).join('\n  ')}` : ''}`, {
+      code: 'KUBE_LOAD',
+      hint: `kubectl --context ${o.client.context} -n ${o.namespace} get testrun ${name} -o yaml; the operator's log: kubectl --context ${o.client.context} logs -n k6-operator-system deploy/k6-operator-controller-manager`,
+    });
+
   const checkDone = async (): Promise<void> => {
     const obj = await gw.get({ apiVersion: o.plan.runner.apiVersion, kind, namespace: o.namespace, name });
     const status = (obj?.['status'] ?? {}) as { succeeded?: number; failed?: number; stage?: string };
     const last = [...runners.values()].flatMap((r) => r.text.slice(-5));
-    if ((status.failed ?? 0) > 0 || status.stage === 'error') {
+    if (runners.size === 0 && kind === 'TestRun' && (status.stage === 'error' || obj === undefined)) {
+      await initializerFollow; // ends with the initializer's log (or its pod)
+      failure ??= initializerFailed(obj === undefined ? 'the TestRun was deleted before any runner started: the operator deletes a failed TestRun with cleanup: post' : 'stage error');
+    } else if ((status.failed ?? 0) > 0 || status.stage === 'error') {
       failure ??= new EnvironmentError(`the k6 ${kind} ${o.namespace}/${name} failed${last.length > 0 ? `; its last lines:\n  ${last.join('\n  ')}` : ''}`, {
         code: 'KUBE_LOAD',
         hint: `kubectl --context ${o.client.context} -n ${o.namespace} logs -l ${o.plan.podSelector} -c ${K6_CONTAINER}`,
       });
-    } else if ((status.succeeded ?? 0) > 0 || status.stage === 'finished') {
+    } else if ((status.succeeded ?? 0) > 0 || status.stage === 'finished' || (obj === undefined && kind === 'TestRun' && runners.size >= o.plan.pods)) {
+      // `cleanup: post` deletes a finished TestRun: gone after its runners ended is done (their
+      // summaries say whether anything is missing).
       completed = true;
     }
   };
@@ -221,11 +250,16 @@ export async function startK6Load(o: K6LoadOptions): Promise<LoadHandle> {
         }
       }
       if (!completed && runners.size >= o.plan.pods && [...runners.values()].every((r) => r.ended)) await checkDone();
+      else if (runners.size === 0 && kind === 'TestRun') {
+        await readInitializer();
+        await checkDone(); // an initializer that failed
+      }
       if (failure !== undefined) throw failure;
     },
     finished: () => completed && runners.size >= o.plan.pods && [...runners.values()].every((r) => r.ended),
     notes: () => notes,
     requestsSeen: () => seen,
+    senders: () => [...runners.keys()],
     accounting() {
       const all = [...runners.values()];
       const sent = all.length >= o.plan.pods && all.every((r) => r.sent !== undefined) ? all.reduce((a, r) => a + (r.sent ?? 0), 0) : undefined;

@@ -9,9 +9,14 @@
  * k6 exits, so the Job completes with no help from the script. On older clusters the script's
  * `teardown()` POSTs to pilot-agent's `/quitquitquit` (env `MESHBENCH_QUIT_SIDECAR=true`), and
  * `holdApplicationUntilProxyStarts` keeps k6 from sending before the proxy is up.
+ *
+ * Runners (the Job's pod, the TestRun's runners) ask for CPU and memory and prefer the client
+ * workload's zone and node (runner-placement.ts): the client the measures describe is the pod
+ * that sends.
  */
 import type { Scenario } from '../../model/scenario.js';
 import { MANAGED_BY_LABEL, MANAGED_BY_VALUE, type KubeObject } from '../gateway.js';
+import { runnerAffinity, runnerResources } from './runner-placement.js';
 
 /** Container name of k6 in its pod (the k6-operator uses the same). */
 export const K6_CONTAINER = 'k6';
@@ -45,6 +50,11 @@ export interface K6PlanInput {
   parallelism?: number;
   /** Kubernetes ≥ 1.29: native sidecar; else the script quits the sidecar itself. */
   nativeSidecar: boolean;
+  /**
+   * Labels of the client workload's pods (its Deployment's selector): the runners get affinity to
+   * them (runner-placement.ts). Undefined: no affinity.
+   */
+  clientPodLabels?: Readonly<Record<string, string>>;
 }
 
 /** `60s` → k6's `60000ms` (k6 durations accept ms). */
@@ -94,6 +104,18 @@ export const K6_SYSTEM_TAGS = 'proto,subproto,status,method,url,name,group,check
  */
 export const K6_ARGS = ['run', '--quiet', '--system-tags', K6_SYSTEM_TAGS, '--out', 'json=/dev/stdout', `/scripts/${K6_SCRIPT_FILE}`];
 
+/**
+ * The TestRun's `arguments`: the same flags without `run`, the script and `--quiet`. The operator
+ * builds the runner's command itself (k6-operator pkg/resources/jobs/runner.go, NewRunnerJob):
+ * `k6 run`, `--quiet` unless `spec.quiet: "false"`, the execution segment of the runner, these
+ * arguments split on whitespace (`TestRunSpec.Argv`, strings.Fields), the script, then
+ * `--address=0.0.0.0:6565 --paused --tag instance_id=N --tag testrun_name=NAME`. Every element is
+ * a flag, as `types.ParseCLI` requires (a positional word is "an invalid value for k6 CLI
+ * argument" and the TestRun goes to stage error). The initializer's `k6 archive` gets the subset
+ * ParseCLI keeps: `--system-tags …` (`--out` is dropped there).
+ */
+export const K6_OPERATOR_ARGUMENTS = ['--system-tags', K6_SYSTEM_TAGS, '--out', 'json=/dev/stdout'].join(' ');
+
 /** The k6 image meshbench pins (k6 ≥ 0.57 runs the TypeScript script). */
 export const DEFAULT_K6_IMAGE = 'grafana/k6:1.4.2';
 
@@ -102,6 +124,29 @@ export const K6_CONTROL_NAME = 'meshbench-control';
 
 /** Prefix of the script's `handleSummary` line. */
 export const K6_SUMMARY_PREFIX = 'MESHBENCH_SUMMARY ';
+
+/** The VUs k6 creates at start (constant-vus: all of them; arrival rate: the preallocated ones). */
+function initialVus(env: ReadonlyArray<{ name: string; value: string }>): number {
+  const v = env.find((e) => e.name === 'MESHBENCH_VUS' || e.name === 'MESHBENCH_PREALLOCATED_VUS')?.value;
+  return v !== undefined ? Number(v) : 1;
+}
+
+/**
+ * The most VUs the script can have, as `k6 inspect --execution-requirements` reports `maxVUs`: the
+ * k6-operator refuses a TestRun whose parallelism exceeds it ("number of instances > number of
+ * VUs", k6-operator internal/controller/k6_initialize.go, RunValidations), so meshbench checks
+ * it before creating anything.
+ */
+export function k6MaxVus(s: Scenario): number {
+  const env = k6Env(s, '', false);
+  const v = env.find((e) => e.name === 'MESHBENCH_VUS' || e.name === 'MESHBENCH_MAX_VUS')?.value;
+  return Number(v ?? '1');
+}
+
+/** Name of a trial's k6 objects (≤ 52 characters: `meshbench-k6-` + 6 hex + trial). */
+export function k6ObjectName(runId: string, trial: number): string {
+  return `meshbench-k6-${runId}-${trial}`;
+}
 
 /** The objects for one trial's k6 run. */
 export function k6Plan(i: K6PlanInput): K6Plan {
@@ -112,6 +157,8 @@ export function k6Plan(i: K6PlanInput): K6Plan {
   const env = k6Env(i.scenario, i.url, !i.nativeSidecar);
   const configMap: KubeObject = { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: i.name, namespace: i.namespace, labels }, data: { [K6_SCRIPT_FILE]: i.script } };
   const deadlineS = Math.ceil((i.scenario.load.durationUs + i.scenario.request.timeoutUs) / 1e6) + 600;
+  const resources = runnerResources(initialVus(env));
+  const affinity = i.clientPodLabels !== undefined ? { affinity: runnerAffinity(i.clientPodLabels) } : {};
   if (i.parallelism === undefined) {
     const runner: KubeObject = {
       apiVersion: 'batch/v1',
@@ -126,7 +173,8 @@ export function k6Plan(i: K6PlanInput): K6Plan {
           metadata: { labels, annotations },
           spec: {
             restartPolicy: 'Never',
-            containers: [{ name: K6_CONTAINER, image: i.image, args: K6_ARGS, env, volumeMounts: [{ name: 'script', mountPath: '/scripts', readOnly: true }] }],
+            ...affinity,
+            containers: [{ name: K6_CONTAINER, image: i.image, args: K6_ARGS, env, resources, volumeMounts: [{ name: 'script', mountPath: '/scripts', readOnly: true }] }],
             volumes: [{ name: 'script', configMap: { name: i.name } }],
           },
         },
@@ -134,19 +182,35 @@ export function k6Plan(i: K6PlanInput): K6Plan {
     };
     return { configMap, runner, podSelector: `job-name=${i.name}`, pods: 1 };
   }
-  const noSidecar = { labels: { 'sidecar.istio.io/inject': 'false' } };
+  // The initializer and starter only run k6 archive/inspect and curl against the runners: no
+  // sidecar, which without native sidecars would keep their Jobs from ever completing.
+  const noSidecar = { ...labels, 'sidecar.istio.io/inject': 'false' };
   const runner: KubeObject = {
     apiVersion: 'k6.io/v1alpha1',
     kind: 'TestRun',
     metadata: { name: i.name, namespace: i.namespace, labels },
     spec: {
       parallelism: i.parallelism,
+      // Mounted at /test in every k6 pod, the initializer's included (pkg/types/script.go, Volume/VolumeMount).
       script: { configMap: { name: i.name, file: K6_SCRIPT_FILE } },
-      arguments: K6_ARGS.slice(1, -1).join(' '),
-      runner: { image: i.image, env, metadata: { labels, annotations } },
-      // The initializer and starter pods only talk to the runners: no sidecar to keep them alive.
-      initializer: { metadata: noSidecar },
-      starter: { metadata: noSidecar },
+      arguments: K6_OPERATOR_ARGUMENTS,
+      // The operator deletes the TestRun (and, through owner references, its Jobs and pods) once
+      // it is finished or failed (internal/controller/testrun_controller.go, stages "error" and
+      // "finished"): nothing is left if meshbench dies before it restores.
+      cleanup: 'post',
+      // `separate: true` would replace the runners' affinity with the operator's own anti-affinity
+      // (runner.go: `job.Spec.Template.Spec.Affinity = newAntiAffinity()`), losing the placement
+      // with the client; it stays off (its default).
+      runner: { image: i.image, env, resources, ...affinity, metadata: { labels, annotations } },
+      // Given explicitly, so the operator does not copy the runner here (initializer.go,
+      // NewInitializerJob: `if Initializer == nil { Initializer = Runner.DeepCopy() }`), which would
+      // give it a sidecar. What `k6 archive` and `k6 inspect` need to evaluate the script's init
+      // context: the same image (the TypeScript script needs k6 ≥ 0.57; the default is
+      // grafana/k6:latest) and the same env — newInitializerCommand passes each `initializer.env`
+      // entry to `k6 archive` as `-e NAME="${NAME}"`; without them the script throws
+      // "environment variable MESHBENCH_URL is not set" and the TestRun ends in stage error.
+      initializer: { image: i.image, env, resources: runnerResources(1), metadata: { labels: noSidecar } },
+      starter: { metadata: { labels: noSidecar } },
     },
   };
   return { configMap, runner, podSelector: `k6_cr=${i.name},runner=true`, pods: i.parallelism };

@@ -33,6 +33,11 @@ export interface LoadHandle {
    * trial with it is incomplete.
    */
   accounting(): LoadAccounting;
+  /**
+   * The pods that send the requests when they are not the client pod (k6 runners), as far as
+   * known: the measures take the client's locality from them (runner-placement.ts).
+   */
+  senders?(): readonly string[];
 }
 
 /** Requests received and sent by one load generator. */

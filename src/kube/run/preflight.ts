@@ -83,6 +83,8 @@ export interface PreflightFacts {
   networks: Record<string, string>;
   /** A ready pod of the client workload, with a sidecar. */
   clientPod: string;
+  /** The client Deployment's pod selector (the k6 runners' affinity selects these pods). */
+  clientPodLabels?: Record<string, string>;
   /** The DestinationRule apiVersion the client cluster serves (first of v1, v1beta1, v1alpha3). */
   destinationRuleApi?: string;
 }
@@ -102,8 +104,13 @@ interface Failure {
 
 const DEPLOYMENT = { apiVersion: 'apps/v1', kind: 'Deployment' };
 
+/** A Deployment's `spec.selector.matchLabels`. */
+export function matchLabelsOf(dep: KubeObject): Record<string, string> {
+  return { ...((dep['spec'] as { selector?: { matchLabels?: Record<string, string> } } | undefined)?.selector?.matchLabels ?? {}) };
+}
+
 function selectorOf(dep: KubeObject): string {
-  const m = (dep['spec'] as { selector?: { matchLabels?: Record<string, string> } } | undefined)?.selector?.matchLabels ?? {};
+  const m = matchLabelsOf(dep);
   return Object.entries(m)
     .map(([k, v]) => `${k}=${v}`)
     .join(',');
@@ -115,9 +122,10 @@ export async function readyPodsOf(c: RunCluster, namespace: string, dep: KubeObj
   return pods.filter(isPodReady).sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : 1));
 }
 
-async function checkDeployment(c: RunCluster, namespace: string, name: string, wantReplicas: number, failures: Failure[]): Promise<KubeObject[]> {
+async function checkDeployment(c: RunCluster, namespace: string, name: string, wantReplicas: number, failures: Failure[], seen?: (dep: KubeObject) => void): Promise<KubeObject[]> {
   const ctx = c.context;
   const dep = await c.gateway.get({ ...DEPLOYMENT, namespace, name });
+  if (dep !== undefined) seen?.(dep);
   if (dep === undefined) {
     failures.push({ cluster: c.name, message: `no Deployment ${namespace}/${name}`, fix: 'Deploy the test bed: meshbench deploy --context ... (or check the mesh file you passed with --mesh).' });
     return [];
@@ -176,8 +184,9 @@ async function checkCluster(c: RunCluster, index: number, s: Scenario, facts: Pr
   const namespaces = [...new Set(c.mesh.workloads.map((w) => w.namespace))].sort();
   for (const n of namespaces) await checkInjection(c, n, failures);
   for (const w of c.mesh.workloads) {
-    const pods = await checkDeployment(c, w.namespace, w.name, w.client ? Math.max(1, w.replicas) : w.replicas, failures);
-    if (c.name === s.client.cluster && w.name === s.client.workload && pods[0] !== undefined) facts.clientPod = pods[0].metadata.name;
+    const isClient = c.name === s.client.cluster && w.name === s.client.workload;
+    const pods = await checkDeployment(c, w.namespace, w.name, w.client ? Math.max(1, w.replicas) : w.replicas, failures, isClient ? (dep) => (facts.clientPodLabels = matchLabelsOf(dep)) : undefined);
+    if (isClient && pods[0] !== undefined) facts.clientPod = pods[0].metadata.name;
   }
   const gatewayActions = s.timeline.some((e) => (e.action.kind === 'gatewayDown' || e.action.kind === 'gatewayUp') && e.action.cluster === c.name);
   if (gatewayActions && (await c.gateway.get({ ...DEPLOYMENT, namespace: ISTIO_NAMESPACE, name: EASTWEST_GATEWAY })) === undefined) {

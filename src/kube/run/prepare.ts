@@ -6,9 +6,11 @@
  */
 import { EnvironmentError, InterruptedError } from '../../errors.js';
 import type { AccumulatorOptions } from '../../measure/accumulator.js';
+import type { Mesh } from '../../model/mesh.js';
 import type { Scenario } from '../../model/scenario.js';
 import type { ClusterGateway } from '../gateway.js';
 import { connectClusters } from '../index.js';
+import { capacityWarnings } from './capacity.js';
 import { syncClock, type ClockSync } from './clock-sync.js';
 import type { RunDeadline } from './deadline.js';
 import { CLOCK_PREFERENCE, POD_CLOCKS, chooseClock, detectPodClocks } from './pod-clock.js';
@@ -31,6 +33,9 @@ export interface PreparedRun {
   sync: ClockSync;
   directory: PodDirectory;
   accumulator: AccumulatorOptions;
+  /** The mesh as the clusters are (localities, replicas, networks), and the behaviour profile used. */
+  observed: Mesh;
+  profile: string;
   /** The client cluster's istiod version, when known. */
   clientIstio?: string;
 }
@@ -90,6 +95,8 @@ async function prepare(s: Scenario, req: KubeRunRequest, deps: KubeRunDeps, dead
   const clientIstio = facts.istio[client.name];
   const profile = profileVersionFor(clientIstio);
   if (majorMinor(clientIstio) !== profile) deps.progress.note(`Istio ${clientIstio ?? '(unknown version)'} in ${client.name}: predicted shares use the ${profile} behaviour profile`);
+  const accumulator = kubeAccumulatorOptions(observed, s, profile);
+  for (const w of capacityWarnings(observed, s, accumulator.expectedShares)) deps.progress.note(`warning: ${w}`);
   return {
     clusters,
     gatewayFor: (ctx) => restoreGateways.get(ctx) as ClusterGateway,
@@ -99,7 +106,9 @@ async function prepare(s: Scenario, req: KubeRunRequest, deps: KubeRunDeps, dead
     clientContainer,
     sync,
     directory,
-    accumulator: kubeAccumulatorOptions(observed, s, profile),
+    accumulator,
+    observed,
+    profile,
     ...(clientIstio !== undefined ? { clientIstio } : {}),
   };
 }

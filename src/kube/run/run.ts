@@ -36,6 +36,7 @@ import { applyRestore, describeStep, restoreIncompleteError, restorePlan, type R
 import { restoreCommand } from './restore-journal.js';
 import { EnvoyStatsWatch } from './envoy-stats-watch.js';
 import { startServerSideCheck } from './server-side.js';
+import { sendersPlacer } from './senders.js';
 import { settle } from './settle.js';
 import { loadStarter } from './start-load.js';
 import type { KubeRunDeps, KubeRunRequest } from './request.js';
@@ -53,7 +54,7 @@ function curlTimestampsMs(clock: PodClock): number {
  * The curl loop is a closed model: an open-model scenario runs as one loop sending back to back
  * (what the seed's `while true; do curl …; done` does), and the result says so.
  */
-function effectiveScenario(s: Scenario, load: 'k6' | 'curl'): Scenario {
+export function effectiveScenario(s: Scenario, load: 'k6' | 'curl'): Scenario {
   if (load !== 'curl' || s.load.kind !== 'open') return s;
   return { ...s, load: { kind: 'closed', concurrency: 1, durationUs: s.load.durationUs, thinkTimeUs: 0 } };
 }
@@ -145,6 +146,11 @@ export async function runOnKube(req: KubeRunRequest, deps: KubeRunDeps): Promise
           envoyStats: new EnvoyStatsWatch(proxy),
           timing,
           startLoad: loadStarter({ req, scenario: s, prepared: p, recorder, trial, note: (l) => deps.progress.note(l) }),
+          placeSenders: sendersPlacer(p, s),
+          senderProxy: (pod) => {
+            const own = { ...proxy, pod };
+            return { proxy: own, envoyStats: new EnvoyStatsWatch(own) };
+          },
         },
         { clock: deps.clock, progress: deps.progress, signal: deps.signal, ...(deadline !== undefined ? { deadline } : {}) },
       );

@@ -6,7 +6,7 @@
 import type { Scenario } from '../../model/scenario.js';
 import type { ChangeRecorder } from './changes.js';
 import { startCurlLoad } from './curl-load.js';
-import { k6Plan } from './k6-objects.js';
+import { k6ObjectName, k6Plan } from './k6-objects.js';
 import { startK6Load } from './k6-load.js';
 import type { LoadHandle, SampleSink } from './load.js';
 import { kubernetesMinor } from './observed-mesh.js';
@@ -52,12 +52,13 @@ export function loadStarter(i: LoadStarterInput): (onSample: SampleSink) => Prom
       scenario: s,
       url,
       namespace: p.clientNamespace,
-      name: `meshbench-k6-${req.runId}-${i.trial}`,
+      name: k6ObjectName(req.runId, i.trial),
       runId: req.runId,
       image: req.k6Image,
       script: req.k6Script,
       ...(req.parallelism !== undefined ? { parallelism: req.parallelism } : {}),
       nativeSidecar: (kubernetesMinor(p.facts.kubernetes[p.client.name]) ?? 0) >= 29,
+      ...(p.facts.clientPodLabels !== undefined ? { clientPodLabels: p.facts.clientPodLabels } : {}),
     });
     return startK6Load({ client: p.client, namespace: p.clientNamespace, plan, recorder: i.recorder, onSample, note: i.note });
   };

@@ -59,6 +59,14 @@ export interface TrialSetup {
   where: { context: string; server: string };
   /** The client proxy's Envoy statistics, read around actions and every `everyMs` (events of what changed). */
   envoyStats?: EnvoyStatsWatch;
+  /**
+   * When the load is sent by other pods than the client (k6 runners): the measures' options for
+   * where they run, and notes when that is not with the client. Called once the load's origin is
+   * known, with the sending pods known by then.
+   */
+  placeSenders?: (pods: readonly string[]) => Promise<{ accumulator: AccumulatorOptions; notes: string[]; placement?: string }>;
+  /** The sending pod's own proxy to watch instead of `proxy` (k6 runners have their own sidecar). */
+  senderProxy?: (pod: string) => { proxy: ProxyTarget; envoyStats?: EnvoyStatsWatch };
   timing: TrialTiming;
 }
 
@@ -102,7 +110,14 @@ async function bestEffort(what: () => Promise<unknown>, notes: string[], label: 
 /** Runs one trial; the caller restores what it changed. */
 export async function runTrial(t: TrialSetup, deps: TrialDeps): Promise<TrialOutcome> {
   const { clock, progress, signal } = deps;
-  const acc = createAccumulator(t.accumulator);
+  // Created once the sending pods are known (their locality is the client's, runner-placement.ts);
+  // samples that arrive before wait here.
+  let acc: ReturnType<typeof createAccumulator> | undefined;
+  const early: Sample[] = [];
+  const record = (s: Sample): void => {
+    if (acc !== undefined) acc.record(s);
+    else early.push(s);
+  };
   const pending: Sample[] = [];
   const notes: string[] = [];
   const counts = { requests: 0, errors: 0, versions: new Map<string, number>() };
@@ -128,7 +143,7 @@ export async function runTrial(t: TrialSetup, deps: TrialDeps): Promise<TrialOut
       copy.cluster = place.cluster;
       copy.locality = place.locality;
     }
-    acc.record(copy);
+    record(copy);
   };
   const timeline = t.scenario.timeline;
   const durationMs = t.scenario.load.durationUs / 1000;
@@ -157,11 +172,29 @@ export async function runTrial(t: TrialSetup, deps: TrialDeps): Promise<TrialOut
       progress.update(`${prefix}: waiting for ${load.description} to start`);
       await clock.sleep(capped(t.timing.originPollMs), signal);
     }
+    const senders = load.senders?.() ?? [];
+    let options = t.accumulator;
+    let proxy = t.proxy;
+    let stats = t.envoyStats;
+    if (senders.length > 0 && t.placeSenders !== undefined) {
+      const placed = await t.placeSenders(senders);
+      options = placed.accumulator;
+      notes.push(...placed.notes);
+      // Kept in the result (an observation, not a measure): where the load was sent from.
+      if (placed.placement !== undefined) observed.push({ name: 'placement', atMs: 0, action: placed.placement });
+    }
+    if (senders[0] !== undefined && t.senderProxy !== undefined) {
+      // The proxy whose endpoint view routes the requests: the first runner's own sidecar.
+      const own = t.senderProxy(senders[0]);
+      proxy = own.proxy;
+      stats = own.envoyStats;
+    }
+    acc = createAccumulator(options);
+    for (const s of early.splice(0)) acc.record(s);
     const originDriverMs = (load.originEpochMs() as number) - t.sync.offsetMs;
     const runMs = (driverMs: number) => Math.max(0, Math.round((driverMs - originDriverMs) * 1000) / 1000);
     const graceEndMs = originDriverMs + durationMs + t.scenario.request.timeoutUs / 1000 + 60_000;
     const watches: Watch[] = [];
-    const stats = t.envoyStats;
     const readStats = async () => {
       if (stats !== undefined) observed.push(...(await stats.sample(runMs(clock.now()), signal)));
     };
@@ -194,7 +227,7 @@ export async function runTrial(t: TrialSetup, deps: TrialDeps): Promise<TrialOut
         const entry = timeline[next]!;
         const name = entry.name ?? entry.action.kind;
         await readStats();
-        const before = t.proxy !== undefined ? await proxySnapshot(t.proxy, signal) : undefined;
+        const before = proxy !== undefined ? await proxySnapshot(proxy, signal) : undefined;
         await performAction(entry.action, t.actions);
         const at = clock.now();
         events.push({ name, atMs: runMs(at), action: describeAction(entry.action) });
@@ -208,15 +241,15 @@ export async function runTrial(t: TrialSetup, deps: TrialDeps): Promise<TrialOut
         next++;
         now = clock.now();
       }
-      if (watches.length > 0 && now >= nextWatchMs && t.proxy !== undefined) {
-        const snap = await proxySnapshot(t.proxy, signal);
+      if (watches.length > 0 && now >= nextWatchMs && proxy !== undefined) {
+        const snap = await proxySnapshot(proxy, signal);
         const seenAt = clock.now();
         for (const w of [...watches]) {
           if (snap !== undefined && snap.key !== w.before.key) {
             events.push({
               name: `${w.name}:proxy`,
               atMs: runMs(seenAt),
-              action: `client proxy ${t.proxy.pod}: ${w.before.healthy}/${w.before.total} → ${snap.healthy}/${snap.total} healthy ${t.scenario.request.service} endpoints (polled every ${t.timing.watchPollMs} ms)`,
+              action: `client proxy ${proxy.pod}: ${w.before.healthy}/${w.before.total} → ${snap.healthy}/${snap.total} healthy ${t.scenario.request.service} endpoints (polled every ${t.timing.watchPollMs} ms)`,
             });
             watches.splice(watches.indexOf(w), 1);
           } else if (seenAt > w.untilMs) {
@@ -265,6 +298,7 @@ export async function runTrial(t: TrialSetup, deps: TrialDeps): Promise<TrialOut
     progress.done();
   }
   await bestEffort(() => t.directory.refresh(), notes, 'listing pods');
+  acc ??= createAccumulator(t.accumulator);
   for (const s of pending) {
     const place = s.instance !== undefined ? t.directory.lookup(s.instance) : undefined;
     if (place !== undefined) {

@@ -8,17 +8,9 @@ import { K6_SYSTEM_TAGS, k6Env, k6Plan } from '../../../src/kube/run/k6-objects.
 import { k6Major, parseK6Args } from '../../support/apiserver/k6-runner.js';
 import { pointEpochUs } from '../../../src/kube/run/k6-load.js';
 import type { Scenario } from '../../../src/model/scenario.js';
+import { k6TestScenario } from './k6-scenario.js';
 
-const scenario: Scenario = {
-  name: 'failover',
-  client: { cluster: 'cluster1', workload: 'sleep' },
-  request: { service: 'helloworld', namespace: 'sample', port: 5000, path: '/hello', timeoutUs: 10_000_000 },
-  load: { kind: 'open', ratePerS: 100, durationUs: 60_000_000 },
-  timeline: [],
-  measure: {},
-  thresholds: [],
-  source: 'test',
-};
+const scenario: Scenario = k6TestScenario({ kind: 'open', ratePerS: 100, durationUs: 60_000_000 });
 const base = { scenario, url: 'http://helloworld.sample:5000/hello', namespace: 'sample', name: 'meshbench-k6-abc123-0', runId: 'abc123', image: 'grafana/k6:1.4.2', script: '// script' };
 
 describe('k6 objects', () => {
@@ -65,8 +57,11 @@ describe('k6 objects', () => {
       spec: {
         parallelism: 3,
         script: { configMap: { name: 'meshbench-k6-abc123-0', file: 'meshbench.ts' } },
-        arguments: `--quiet --system-tags ${K6_SYSTEM_TAGS} --out json=/dev/stdout`,
-        initializer: { metadata: { labels: { 'sidecar.istio.io/inject': 'false' } } },
+        // The operator adds `--quiet` itself (runner.go, NewRunnerJob).
+        arguments: `--system-tags ${K6_SYSTEM_TAGS} --out json=/dev/stdout`,
+        cleanup: 'post',
+        // The initializer gets what k6 archive needs: the runners' image and env, and no sidecar.
+        initializer: { image: 'grafana/k6:1.4.2', env: k6Env(scenario, base.url, false), metadata: { labels: { 'sidecar.istio.io/inject': 'false' } } },
       },
     });
     expect(plan).toMatchObject({ podSelector: 'k6_cr=meshbench-k6-abc123-0,runner=true', pods: 3 });

@@ -133,7 +133,8 @@ export class Controller {
     return this.store.list(PODS, d.metadata.namespace).filter((p) => this.podState.get(`${p.metadata.namespace}/${p.metadata.name}`)?.deployment === d.metadata.name);
   }
 
-  private injects(namespace: string | undefined, podLabels: Record<string, string>): string | undefined {
+  /** The istio-proxy tag istiod's injector would add to a pod in `namespace` with these labels, if any. */
+  injects(namespace: string | undefined, podLabels: Record<string, string>): string | undefined {
     const ns = this.store.get(NAMESPACES, undefined, namespace ?? '');
     if (ns?.metadata.labels?.['istio-injection'] !== 'enabled' || podLabels['sidecar.istio.io/inject'] === 'false') return undefined;
     const istiod = this.store.get(DEPLOYMENTS, 'istio-system', 'istiod');

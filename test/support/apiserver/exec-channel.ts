@@ -36,7 +36,9 @@ export function handleExecUpgrade(server: ApiServer, wss: WebSocketServer, req: 
   const pod = server.get('v1', 'Pod', ns, podName);
   if (pod === undefined) return refuse(404, 'Not Found');
   const container = url.searchParams.get('container') ?? '';
-  const containers = ((pod['spec'] as { containers?: Array<{ name: string }> }).containers ?? []).map((c) => c.name);
+  // Regular containers, and native sidecars (init containers with restartPolicy Always run beside them).
+  const spec = pod['spec'] as { containers?: Array<{ name: string }>; initContainers?: Array<{ name: string; restartPolicy?: string }> };
+  const containers = [...(spec.containers ?? []), ...(spec.initContainers ?? []).filter((c) => c.restartPolicy === 'Always')].map((c) => c.name);
   if (!containers.includes(container) || !isReady(pod)) return refuse(400, 'Bad Request');
   const argv = url.searchParams.getAll('command');
   wss.handleUpgrade(req, socket, head, (ws) => {

@@ -1,7 +1,9 @@
 /**
- * k6 in the emulator: a Job controller (a Job gets one pod, labelled `job-name`, Running at once)
- * and a k6-operator stand-in (a TestRun gets `parallelism` runner pods labelled `k6_cr`/`runner`,
- * each running its share of the arrival schedule). Every runner pod whose container runs `k6 run`
+ * k6 in the emulator: a Job controller (a Job whose container runs `k6 run` gets one pod, labelled
+ * `job-name`, placed by the emulator's scheduler — scheduler.ts, which honours the pod's affinity —
+ * and Running at once) and the k6-operator stand-in (k6-operator.ts: a TestRun becomes an
+ * initializer, runner Jobs and a starter, as the operator makes them; each runner runs its
+ * execution segment of the arrival schedule). Every runner pod whose container runs `k6 run`
  * writes k6's `--out json` lines (the real envelope and tag shapes, see
  * test/fixtures/imports/k6-out.ndjson) to its log as the traffic clock passes each request's end,
  * answering from `MeshTraffic`; then the log ends, the pod succeeds and the Job (or TestRun) is
@@ -9,14 +11,15 @@
  */
 import type { KubeObject } from '../../../src/kube/gateway.js';
 import type { TrafficClock } from '../traffic-clock.js';
+import { emulateK6Operator } from './k6-operator.js';
 import { findByKind, type ResourceDef } from './resources.js';
+import { schedulePod } from './scheduler.js';
 import type { ApiServer } from './server.js';
 import type { MeshTraffic, Outcome } from './traffic.js';
 
 const def = (apiVersion: string, kind: string): ResourceDef => findByKind(apiVersion, kind) as ResourceDef;
 const PODS = def('v1', 'Pod');
 const JOBS = def('batch/v1', 'Job');
-const TESTRUNS = def('k6.io/v1alpha1', 'TestRun');
 
 /** RFC 3339 with nanoseconds, as Go marshals a time.Time. */
 export function rfc3339(epochMs: number): string {
@@ -44,6 +47,20 @@ export interface K6Args {
   systemTags?: Set<string>;
   /** `--out json=<file>`. */
   jsonOut?: string;
+  /** `--execution-segment=a:b` as this runner's share of the schedule (k6-operator runners). */
+  segment?: { index: number; of: number };
+  /** `--paused` (`-p`): k6 waits for `PATCH /v1/status {paused: false}` on its REST API. */
+  paused?: boolean;
+}
+
+/** `i/n` or `0`/`1` → a fraction's numerator over n (k6 execution segments as the operator writes them). */
+function segmentShare(segment: string): { index: number; of: number } | undefined {
+  const m = /^(?:0|(\d+)\/(\d+)):(?:1|(\d+)\/(\d+))$/.exec(segment);
+  if (m === null) return undefined;
+  const of = Number(m[2] ?? m[4] ?? '1');
+  const from = m[1] !== undefined ? Number(m[1]) : 0;
+  const to = m[3] !== undefined ? Number(m[3]) : of;
+  return to === from + 1 ? { index: from, of } : undefined;
 }
 
 /** k6's major version from an image tag: `latest` is 2.x since k6 v2.0.0. */
@@ -59,18 +76,26 @@ export function k6Major(image: string | undefined): number {
  */
 export function parseK6Args(args: readonly string[], major: number): K6Args | string {
   if (args[0] !== 'run') return `unknown command "${args[0] ?? ''}" for "k6"`;
-  const withValue = new Set(['--out', '-o', '--system-tags', '--summary-mode', '--tag', '--env', '-e', '--vus', '--duration']);
-  const bare = new Set(['--quiet', '-q', '--no-color', '--no-thresholds', ...(major < 2 ? ['--no-summary'] : [])]);
+  // k6's run flags as meshbench and the k6-operator's runner.go (NewRunnerJob) use them:
+  // --execution-segment(-sequence), --address, --paused and --tag come from the operator.
+  const withValue = new Set(['--out', '-o', '--system-tags', '--summary-mode', '--tag', '--env', '-e', '--vus', '--duration', '--execution-segment', '--execution-segment-sequence', '--address', '-a']);
+  const bare = new Set(['--quiet', '-q', '--no-color', '--no-thresholds', '--paused', '-p', ...(major < 2 ? ['--no-summary'] : [])]);
   const out: K6Args = {};
   for (let i = 1; i < args.length; i++) {
     const a = args[i] as string;
     if (!a.startsWith('-')) continue;
     const [flag, inline] = a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
+    if (flag === '--paused' || flag === '-p') out.paused = true;
     if (bare.has(flag)) continue;
     if (!withValue.has(flag)) return `unknown flag: ${flag}`;
     const value = inline ?? (args[++i] as string | undefined) ?? '';
     if (flag === '--system-tags') out.systemTags = new Set(value.split(',').filter((t) => t !== ''));
     if ((flag === '--out' || flag === '-o') && value.startsWith('json=')) out.jsonOut = value.slice(5);
+    if (flag === '--execution-segment') {
+      const share = segmentShare(value);
+      if (share === undefined) return `invalid execution segment: ${value}`;
+      out.segment = share;
+    }
   }
   return out;
 }
@@ -78,6 +103,10 @@ export function parseK6Args(args: readonly string[], major: number): K6Args | st
 export interface K6Emulation {
   /** Runner pods started (namespace/name). */
   readonly runners: string[];
+  /** Unpauses the runners of these pods (the starter's `PATCH /v1/status`); the names it reached. */
+  resume(ns: string, pods: readonly string[]): string[];
+  /** Where each runner pod was placed (pod name → node, or `Pending: <why>`). */
+  readonly placements: Map<string, string>;
 }
 
 class Runner {
@@ -91,6 +120,9 @@ class Runner {
   private t0 = 0;
   private endAt = 0;
   private started = false;
+  private followed = false;
+  /** Paused runners (`--paused`) start once unpaused and followed. */
+  private paused: boolean;
   /** Requests whose points were written (the script's `meshbench_requests` count). */
   private made = 0;
   private readonly iters = new Map<number, number>();
@@ -105,7 +137,21 @@ class Runner {
     private readonly clock: TrafficClock,
     private readonly onDone: () => void,
     private readonly args: K6Args,
-  ) {}
+  ) {
+    this.paused = args.paused === true;
+  }
+
+  /** Its log was followed: start unless paused. */
+  followedNow(): void {
+    this.followed = true;
+    if (!this.paused) this.start();
+  }
+
+  /** The REST API's `PATCH /v1/status {"paused": false}`: start once followed. */
+  resume(): void {
+    this.paused = false;
+    if (this.followed) this.start();
+  }
 
   /** The next iteration number of a VU. */
   private iterOf(vu: number): number {
@@ -244,12 +290,21 @@ function envOf(container: { env?: Array<{ name: string; value?: string }> } | un
 
 /** Installs the Job controller and the k6-operator stand-in on one emulator. */
 export function emulateK6(server: ApiServer, traffic: MeshTraffic, clock: TrafficClock): K6Emulation {
-  const emu: K6Emulation = { runners: [] };
+  const byPod = new Map<string, Runner>();
+  const emu: K6Emulation = {
+    runners: [],
+    placements: new Map(),
+    resume: (ns, pods) => pods.filter((p) => {
+      const r = byPod.get(`${ns}/${p}`);
+      r?.resume();
+      return r !== undefined;
+    }),
+  };
   // The runtime stamps k6's lines on the pods' clock (what `timestamps=true` and `sinceTime` see).
   server.logs.now = () => clock.epochMsAt(clock.now());
-  const owners = new Map<string, { kind: 'Job' | 'TestRun'; ns: string; name: string; runners: Runner[] }>();
+  const owners = new Map<string, { kind: 'Job'; ns: string; name: string; runners: Runner[] }>();
   let seq = 0;
-  const nodeName = server.list('v1', 'Node')[0]?.metadata.name ?? 'node';
+  let rotate = 0;
 
   const startPod = (
     ns: string,
@@ -257,19 +312,39 @@ export function emulateK6(server: ApiServer, traffic: MeshTraffic, clock: Traffi
     labels: Record<string, string>,
     spec: Record<string, unknown>,
     env: Record<string, string>,
-    share: { index: number; of: number },
     command: { args: readonly string[]; image: string | undefined },
     onDone: () => void,
     onFail: () => void,
+    annotations: Record<string, string> = {},
   ): Runner | undefined => {
+    // istiod's injector: a sidecar when the namespace asks for one, as a native sidecar (an init
+    // container that keeps running) when the pod is annotated so.
+    const tag = server.controller.injects(ns, labels);
+    if (tag !== undefined) {
+      const proxy = { name: 'istio-proxy', image: `docker.io/istio/proxyv2:${tag}`, args: ['proxy', 'sidecar'] };
+      const podSpec = spec as { containers?: unknown[]; initContainers?: unknown[] };
+      spec = annotations['sidecar.istio.io/nativeSidecar'] === 'true'
+        ? { ...spec, initContainers: [...(podSpec.initContainers ?? []), { ...proxy, restartPolicy: 'Always' }] }
+        : { ...spec, containers: [...(podSpec.containers ?? []), proxy] };
+    }
+    // Ties go round the nodes in turn, as the Deployment stand-in places pods.
+    const nodes = server.list('v1', 'Node');
+    const order = nodes.map((_, i) => nodes[(i + rotate) % nodes.length] as KubeObject);
+    rotate++;
+    const placed = schedulePod(ns, spec, order, server.list('v1', 'Pod'));
     const pod: KubeObject = {
       apiVersion: 'v1',
       kind: 'Pod',
-      metadata: { name, namespace: ns, labels },
-      spec: { ...spec, nodeName },
-      status: { phase: 'Running', podIP: `10.99.0.${10 + (seq % 200)}`, conditions: [{ type: 'Ready', status: 'True' }], containerStatuses: [{ name: 'k6', ready: true, state: { running: {} } }] },
+      metadata: { name, namespace: ns, labels, annotations },
+      spec: { ...spec, ...('node' in placed ? { nodeName: placed.node } : {}) },
+      status:
+        'node' in placed
+          ? { phase: 'Running', podIP: `10.99.0.${10 + (seq % 200)}`, conditions: [{ type: 'Ready', status: 'True' }], containerStatuses: [{ name: 'k6', ready: true, state: { running: {} } }] }
+          : { phase: 'Pending', conditions: [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message: placed.unschedulable }] },
     };
     server.store.put(PODS, pod, new Date().toISOString());
+    emu.placements.set(name, 'node' in placed ? placed.node : `Pending: ${placed.unschedulable}`);
+    if (!('node' in placed)) return undefined;
     emu.runners.push(`${ns}/${name}`);
     const args = parseK6Args(command.args, k6Major(command.image));
     if (typeof args === 'string') {
@@ -280,10 +355,12 @@ export function emulateK6(server: ApiServer, traffic: MeshTraffic, clock: Traffi
       onFail();
       return undefined;
     }
-    // The emulated k6 starts when its log is first followed: the driver then sees its first point
-    // one loopback hop after k6 wrote it, whatever the test machine's speed (reproducible runs).
-    const runner = new Runner(server, ns, name, env, share, traffic, clock, onDone, args);
-    server.logs.whenFollowed(ns, name, 'k6', () => runner.start());
+    // The emulated k6 starts when its log is first followed (and, with --paused, once the
+    // starter resumed it): the driver then sees its first point one loopback hop after k6 wrote
+    // it, whatever the test machine's speed (reproducible runs).
+    const runner = new Runner(server, ns, name, env, args.segment ?? { index: 0, of: 1 }, traffic, clock, onDone, args);
+    byPod.set(`${ns}/${name}`, runner);
+    server.logs.whenFollowed(ns, name, 'k6', () => runner.followedNow());
     return runner;
   };
 
@@ -292,12 +369,15 @@ export function emulateK6(server: ApiServer, traffic: MeshTraffic, clock: Traffi
       const ns = job.metadata.namespace as string;
       const key = `Job/${ns}/${job.metadata.name}`;
       if (owners.has(key)) continue;
-      const tpl = ((job['spec'] as { template?: { metadata?: { labels?: Record<string, string> }; spec?: Record<string, unknown> } }).template ?? {});
-      const containers = (tpl.spec?.['containers'] ?? []) as Array<{ name: string; args?: string[]; env?: Array<{ name: string; value?: string }> }>;
-      const k6 = containers.find((c) => c.name === 'k6' && c.args?.[0] === 'run') as { name: string; image?: string; args?: string[]; env?: Array<{ name: string; value?: string }> } | undefined;
+      const tpl = ((job['spec'] as { template?: { metadata?: { labels?: Record<string, string>; annotations?: Record<string, string> }; spec?: Record<string, unknown> } }).template ?? {});
+      type Container = { name: string; image?: string; command?: string[]; args?: string[]; env?: Array<{ name: string; value?: string }> };
+      // The image's entrypoint is k6 (grafana/k6): `args: [run, …]` (meshbench's Job) and
+      // `command: [k6, run, …]` (the operator's runner Jobs) both run `k6 run`.
+      const argvOf = (c: Container): string[] => (c.command !== undefined ? [...c.command, ...(c.args ?? [])] : ['k6', ...(c.args ?? [])]);
+      const k6 = ((tpl.spec?.['containers'] ?? []) as Container[]).find((c) => c.name === 'k6' && argvOf(c)[0] === 'k6' && argvOf(c)[1] === 'run');
+      if (k6 === undefined) continue; // not a k6 runner (the operator stand-in runs its own initializer and starter)
       const entry = { kind: 'Job' as const, ns, name: job.metadata.name, runners: [] as Runner[] };
       owners.set(key, entry);
-      if (k6 === undefined) continue;
       const labels = { ...(tpl.metadata?.labels ?? {}), 'job-name': job.metadata.name, 'batch.kubernetes.io/job-name': job.metadata.name };
       const setStatus = (status: Record<string, unknown>) => {
         const cur = server.get('batch/v1', 'Job', ns, job.metadata.name);
@@ -309,56 +389,24 @@ export function emulateK6(server: ApiServer, traffic: MeshTraffic, clock: Traffi
         labels,
         tpl.spec ?? {},
         envOf(k6),
-        { index: 0, of: 1 },
-        { args: k6.args ?? [], image: k6.image },
+        { args: argvOf(k6).slice(1), image: k6.image },
         () => setStatus({ succeeded: 1, conditions: [{ type: 'Complete', status: 'True' }] }),
         () => setStatus({ failed: 1, conditions: [{ type: 'Failed', status: 'True', reason: 'BackoffLimitExceeded' }] }),
+        tpl.metadata?.annotations ?? {},
       );
-      if (r !== undefined) entry.runners.push(r);
-    }
-    for (const tr of server.store.list(TESTRUNS)) {
-      const ns = tr.metadata.namespace as string;
-      const key = `TestRun/${ns}/${tr.metadata.name}`;
-      if (owners.has(key)) continue;
-      const spec = (tr['spec'] ?? {}) as { parallelism?: number; arguments?: string; runner?: { image?: string; env?: Array<{ name: string; value?: string }>; metadata?: { labels?: Record<string, string> } } };
-      // The runner's command: `k6 run` with the TestRun's `arguments` string added, split on
-      // spaces (the operator's TestRun reference: `arguments: --vus 4 --duration 30s`), then the
-      // script. Not checked against the operator's source yet (issue 13 item 5 is open).
-      const runArgs = ['run', ...(spec.arguments ?? '').split(' ').filter((a) => a !== ''), '/test/script'];
-      const n = spec.parallelism ?? 1;
-      const entry = { kind: 'TestRun' as const, ns, name: tr.metadata.name, runners: [] as Runner[] };
-      owners.set(key, entry);
-      server.store.put(TESTRUNS, { ...tr, status: { stage: 'started' } }, new Date().toISOString());
-      for (let i = 0; i < n; i++) {
-        const labels = { ...(spec.runner?.metadata?.labels ?? {}), app: 'k6', k6_cr: tr.metadata.name, runner: 'true' };
-        const setStage = (stage: string) => {
-          const cur = server.get('k6.io/v1alpha1', 'TestRun', ns, tr.metadata.name);
-          if (cur !== undefined) server.store.put(TESTRUNS, { ...cur, status: { stage } }, new Date().toISOString());
-        };
-        const r = startPod(
-          ns,
-          `${tr.metadata.name}-${i + 1}-${String(seq++).padStart(5, 'x')}`,
-          labels,
-          { containers: [{ name: 'k6', image: spec.runner?.image ?? 'grafana/k6:latest' }] },
-          envOf({ env: spec.runner?.env ?? [] }),
-          { index: i, of: n },
-          { args: runArgs, image: spec.runner?.image },
-          () => {
-            if (entry.runners.length === n && entry.runners.every((x) => x.done)) setStage('finished');
-          },
-          () => setStage('error'),
-        );
-        if (r !== undefined) entry.runners.push(r);
+      if (r !== undefined) {
+        entry.runners.push(r);
+        if (!r.done) setStatus({ active: 1 });
       }
     }
-    // A deleted Job or TestRun takes its runners with it.
+    // A deleted Job takes its pods with it (background propagation).
     for (const [key, o] of [...owners]) {
-      if (server.get(o.kind === 'Job' ? 'batch/v1' : 'k6.io/v1alpha1', o.kind, o.ns, o.name) !== undefined) continue;
+      if (server.get('batch/v1', 'Job', o.ns, o.name) !== undefined) continue;
       owners.delete(key);
       for (const r of o.runners) r.stop();
-      const selector = o.kind === 'Job' ? `job-name=${o.name}` : `k6_cr=${o.name}`;
-      for (const p of server.store.list(PODS, o.ns, selector)) server.store.remove(PODS, o.ns, p.metadata.name);
+      for (const p of server.store.list(PODS, o.ns, `job-name=${o.name}`)) server.store.remove(PODS, o.ns, p.metadata.name);
     }
   });
+  emulateK6Operator(server, emu, clock);
   return emu;
 }
