@@ -171,7 +171,7 @@ export function failoverTable(view: CompareView, style: Style): string | null {
     const base = view.subjects[0]!.failover?.figures[figure].summary ?? null;
     view.subjects.forEach((s, i) => {
       const d = s.failover?.figures[figure].summary ?? null;
-      const v = verdictFor(view, i, (c) => c.failover?.[figure] ?? { kind: 'no-test', test: null, pValue: null, note: 'not measured' });
+      const v = verdictFor(view, i, (c) => c.failover?.[figure] ?? { kind: 'no-test', test: null, pValue: null, note: s.failover === null ? 'not measured' : 'not measured in baseline' });
       const name = i === 0 ? FIGURE_NAMES[figure] : '';
       // Censored trials rank above every value: a percentile reaching them has no time, and no delta.
       const censored = censoredOf(s, figure);
