@@ -8,7 +8,7 @@ import { combineTrials } from '../measure/combine.js';
 import type { TrialMeasures } from '../measure/types.js';
 import { formatLocality } from '../model/locality.js';
 import type { Mesh } from '../model/mesh.js';
-import { estimateRun, streamsRequests } from '../model/run-limits.js';
+import { estimateRun, needsRequestRows, streamsRequests } from '../model/run-limits.js';
 import type { RunEvent } from '../model/sample.js';
 import type { Scenario } from '../model/scenario.js';
 import { startSimulation } from '../sim/engine/simulation.js';
@@ -69,8 +69,12 @@ export function accumulatorOptionsFor(job: SimJob): AccumulatorOptions {
     thresholds: scenario.thresholds,
     failover: scenario.measure.failover ?? null,
   };
-  // Bounded memory: long trials that need no per-request rows are counted as they run.
-  if (streamsRequests(scenario, estimateRun(scenario, mesh, 1).requestsPerTrial)) opts.keepSamples = false;
+  // Bounded memory: long trials are counted as they run instead of keeping a row per request;
+  // those whose measures are cut at events (phases, windows, failover) in scheduled order.
+  if (streamsRequests(estimateRun(scenario, mesh, 1).requestsPerTrial)) {
+    opts.keepSamples = false;
+    if (needsRequestRows(scenario)) opts.orderedStream = true;
+  }
   const predicted = explained.entries[0]?.predictedShares;
   if (predicted !== undefined && Object.keys(predicted).length > 0) opts.expectedShares = predicted;
   const faulted = faultedVersions(mesh, scenario);
@@ -212,6 +216,7 @@ function* trialSteps(
       const seed = seeds[i] as number;
       const acc = createAccumulator(options, columns);
       const sim = startSimulation({ mesh: job.mesh, scenario: job.scenario, profile, seed }, acc);
+      acc.watch(sim.events);
       while (!sim.advance(sliceEvents)) {
         const at = { index: i, nowUs: sim.nowUs, durationUs: job.scenario.load.durationUs };
         if (yield at) return { completed: i, batch: i > 0 ? batchOf() : undefined, at };

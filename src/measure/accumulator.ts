@@ -1,9 +1,12 @@
-import { isSuccess, type ClientPlacement, type RunEvent, type Sample } from '../model/sample.js';
+import { isSuccess, type ClientPlacement, type EventsSoFar, type RunEvent, type Sample } from '../model/sample.js';
 import type { AccumulatorOptions } from './accumulator-options.js';
 import { Columns, FLAG_ATTRIBUTED, FLAG_SAME_CLUSTER, FLAG_SAME_LOCALITY, FLAG_SAME_NETWORK } from './columns.js';
 import { CountsBuilder } from './counts-builder.js';
 import { SeriesBuilder, chooseBucketUs } from './series-builder.js';
 import { Histogram } from './histogram.js';
+import { OrderedCounts } from './ordered-counts.js';
+import { OrderedRows } from './ordered-rows.js';
+import { restoredVersionTest } from './trial-failover.js';
 import { finishTrial } from './trial-finish.js';
 import type { TrialMeasures } from './types.js';
 
@@ -18,6 +21,11 @@ export interface Accumulator {
    * trial start). Call once; recording after `finish` is an error.
    */
   finish(events: readonly RunEvent[]): TrialMeasures;
+  /**
+   * The target's events as they happen, for an ordered stream (`orderedStream`): phases and
+   * windows are cut at them while the trial runs. Call before the first sample.
+   */
+  watch(events: EventsSoFar): void;
 }
 
 /**
@@ -35,8 +43,8 @@ export interface Accumulator {
  * ~20% faster with reused columns). The columns belong to this accumulator until its `finish` returns.
  */
 export function createAccumulator(opts: AccumulatorOptions, reuse?: Columns): Accumulator {
-  if (opts.keepSamples === false && opts.failover) {
-    throw new Error('accumulator: failover measures need per-request columns (keepSamples must not be false)');
+  if (opts.keepSamples === false && opts.failover && opts.orderedStream !== true) {
+    throw new Error('accumulator: failover measures need per-request columns or an ordered stream (keepSamples false needs orderedStream)');
   }
   return new TrialAccumulator(opts, reuse);
 }
@@ -56,6 +64,8 @@ class TrialAccumulator implements Accumulator {
   private readonly okLatency = new Histogram();
   private readonly series: SeriesBuilder;
   private readonly columns: Columns | null;
+  /** Ordered stream (long trials that need phases): the reorder buffer and the counts it feeds. */
+  private readonly ordered: { rows: OrderedRows; counts: OrderedCounts } | null = null;
   // One-entry intern caches: targets reuse one string object per pod, so consecutive samples
   // mostly carry the very same strings.
   private lastVersion: string | undefined = undefined;
@@ -79,7 +89,14 @@ class TrialAccumulator implements Accumulator {
     const { ratePerS, durationUs } = opts.load;
     // Open model: rate × duration rows (+2% for stragglers) so the columns never grow during a run.
     const expectedRows = ratePerS !== undefined && durationUs !== undefined ? Math.min((ratePerS * durationUs) / 1e6, 5e7) * 1.02 + 64 : 1024;
-    if (opts.keepSamples === false) this.columns = null;
+    if (opts.keepSamples === false) {
+      this.columns = null;
+      if (opts.orderedStream === true) {
+        const names = this.versions;
+        const counts = new OrderedCounts(opts, this.series, (before) => restoredVersionTest(opts, names, before.versionCounts({ versions: names, clusters: this.clusters })));
+        this.ordered = { rows: new OrderedRows(), counts };
+      }
+    }
     else if (reuse === undefined) this.columns = new Columns(expectedRows);
     else {
       reuse.reset();
@@ -109,7 +126,14 @@ class TrialAccumulator implements Accumulator {
       }
     }
     const end = sample.endUs;
-    if (this.columns !== null) {
+    if (this.ordered !== null) {
+      const seq = sample.seq;
+      if (seq === undefined) throw new Error('accumulator: an ordered stream needs Sample.seq');
+      const rows = this.ordered.rows;
+      rows.put(seq, scheduled, sample.startUs, end, status, v, c, flags);
+      // Samples arrive in completion order: rows that completed before this one are final.
+      rows.releaseBefore(end, this.ordered.counts.sink);
+    } else if (this.columns !== null) {
       // Everything else is counted in one pass at finish, when the phases are known.
       const seq = sample.seq;
       if (seq === undefined) this.columns.push(scheduled, sample.startUs, end, status, v, c, flags);
@@ -129,6 +153,11 @@ class TrialAccumulator implements Accumulator {
     if (this.finished) throw new Error('accumulator: finish() called twice');
     this.finished = true;
     this.columns?.checkComplete();
+    if (this.ordered !== null) {
+      this.ordered.rows.releasePrefix(this.ordered.counts.sink);
+      const left = this.ordered.rows.waiting;
+      if (left > 0) throw new Error(`accumulator: ${left} requests recorded after a seq position that was never recorded`);
+    }
     return finishTrial(
       {
         opts: this.opts,
@@ -137,6 +166,7 @@ class TrialAccumulator implements Accumulator {
         okLatency: this.okLatency,
         series: this.series,
         columns: this.columns,
+        ordered: this.ordered?.counts ?? null,
         hasClient: this.client !== null,
         maxEndUs: this.maxEndUs,
         minScheduledUs: this.minScheduledUs === Infinity ? 0 : this.minScheduledUs,
@@ -144,6 +174,10 @@ class TrialAccumulator implements Accumulator {
       },
       events,
     );
+  }
+
+  watch(events: EventsSoFar): void {
+    this.ordered?.counts.watch(events);
   }
 
   private internVersion(v: string | undefined): number {

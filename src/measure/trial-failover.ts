@@ -1,6 +1,7 @@
 import type { AccumulatorOptions } from './accumulator-options.js';
 import type { Columns } from './columns.js';
 import { defaultWindow, errorsBetween, failbackOutcome, firstFailoverSuccessUs, recoveryOutcome } from './failover.js';
+import type { OrderedCounts } from './ordered-counts.js';
 import type { FailoverFigures, FailoverTrials } from './types.js';
 
 /** Index that stands for "a version that served no request in this trial". */
@@ -11,7 +12,7 @@ const UNSEEN_VERSION = -2;
  * the version with most successes before the fault (ties: the first name). Empty when unknown
  * (no traffic before the fault and nothing named).
  */
-function faultedIndices(opts: AccumulatorOptions, versions: readonly string[], beforeFault: Readonly<Record<string, number>>): number[] {
+export function faultedIndices(opts: AccumulatorOptions, versions: readonly string[], beforeFault: Readonly<Record<string, number>>): number[] {
   const named = opts.faultedVersions ?? (opts.faultedVersion !== undefined ? [opts.faultedVersion] : undefined);
   if (named !== undefined && named.length > 0) {
     return named.map((v) => {
@@ -71,6 +72,66 @@ export function trialFailover(
     hitless: errors === 0,
     firstFailoverSuccessUs: firstFailoverSuccessUs(cols, faulted, faultUs, endUs),
     errorsDuringFailover: errors,
+    failbackUs: failback?.us ?? null,
+    restored: restoreUs !== undefined,
+    faultedVersion: faultedName(opts, versions, faulted),
+    resolutionUs,
+  };
+  if (failback !== null) figures.failback = failback.outcome;
+  return { ...base, figures: [figures] };
+}
+
+/**
+ * Which version indices the restored workload answers with, for the streamed failback
+ * (OrderedCounts): the same choice as `faultedIndices`, made once the requests before the fault
+ * are all counted. Named versions are matched by name, so a version first seen later still counts.
+ */
+export function restoredVersionTest(opts: AccumulatorOptions, versions: readonly string[], beforeFault: Readonly<Record<string, number>>): (version: number) => boolean {
+  const named = opts.faultedVersions ?? (opts.faultedVersion !== undefined ? [opts.faultedVersion] : undefined);
+  if (named !== undefined && named.length > 0) {
+    const set = new Set(named);
+    return (v) => v >= 0 && set.has(versions[v]!);
+  }
+  const [faulted] = faultedIndices(opts, versions, beforeFault);
+  return (v) => faulted !== undefined && v === faulted;
+}
+
+/** `trialFailover` from the counts streamed in scheduled order (OrderedCounts) instead of the rows. */
+export function streamedTrialFailover(
+  opts: AccumulatorOptions,
+  versions: readonly string[],
+  ord: OrderedCounts,
+  times: ReadonlyMap<string, number>,
+  beforeFault: Readonly<Record<string, number>>,
+  resolutionUs: number,
+): FailoverTrials | null {
+  const spec = opts.failover;
+  if (!spec) return null;
+  const base: FailoverTrials = { fault: spec.fault, figures: [], missingFault: 0 };
+  if (spec.restore !== undefined) base.restore = spec.restore;
+  const faultUs = times.get(spec.fault);
+  if (faultUs === undefined) return { ...base, missingFault: 1 };
+  const restoreAt = spec.restore !== undefined ? times.get(spec.restore) : undefined;
+  const restoreUs = restoreAt !== undefined && restoreAt > faultUs ? restoreAt : undefined;
+  const faulted = faultedIndices(opts, versions, beforeFault);
+  const recovery = ord.recovery?.outcome(restoreUs ?? Infinity) ?? { outcome: 'reached' as const, us: 0 };
+  // failbackOutcome gives "never" at once when the restored workload served nothing in the trial.
+  const failback =
+    restoreUs === undefined ? null : faulted.filter((v) => v >= 0).length === 0 ? { outcome: 'never' as const, us: null } : (ord.failback?.outcome() ?? { outcome: 'run-ended' as const, us: null });
+  let first = Infinity;
+  if (faulted.length > 0 && !faulted.includes(-1)) {
+    const ends = ord.firstSuccessEndUs;
+    for (let v = 0; v < ends.length; v++) {
+      const end = ends[v];
+      if (end !== undefined && !faulted.includes(v) && end < first) first = end;
+    }
+  }
+  const figures: FailoverFigures = {
+    recoveryUs: recovery.us,
+    recovery: recovery.outcome,
+    hitless: ord.errorsDuringFailover === 0,
+    firstFailoverSuccessUs: first === Infinity ? null : first - faultUs,
+    errorsDuringFailover: ord.errorsDuringFailover,
     failbackUs: failback?.us ?? null,
     restored: restoreUs !== undefined,
     faultedVersion: faultedName(opts, versions, faulted),

@@ -4,7 +4,7 @@
  * same events, same digest.
  */
 import type { Mesh } from '../../model/mesh.js';
-import type { RunEvent, Sample, SampleSink } from '../../model/sample.js';
+import type { EventsSoFar, RunEvent, Sample, SampleSink } from '../../model/sample.js';
 import type { Scenario } from '../../model/scenario.js';
 import { retryBackoffUs } from '../envoy/retry.js';
 import type { IstioProfile } from '../istio-profile.js';
@@ -118,6 +118,8 @@ export interface SlicedSimulation {
   advance(maxEvents: number): boolean;
   /** Virtual time of the last event processed. */
   readonly nowUs: number;
+  /** Timeline events and observations so far (measures that count as the trial runs). */
+  readonly events: EventsSoFar;
   output(): SimOutput;
 }
 
@@ -129,6 +131,7 @@ export function startSimulation(input: SimInput, sink: SampleSink): SlicedSimula
     get nowUs() {
       return sim.currentUs();
     },
+    events: sim.observed(),
     output: () => sim.output(),
   };
 }
@@ -230,6 +233,11 @@ class Simulation {
     this.start();
     this.advance(Infinity);
     return this.output();
+  }
+
+  /** The observer, read as the events seen so far. */
+  observed(): EventsSoFar {
+    return this.observer;
   }
 
   currentUs(): number {
