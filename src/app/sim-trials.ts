@@ -8,7 +8,7 @@ import { combineTrials } from '../measure/combine.js';
 import type { TrialMeasures } from '../measure/types.js';
 import { formatLocality } from '../model/locality.js';
 import type { Mesh } from '../model/mesh.js';
-import { estimateRun, needsRequestRows, streamsRequests } from '../model/run-limits.js';
+import { estimateRun, streamsRequests } from '../model/run-limits.js';
 import type { RunEvent } from '../model/sample.js';
 import type { Scenario } from '../model/scenario.js';
 import { startSimulation } from '../sim/engine/simulation.js';
@@ -69,11 +69,12 @@ export function accumulatorOptionsFor(job: SimJob): AccumulatorOptions {
     thresholds: scenario.thresholds,
     failover: scenario.measure.failover ?? null,
   };
-  // Bounded memory: long trials are counted as they run instead of keeping a row per request;
-  // those whose measures are cut at events (phases, windows, failover) in scheduled order.
+  // Bounded memory: long trials are counted as they run, in scheduled order (the simulator numbers
+  // its requests), instead of keeping a row per request: phases, windows and failover figures are
+  // cut at the events as they happen, and an interrupt keeps a complete stretch of the schedule.
   if (streamsRequests(estimateRun(scenario, mesh, 1).requestsPerTrial)) {
     opts.keepSamples = false;
-    if (needsRequestRows(scenario)) opts.orderedStream = true;
+    opts.orderedStream = true;
   }
   const predicted = explained.entries[0]?.predictedShares;
   if (predicted !== undefined && Object.keys(predicted).length > 0) opts.expectedShares = predicted;
@@ -121,9 +122,14 @@ export const SLICE_EVENTS = 20_000;
 
 /** Batch of the trials that finished before a stop, and where the stop came. */
 export interface StoppedBatch {
-  /** Trials completed (combined in `batch`); undefined batch when none completed. */
+  /** Trials completed (combined in `batch`); undefined batch when none completed and nothing was measured. */
   completed: number;
   batch: SimBatch | undefined;
+  /**
+   * A one-trial run cut mid-way keeps what it measured: `batch` is that trial up to the first
+   * request still in flight, and this is where its measured span ends (µs of virtual time).
+   */
+  measuredToUs?: number;
   /** The trial that was cut, and the virtual time it had reached. */
   at: TrialPosition;
 }
@@ -219,7 +225,18 @@ function* trialSteps(
       acc.watch(sim.events);
       while (!sim.advance(sliceEvents)) {
         const at = { index: i, nowUs: sim.nowUs, durationUs: job.scenario.load.durationUs };
-        if (yield at) return { completed: i, batch: i > 0 ? batchOf() : undefined, at };
+        if (!(yield at)) continue;
+        if (i > 0 || seeds.length > 1 || firstTrial > 0) return { completed: i, batch: i > 0 ? batchOf() : undefined, at };
+        // The only trial of the run: keep what it measured rather than nothing (issue 17).
+        const out = sim.output();
+        const partial = acc.finishPartial(out.events);
+        if (partial === null) return { completed: 0, batch: undefined, at };
+        return {
+          completed: 0,
+          batch: { measures: partial.measures, events: out.events, eventsSeed: seed, requests: partial.requests, eventsProcessed: out.eventsProcessed },
+          at,
+          measuredToUs: partial.horizonUs,
+        };
       }
       const out = sim.output();
       pending.push(acc.finish(out.events));

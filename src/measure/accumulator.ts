@@ -26,6 +26,13 @@ export interface Accumulator {
    * windows are cut at them while the trial runs. Call before the first sample.
    */
   watch(events: EventsSoFar): void;
+  /**
+   * Measures of a trial cut by an interrupt: the requests up to the first one still in flight, in
+   * scheduled order (those need `Sample.seq`; without it, every request that completed), as a
+   * trial whose load ended at the cut. Events after the cut are left out. Null when no request
+   * was measured. Call instead of `finish`.
+   */
+  finishPartial(events: readonly RunEvent[]): { measures: TrialMeasures; horizonUs: number; requests: number } | null;
 }
 
 /**
@@ -149,18 +156,46 @@ class TrialAccumulator implements Accumulator {
     if (scheduled > this.maxScheduledUs) this.maxScheduledUs = scheduled;
   }
 
+  finishPartial(events: readonly RunEvent[]): { measures: TrialMeasures; horizonUs: number; requests: number } | null {
+    if (this.finished) throw new Error('accumulator: finish() called twice');
+    let rows: number;
+    let lastUs: number;
+    if (this.ordered !== null) {
+      this.ordered.rows.releasePrefix(this.ordered.counts.sink);
+      rows = this.ordered.counts.rows;
+      lastUs = this.ordered.counts.lastScheduledUs;
+    } else if (this.columns !== null) {
+      rows = this.columns.keepCompletePrefix();
+      lastUs = -Infinity;
+      for (let i = 0; i < rows; i++) lastUs = Math.max(lastUs, this.columns.scheduledUs[i]!);
+    } else {
+      rows = this.overall.requests;
+      lastUs = this.maxScheduledUs;
+    }
+    if (rows === 0) return null;
+    // No request at or after the horizon was measured: the trial is read as one whose load ended there.
+    const horizonUs = Math.floor(lastUs) + 1;
+    this.ordered?.counts.cut(horizonUs);
+    const measures = this.finishWith({ ...this.opts, load: { ...this.opts.load, durationUs: horizonUs } }, events.filter((e) => Math.round(e.atMs * 1000) < horizonUs), true);
+    return { measures, horizonUs, requests: rows };
+  }
+
   finish(events: readonly RunEvent[]): TrialMeasures {
+    return this.finishWith(this.opts, events, false);
+  }
+
+  private finishWith(opts: AccumulatorOptions, events: readonly RunEvent[], partial: boolean): TrialMeasures {
     if (this.finished) throw new Error('accumulator: finish() called twice');
     this.finished = true;
     this.columns?.checkComplete();
-    if (this.ordered !== null) {
+    if (this.ordered !== null && !partial) {
       this.ordered.rows.releasePrefix(this.ordered.counts.sink);
       const left = this.ordered.rows.waiting;
       if (left > 0) throw new Error(`accumulator: ${left} requests recorded after a seq position that was never recorded`);
     }
     return finishTrial(
       {
-        opts: this.opts,
+        opts,
         names: { versions: this.versions, clusters: this.clusters },
         overall: this.overall,
         okLatency: this.okLatency,

@@ -8,7 +8,7 @@
 import { isSuccess, type EventsSoFar } from '../model/sample.js';
 import type { AccumulatorOptions } from './accumulator-options.js';
 import { CountsBuilder } from './counts-builder.js';
-import { defaultWindow } from './failover.js';
+import { defaultWindow, type WindowRule } from './failover.js';
 import { HDR_HIGHEST_US } from './hdr-layout.js';
 import { Histogram, latencyIndex } from './histogram.js';
 import type { SeriesBuilder } from './series-builder.js';
@@ -40,6 +40,11 @@ export class OrderedCounts {
   private restoreUs: number | undefined;
   private firstEventUs = Infinity;
   private events: EventsSoFar | null = null;
+  /** The judgement window of recovery and failback; its end moves to the cut of an interrupted trial. */
+  private readonly rule: WindowRule;
+  /** Rows handed on, and the scheduled time of the last one. */
+  rows = 0;
+  lastScheduledUs = -Infinity;
   /** Set to the function handing a row on (bound once). */
   readonly sink: (scheduledUs: number, startUs: number, endUs: number, status: number, version: number, cluster: number, flags: number) => void;
 
@@ -58,6 +63,12 @@ export class OrderedCounts {
       this.windows.push({ from: t.during.from, to: t.during.to, builder: new CountsBuilder() });
     }
     this.sink = (s, start, end, status, v, c, flags) => this.add(s, start, end, status, v, c, flags);
+    this.rule = defaultWindow(opts.load.durationUs ?? Infinity);
+  }
+
+  /** An interrupted trial ends at `horizonUs` (no request at or after it was measured): windows past it are not judged. */
+  cut(horizonUs: number): void {
+    this.rule.runEndUs = horizonUs;
   }
 
   /** The target's events so far; without them every row counts as before any event. */
@@ -79,6 +90,8 @@ export class OrderedCounts {
 
   private add(s: number, start: number, end: number, status: number, v: number, c: number, flags: number): void {
     this.refreshTimes();
+    this.rows++;
+    this.lastScheduledUs = s;
     const latencyUs = end - s;
     if (!(latencyUs >= 0 && latencyUs <= HDR_HIGHEST_US)) this.clamped++;
     const idx = latencyIndex(latencyUs);
@@ -108,7 +121,7 @@ export class OrderedCounts {
       if (best === undefined || end < best) this.firstSuccessEndUs[v] = end;
     }
     if (s < fault) return;
-    const rule = defaultWindow(this.opts.load.durationUs ?? Infinity);
+    const rule = this.rule;
     if (s < endUs && !ok) this.errorsDuringFailover++;
     this.recovery ??= new RecoveryStream(fault, rule);
     this.recovery.add(s, ok, endUs);

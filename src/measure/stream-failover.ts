@@ -84,8 +84,9 @@ export class RecoveryStream {
       case 'candidate':
         return NEVER;
       case 'window':
-        // The window reaches the last row: judged when it holds enough rows, clean by construction.
-        if (this.inWindow >= this.rule.minRequests) return { outcome: 'reached', us: this.candidateUs - this.faultUs };
+        // The window reaches the last row: judged when it holds enough rows and fits before the
+        // end (an interrupted trial's end comes earlier than planned), clean by construction.
+        if (this.inWindow >= this.rule.minRequests && this.candidateUs + this.rule.spanUs <= this.rule.runEndUs) return { outcome: 'reached', us: this.candidateUs - this.faultUs };
         return this.endedUnjudged(endUs);
       default:
         return this.endedUnjudged(endUs);

@@ -84,12 +84,34 @@ describe('streaming long trials', () => {
     }
   });
 
+  it('an interrupted trial: the stream and the rows keep the same complete stretch of the schedule and give the same measures', async () => {
+    const job = await jobFor('failover');
+    const opts = accumulatorOptionsFor(job);
+    const profile = istioProfile(job.istio)!;
+    const total = simulate({ mesh: job.mesh, scenario: job.scenario, profile, seed: 1 }, createAccumulator(opts)).eventsProcessed;
+    // Cut inside the fault (before the restore at 40 s of 60 s) and after the restore.
+    for (const [seed, events] of [[1, Math.round(total * 0.5)], [2, Math.round(total * 0.8)]] as const) {
+      const cut = (o: ReturnType<typeof accumulatorOptionsFor>) => {
+        const acc = createAccumulator(o);
+        const sim = startSimulation({ mesh: job.mesh, scenario: job.scenario, profile, seed }, acc);
+        acc.watch(sim.events);
+        expect(sim.advance(events)).toBe(false);
+        return acc.finishPartial(sim.output().events);
+      };
+      const rows = cut({ ...opts, keepSamples: true });
+      const streamed = cut({ ...opts, keepSamples: false, orderedStream: true });
+      expect(rows).not.toBeNull();
+      expect(streamed).toEqual(rows);
+      expect(rows!.measures.load.durationMs).toBe(rows!.horizonUs / 1000);
+      expect(rows!.measures.overall.requests).toBe(rows!.requests);
+    }
+  });
+
   it('streams only past a million requests per trial, and then keeps no rows in the estimate', async () => {
     expect(accumulatorOptionsFor(await jobFor('test/fixtures/limits/short-trial.yaml')).keepSamples).toBeUndefined();
     expect(accumulatorOptionsFor(await jobFor('failover')).keepSamples).toBeUndefined();
     const long = await jobFor('test/fixtures/limits/ten-hours.yaml');
-    expect(accumulatorOptionsFor(long)).toMatchObject({ keepSamples: false });
-    expect(accumulatorOptionsFor(long).orderedStream).toBeUndefined();
+    expect(accumulatorOptionsFor(long)).toMatchObject({ keepSamples: false, orderedStream: true });
     expect(estimateRun(long.scenario, long.mesh, 1)).toMatchObject({ requestsPerTrial: 36e6, rowBytes: 0 });
     const withFault = await jobFor('test/fixtures/limits/ten-hours-with-fault.yaml');
     expect(accumulatorOptionsFor(withFault)).toMatchObject({ keepSamples: false, orderedStream: true });

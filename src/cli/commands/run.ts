@@ -133,10 +133,15 @@ export function runCommand(rt: CliRuntime): Command {
               throw new InterruptedError(`interrupted: ${where}; no trial had completed, so no result was saved`);
             }
             const path = await save(outcome.result);
-            rt.stderr.write(`interrupted: ${where}; kept the ${outcome.completed} completed trial${outcome.completed === 1 ? '' : 's'} of ${opts.repeat}\n`);
+            const kept =
+              outcome.measuredToUs !== undefined
+                ? `kept what the trial measured up to ${formatVirtual(outcome.measuredToUs)} (requests in flight at the stop left out; figures that need the rest say "not measured: interrupted")`
+                : `kept the ${outcome.completed} completed trial${outcome.completed === 1 ? '' : 's'} of ${opts.repeat}`;
+            rt.stderr.write(`interrupted: ${where}; ${kept}\n`);
             await printResult(rt, outcome.result, path, opts, style, jsonOut, serializeResult);
             writeJson();
-            throw new InterruptedError(`interrupted: saved ${path} (marked interrupted, ${outcome.completed} of ${opts.repeat} trials)`);
+            const what = outcome.measuredToUs !== undefined ? `the first ${formatVirtual(outcome.measuredToUs)} of the trial` : `${outcome.completed} of ${opts.repeat} trials`;
+            throw new InterruptedError(`interrupted: saved ${path} (marked interrupted, ${what})`);
           }
           const path = await save(outcome.result);
           saved.push({ result: outcome.result, path });
