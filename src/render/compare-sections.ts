@@ -156,10 +156,13 @@ function figureDelta(figure: FailoverFigure, d: number): string {
 
 const CENSORED_TEXT: Record<FailoverFigure, string> = { recovery: 'not recovered', failback: 'not failed back', firstFailoverSuccess: '-', errorsDuringFailover: '-' };
 
-/** Trials of a subject without a time for a censored figure (recovery, failback). */
+/**
+ * Trials of a subject that never recovered (or failed back): censored, ranked worst. Trials the run
+ * ended too early to judge are not among them (they are "not measured", left out of the row).
+ */
 function censoredOf(s: CompareSubject, figure: FailoverFigure): number {
   if (s.failover === null) return 0;
-  return figure === 'recovery' ? s.failover.notRecovered : figure === 'failback' ? s.failover.notFailedBack : 0;
+  return figure === 'recovery' ? s.failover.notRecovered - (s.failover.recoveryRunEnded ?? 0) : figure === 'failback' ? s.failover.notFailedBack : 0;
 }
 
 /** Failover figures over trials per subject, with Mann-Whitney verdicts when both sides have ≥ 2 trials. */

@@ -9,14 +9,14 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli.js';
 
-const scenario = (name: string, restore: boolean) => `apiVersion: meshbench.dev/v1alpha1
+const scenario = (name: string, restore: boolean, durationS = 12) => `apiVersion: meshbench.dev/v1alpha1
 kind: Scenario
 metadata: {name: ${name}}
 spec:
   client: {cluster: cluster1, workload: sleep}
   request: {service: helloworld, namespace: sample, port: 5000, path: /hello, timeout: 10s}
   destinationRule: builtin:locality-lb
-  load: {concurrency: 1, duration: 12s, thinkTime: 0s}
+  load: {concurrency: 1, duration: ${durationS}s, thinkTime: 0s}
   timeline:
     - {at: 4s, name: fault, scale: {cluster: cluster1, deployment: helloworld-v1, replicas: 0}}
 ${restore ? '    - {at: 8s, name: restore, scale: {cluster: cluster1, deployment: helloworld-v1, replicas: 1}}\n' : ''}  measure:
@@ -40,6 +40,9 @@ beforeAll(async () => {
   ids.back1 = await run('back.yaml', 1, 'r1');
   ids.back2 = await run('back.yaml', 2, 'r2');
   ids.away = await run('away.yaml', 3, 'r3');
+  // Ends 0.6 s after the fault: the failures stop, but no full 1 s window follows (run ended).
+  await writeFile(join(cwd, 'short.yaml'), scenario('short', false, 4.6));
+  ids.short = await run('short.yaml', 3, 'r4');
 });
 afterAll(async () => {
   await rm(cwd, { recursive: true, force: true });
@@ -73,5 +76,23 @@ describe('compare: the note beside a measured failover figure says why there is 
     const [, subject] = await failbackRows(ids.back1!, ids.away!);
     expect(subject).toMatch(/B\s+-\s+-/);
     expect(subject).toContain('not measured: no restore event');
+  });
+
+  it('a subject whose recovery the run ended too early to judge: no "not recovered" beside "not measured: run ended"', async () => {
+    const r = await runCli(['compare', ids.back1!, ids.short!], { cwd });
+    expect(r.code, r.stderr).toBe(0);
+    const lines = r.stdout.split('\n');
+    const at = lines.findIndex((l) => /^\s+recovery\s/.test(l));
+    const subject = lines[at + 1]!;
+    expect(subject).toContain('not measured: run ended');
+    expect(subject).not.toContain('not recovered');
+    expect(subject).toMatch(/B\s+-\s+-/);
+  });
+
+  it('report of that run: the recovery cell says "not measured: run ended", not "not recovered"', async () => {
+    const r = await runCli(['report', ids.short!], { cwd });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/recovery\s+not measured: run ended/);
+    expect(r.stdout).toContain('1 not measured: the run ended before a full window');
   });
 });
