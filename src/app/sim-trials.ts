@@ -8,7 +8,7 @@ import { combineTrials } from '../measure/combine.js';
 import type { TrialMeasures } from '../measure/types.js';
 import { formatLocality } from '../model/locality.js';
 import type { Mesh } from '../model/mesh.js';
-import { estimateRun, streamsRequests } from '../model/run-limits.js';
+import { estimateRun, needsRequestRows, streamsRequests } from '../model/run-limits.js';
 import type { RunEvent } from '../model/sample.js';
 import type { Scenario } from '../model/scenario.js';
 import { startSimulation } from '../sim/engine/simulation.js';
@@ -69,18 +69,29 @@ export function accumulatorOptionsFor(job: SimJob): AccumulatorOptions {
     thresholds: scenario.thresholds,
     failover: scenario.measure.failover ?? null,
   };
-  // Bounded memory: long trials are counted as they run, in scheduled order (the simulator numbers
-  // its requests), instead of keeping a row per request: phases, windows and failover figures are
-  // cut at the events as they happen, and an interrupt keeps a complete stretch of the schedule.
-  if (streamsRequests(estimateRun(scenario, mesh, 1).requestsPerTrial)) {
-    opts.keepSamples = false;
-    opts.orderedStream = true;
-  }
+  // Bounded memory: long trials whose measures are not cut at events are counted as the samples
+  // arrive, whatever the target (simTrialOptions streams the others too, in scheduled order).
+  if (streamsRequests(estimateRun(scenario, mesh, 1).requestsPerTrial) && !needsRequestRows(scenario)) opts.keepSamples = false;
   const predicted = explained.entries[0]?.predictedShares;
   if (predicted !== undefined && Object.keys(predicted).length > 0) opts.expectedShares = predicted;
   const faulted = faultedVersions(mesh, scenario);
   if (faulted.length === 1) opts.faultedVersion = faulted[0]!;
   else if (faulted.length > 1) opts.faultedVersions = faulted;
+  return opts;
+}
+
+/**
+ * `accumulatorOptionsFor` for simulator trials: a long trial is counted as it runs, in scheduled
+ * order (the simulator numbers its requests, `Sample.seq`), instead of keeping a row per request:
+ * phases, windows and failover figures are cut at the events as they happen, and an interrupt
+ * keeps a complete stretch of the schedule. Other targets do not number their samples.
+ */
+export function simTrialOptions(job: SimJob): AccumulatorOptions {
+  const opts = accumulatorOptionsFor(job);
+  if (streamsRequests(estimateRun(job.scenario, job.mesh, 1).requestsPerTrial)) {
+    opts.keepSamples = false;
+    opts.orderedStream = true;
+  }
   return opts;
 }
 
@@ -201,7 +212,7 @@ function* trialSteps(
   const profile = istioProfile(job.istio);
   if (profile === undefined) throw new RangeError(`unsupported Istio version ${job.istio}`);
   if (seeds.length === 0) throw new RangeError('runSimTrials: no seeds');
-  const options = accumulatorOptionsFor(job);
+  const options = simTrialOptions(job);
   // Fold trials into a running total every COMBINE_EVERY trials so memory stays flat over
   // thousands of trials (combineTrials is associative: the grouping does not change the result).
   let combined: TrialMeasures | undefined;

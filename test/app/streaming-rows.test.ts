@@ -6,7 +6,7 @@
  * of scenario, faults included.
  */
 import { describe, expect, it } from 'vitest';
-import { accumulatorOptionsFor, type SimJob } from '../../src/app/sim-trials.js';
+import { accumulatorOptionsFor, simTrialOptions, type SimJob } from '../../src/app/sim-trials.js';
 import { loadMesh, loadScenario } from '../../src/fs/documents.js';
 import { createAccumulator } from '../../src/measure/accumulator.js';
 import { estimateRun, needsRequestRows } from '../../src/model/run-limits.js';
@@ -111,10 +111,14 @@ describe('streaming long trials', () => {
     expect(accumulatorOptionsFor(await jobFor('test/fixtures/limits/short-trial.yaml')).keepSamples).toBeUndefined();
     expect(accumulatorOptionsFor(await jobFor('failover')).keepSamples).toBeUndefined();
     const long = await jobFor('test/fixtures/limits/ten-hours.yaml');
-    expect(accumulatorOptionsFor(long)).toMatchObject({ keepSamples: false, orderedStream: true });
+    expect(simTrialOptions(long)).toMatchObject({ keepSamples: false, orderedStream: true });
+    // Other targets (kube) number no samples: counted as they arrive only when no event cuts them.
+    expect(accumulatorOptionsFor(long)).toMatchObject({ keepSamples: false });
+    expect(accumulatorOptionsFor(long).orderedStream).toBeUndefined();
     expect(estimateRun(long.scenario, long.mesh, 1)).toMatchObject({ requestsPerTrial: 36e6, rowBytes: 0 });
     const withFault = await jobFor('test/fixtures/limits/ten-hours-with-fault.yaml');
-    expect(accumulatorOptionsFor(withFault)).toMatchObject({ keepSamples: false, orderedStream: true });
+    expect(simTrialOptions(withFault)).toMatchObject({ keepSamples: false, orderedStream: true });
+    expect(accumulatorOptionsFor(withFault).keepSamples).toBeUndefined();
     expect(estimateRun(withFault.scenario, withFault.mesh, 1).rowBytes).toBe(0);
   });
 });
