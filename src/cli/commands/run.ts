@@ -130,7 +130,8 @@ export function runCommand(rt: CliRuntime): Command {
               `stopped in trial ${outcome.at.index + 1} of ${opts.repeat} at ${formatVirtual(outcome.at.nowUs)} of ${formatVirtual(outcome.at.durationUs)} virtual time`;
             if (outcome.result === undefined) {
               writeJson(); // the scenarios that finished before
-              throw new InterruptedError(`interrupted: ${where}; no trial had completed, so no result was saved`);
+              const none = opts.repeat === 1 ? 'no request had completed yet' : 'no trial had completed';
+              throw new InterruptedError(`interrupted: ${where}; ${none}, so no result was saved`);
             }
             const path = await save(outcome.result);
             const kept =
