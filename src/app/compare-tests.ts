@@ -50,7 +50,7 @@ function descriptiveNote(s: CompareSubject, baseline: CompareSubject): string {
 
 /** Failed vs successful requests: per-trial error rates, else Fisher's exact test (descriptive). */
 export function errorsVerdict(s: CompareSubject, baseline: CompareSubject, alpha: number): Verdict {
-  if (s.requests === 0 || baseline.requests === 0) return { kind: 'no-test', test: null, pValue: null, note: 'no requests' };
+  if (s.requests === 0 || baseline.requests === 0) return { kind: 'no-test', test: null, pValue: null, note: s.requests > 0 ? 'no requests in baseline' : 'no requests' };
   const a = trialsOf(s);
   const b = trialsOf(baseline);
   if (a !== null && b !== null) {
@@ -65,7 +65,7 @@ export function errorsVerdict(s: CompareSubject, baseline: CompareSubject, alpha
 export function distributionVerdict(s: CompareSubject, baseline: CompareSubject, alpha: number): Verdict {
   const n = Object.values(s.versions).reduce((x, y) => x + y, 0);
   const nb = Object.values(baseline.versions).reduce((x, y) => x + y, 0);
-  if (n === 0 || nb === 0) return { kind: 'no-test', test: null, pValue: null, note: 'no versioned responses' };
+  if (n === 0 || nb === 0) return { kind: 'no-test', test: null, pValue: null, note: n > 0 ? 'no versioned responses in baseline' : 'no versioned responses' };
   const a = trialsOf(s);
   const b = trialsOf(baseline);
   if (a !== null && b !== null) {
@@ -97,7 +97,8 @@ export function latencyVerdict(s: CompareSubject, baseline: CompareSubject, alph
     if (ma.length >= MIN_TRIALS_PER_SIDE && mb.length >= MIN_TRIALS_PER_SIDE) return rankVerdict(ma, mb, alpha, true);
   }
   if (s.latency === null || baseline.latency === null || s.latency.totalCount === 0 || baseline.latency.totalCount === 0) {
-    return { kind: 'no-test', test: null, pValue: null, note: 'no latency histogram' };
+    const subjectHas = s.latency !== null && s.latency.totalCount > 0;
+    return { kind: 'no-test', test: null, pValue: null, note: subjectHas ? 'no latency histogram in baseline' : 'no latency histogram' };
   }
   const mw = mannWhitneyHistograms(s.latency, baseline.latency);
   return {
@@ -141,6 +142,31 @@ function failoverValues(t: readonly TrialFigures[], figure: FailoverFigure): { v
   return { values, censored: values.filter((v) => v === Infinity).length, notMeasured };
 }
 
+interface SideValues {
+  trials: readonly TrialFigures[];
+  values: readonly number[];
+  notMeasured: number;
+}
+
+/**
+ * Why a failover figure gets no test when a side has fewer than two values: the note sits beside
+ * the subject's figures, so it names the side that lacks them and the reason (issue 17: never a
+ * measured figure beside a bare "not measured"): `single trial: no test` (one trial each),
+ * `not measured in baseline: run ended`, `no test: 1 measured trial in baseline`…
+ */
+function fewValuesNote(figure: FailoverFigure, subject: SideValues, baseline: SideValues): string {
+  const why = (x: SideValues): string => {
+    const withFigure = x.trials.filter((t) => t.failover !== undefined);
+    if (figure === 'failback' && withFigure.length > 0 && withFigure.every((t) => t.failover!.failback === undefined)) return 'no restore event';
+    return x.notMeasured > 0 ? 'run ended' : 'no failover figures';
+  };
+  if (subject.values.length === 0) return `not measured: ${why(subject)}`;
+  if (baseline.values.length === 0) return `not measured in baseline: ${why(baseline)}`;
+  if (subject.trials.length < MIN_TRIALS_PER_SIDE || baseline.trials.length < MIN_TRIALS_PER_SIDE) return 'single trial: no test';
+  const short = subject.values.length < MIN_TRIALS_PER_SIDE ? subject : baseline;
+  return `no test: ${short.values.length} measured trial${short.values.length === 1 ? '' : 's'}${short === baseline ? ' in baseline' : ''}`;
+}
+
 /** Mann-Whitney per failover figure over trials, censored trials ranked worst; ≥ 2 trials per side. */
 export function failoverVerdicts(s: CompareSubject, baseline: CompareSubject, alpha: number): Record<FailoverFigure, Verdict> | null {
   if (s.failover === null || baseline.failover === null) return null;
@@ -155,10 +181,8 @@ export function failoverVerdicts(s: CompareSubject, baseline: CompareSubject, al
     const va = failoverValues(a, figure);
     const vb = failoverValues(b, figure);
     const counts = { censored: { subject: va.censored, baseline: vb.censored }, notMeasured: { subject: va.notMeasured, baseline: vb.notMeasured } };
-    if (va.values.length === 0 || vb.values.length === 0) {
-      out[figure] = { kind: 'no-test', test: null, pValue: null, note: 'not measured', ...counts };
-    } else if (va.values.length < MIN_TRIALS_PER_SIDE || vb.values.length < MIN_TRIALS_PER_SIDE) {
-      out[figure] = { kind: 'no-test', test: null, pValue: null, note: 'single trial: no test', ...counts };
+    if (va.values.length < MIN_TRIALS_PER_SIDE || vb.values.length < MIN_TRIALS_PER_SIDE) {
+      out[figure] = { kind: 'no-test', test: null, pValue: null, note: fewValuesNote(figure, { trials: a, ...va }, { trials: b, ...vb }), ...counts };
     } else {
       out[figure] = { ...rankVerdict(va.values, vb.values, alpha, true), ...counts };
     }
@@ -168,7 +192,8 @@ export function failoverVerdicts(s: CompareSubject, baseline: CompareSubject, al
 
 /** Results without per-trial figures: Mann-Whitney on the stored per-trial histograms (censored trials are not in them). */
 function histogramFailoverVerdict(a: Histogram | null, b: Histogram | null, alpha: number): Verdict {
-  if (a === null || b === null || a.totalCount === 0 || b.totalCount === 0) return { kind: 'no-test', test: null, pValue: null, note: 'not measured' };
+  if (a === null || a.totalCount === 0) return { kind: 'no-test', test: null, pValue: null, note: 'not measured' };
+  if (b === null || b.totalCount === 0) return { kind: 'no-test', test: null, pValue: null, note: 'not measured in baseline' };
   if (a.totalCount < MIN_TRIALS_PER_SIDE || b.totalCount < MIN_TRIALS_PER_SIDE) return { kind: 'no-test', test: null, pValue: null, note: 'single trial: no test' };
   const mw = mannWhitneyHistograms(a, b);
   const kind = mw.pValue >= alpha ? 'same' : mw.z > 0 ? 'worse' : 'better';

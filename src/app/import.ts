@@ -71,7 +71,11 @@ function k6Notes(name: string, s: K6Stats, errors: number): string[] {
   const notes: string[] = [];
   if (s.malformed > 0) {
     const first = s.firstMalformed[0];
-    notes.push(`${name}: skipped ${s.malformed} malformed line${s.malformed === 1 ? '' : 's'}${first ? ` (first: line ${first.line}${first.col !== undefined ? `:${first.col}` : ''}, ${first.reason})` : ''}`);
+    // Junk is read past, not refused (src/ingest/k6-check.ts): say how much and where it starts.
+    const nonBlank = s.lines - s.blank;
+    notes.push(
+      `${name}: skipped ${s.malformed} of ${nonBlank} line${nonBlank === 1 ? '' : 's'} that are not k6 output${first ? ` (first: ${name}:${first.line}:${first.col ?? 1} ${first.reason})` : ''}`,
+    );
   }
   if (s.pairedNearest > 0) notes.push(`${name}: ${s.pairedNearest} of ${s.pairedExact + s.pairedNearest} versions paired with the newest request of the same scenario (and VU when known), not exactly: add vu and iter to k6's --system-tags for exact pairing`);
   if (s.droppedIterations > 0) notes.push(`${name}: k6 dropped ${s.droppedIterations} iteration${s.droppedIterations === 1 ? '' : 's'} (requests never sent: the load generator could not keep up)`);

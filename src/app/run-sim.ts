@@ -25,7 +25,7 @@ export interface PoolHooks {
 /** Trials run to the end, or stopped by the signal with the completed ones kept. */
 export type PoolOutcome =
   | { kind: 'done'; batch: SimBatch }
-  | { kind: 'stopped'; batch: SimBatch | undefined; completed: number; at: TrialPosition };
+  | { kind: 'stopped'; batch: SimBatch | undefined; completed: number; at: TrialPosition; measuredToUs?: number };
 
 /** Runs batches of trials. */
 export interface TrialPool {
@@ -84,9 +84,14 @@ export interface SimRunOutcome {
   elapsedMs: number;
 }
 
-/** An interrupted run: the result of the trials that completed (none → undefined) and where it stopped. */
+/**
+ * An interrupted run: the result of the trials that completed, or of the measured span of a
+ * one-trial run (nothing measured → undefined), and where it stopped.
+ */
 export interface SimRunStopped {
   result: Result | undefined;
+  /** The one trial was kept up to here (µs of virtual time). */
+  measuredToUs?: number;
   requests: number;
   elapsedMs: number;
   completed: number;
@@ -155,7 +160,13 @@ export async function runSimulation(
   if (out.kind === 'done') {
     return { kind: 'done', result: build(out.batch), requests: out.batch.requests, eventsProcessed: out.batch.eventsProcessed, elapsedMs };
   }
-  const interrupted = { trialsRequested: req.trials, trialsKept: out.completed, stoppedAtTrial: out.at.index, stoppedAtVirtualMs: Math.floor(out.at.nowUs / 1000) };
+  const interrupted: NonNullable<Result['interrupted']> = {
+    trialsRequested: req.trials,
+    trialsKept: out.completed,
+    stoppedAtTrial: out.at.index,
+    stoppedAtVirtualMs: Math.floor(out.at.nowUs / 1000),
+    ...(out.measuredToUs !== undefined ? { measuredToMs: out.measuredToUs / 1000 } : {}),
+  };
   return {
     kind: 'stopped',
     result: batch === undefined ? undefined : build(batch, interrupted),
@@ -163,6 +174,7 @@ export async function runSimulation(
     elapsedMs,
     completed: out.completed,
     at: out.at,
+    ...(out.measuredToUs !== undefined ? { measuredToUs: out.measuredToUs } : {}),
   };
 }
 

@@ -8,8 +8,8 @@ import { combineTrials } from '../measure/combine.js';
 import type { LocalityCounts, TrialMeasures } from '../measure/types.js';
 import { formatLocality } from '../model/locality.js';
 import type { Mesh } from '../model/mesh.js';
-import { estimateRun, streamsRequests } from '../model/run-limits.js';
-import type { RunEvent, Sample } from '../model/sample.js';
+import { estimateRun, needsRequestRows, streamsRequests } from '../model/run-limits.js';
+import type { EventsSoFar, RunEvent, Sample } from '../model/sample.js';
 import { clientName, overallLoad, scenarioClients, type LoadModel, type Scenario, type ScenarioClient } from '../model/scenario.js';
 import { startSimulation } from '../sim/engine/simulation.js';
 import { explainMesh } from '../sim/explain/explain.js';
@@ -63,6 +63,28 @@ function measureOptionsFor(job: SimJob): { overall: AccumulatorOptions; perClien
   return { overall: overallOptions(job, perClient), perClient };
 }
 
+/**
+ * `accumulatorOptionsFor` for simulator trials: a long trial is counted as it runs, in scheduled
+ * order (the simulator numbers its requests, `Sample.seq`), instead of keeping a row per request:
+ * phases, windows and failover figures are cut at the events as they happen, and an interrupt
+ * keeps a complete stretch of the schedule. Other targets do not number their samples.
+ */
+export function simTrialOptions(job: SimJob): AccumulatorOptions {
+  return simMeasureOptions(job).overall;
+}
+
+/** `measureOptionsFor` with the ordered stream of long trials, overall and per client (each client's samples are numbered in its own order). */
+function simMeasureOptions(job: SimJob): { overall: AccumulatorOptions; perClient: AccumulatorOptions[] } {
+  const all = measureOptionsFor(job);
+  if (streamsRequests(estimateRun(job.scenario, job.mesh, 1).requestsPerTrial)) {
+    for (const opts of [all.overall, ...all.perClient]) {
+      opts.keepSamples = false;
+      opts.orderedStream = true;
+    }
+  }
+  return all;
+}
+
 function overallOptions(job: SimJob, perClient: readonly AccumulatorOptions[]): AccumulatorOptions {
   const load = overallLoad(job.scenario);
   const opts: AccumulatorOptions = { ...loadOptions(job, load), client: null };
@@ -83,8 +105,9 @@ function loadOptions(job: SimJob, load: LoadModel): AccumulatorOptions {
     thresholds: scenario.thresholds,
     failover: scenario.measure.failover ?? null,
   };
-  // Bounded memory: long trials that need no per-request rows are counted as they run.
-  if (streamsRequests(scenario, estimateRun(scenario, mesh, 1).requestsPerTrial)) opts.keepSamples = false;
+  // Bounded memory: long trials whose measures are not cut at events are counted as the samples
+  // arrive, whatever the target (simMeasureOptions streams the others too, in scheduled order).
+  if (streamsRequests(estimateRun(scenario, mesh, 1).requestsPerTrial) && !needsRequestRows(scenario)) opts.keepSamples = false;
   return opts;
 }
 
@@ -121,6 +144,21 @@ function clientAccumulatorOptions(job: SimJob, c: ScenarioClient): AccumulatorOp
   // figures rather than a "recovery" from something it never used.
   if (scenarioClients(scenario).length > 1 && predicted !== undefined && faulted.length > 0 && faulted.every((v) => (predicted[v] ?? 0) === 0)) {
     opts.failover = null;
+  }
+  return opts;
+}
+
+/**
+ * `accumulatorOptionsFor` for simulator trials: a long trial is counted as it runs, in scheduled
+ * order (the simulator numbers its requests, `Sample.seq`), instead of keeping a row per request:
+ * phases, windows and failover figures are cut at the events as they happen, and an interrupt
+ * keeps a complete stretch of the schedule. Other targets do not number their samples.
+ */
+export function simTrialOptions(job: SimJob): AccumulatorOptions {
+  const opts = accumulatorOptionsFor(job);
+  if (streamsRequests(estimateRun(job.scenario, job.mesh, 1).requestsPerTrial)) {
+    opts.keepSamples = false;
+    opts.orderedStream = true;
   }
   return opts;
 }
@@ -177,6 +215,21 @@ class ClientSplit implements Accumulator {
     // workload would make a mixed "recovery" or "failback" mean nothing. Phases stay overall.
     return { ...m, failover: null, clients };
   }
+
+  watch(events: EventsSoFar): void {
+    this.overall.watch(events);
+    for (const a of this.perClient) a.watch(events);
+  }
+
+  /** A cut trial: the overall span up to its first request in flight, each client's up to its own. */
+  finishPartial(events: readonly RunEvent[]): { measures: TrialMeasures; horizonUs: number; requests: number } | null {
+    const parts = this.perClient.map((a) => a.finishPartial(events));
+    const o = this.overall.finishPartial(events);
+    if (o === null) return null;
+    const clients = parts.flatMap((p, i) => (p === null ? [] : [{ name: clientName(this.clients[i] as ScenarioClient), measures: p.measures }]));
+    sumLocalities(o.measures, clients.map((c) => c.measures));
+    return { measures: { ...o.measures, failover: null, clients }, horizonUs: o.horizonUs, requests: o.requests };
+  }
 }
 
 /**
@@ -214,9 +267,14 @@ export const SLICE_EVENTS = 20_000;
 
 /** Batch of the trials that finished before a stop, and where the stop came. */
 export interface StoppedBatch {
-  /** Trials completed (combined in `batch`); undefined batch when none completed. */
+  /** Trials completed (combined in `batch`); undefined batch when none completed and nothing was measured. */
   completed: number;
   batch: SimBatch | undefined;
+  /**
+   * A one-trial run cut mid-way keeps what it measured: `batch` is that trial up to the first
+   * request still in flight, and this is where its measured span ends (µs of virtual time).
+   */
+  measuredToUs?: number;
   /** The trial that was cut, and the virtual time it had reached. */
   at: TrialPosition;
 }
@@ -288,7 +346,7 @@ function* trialSteps(
   const profile = istioProfile(job.istio);
   if (profile === undefined) throw new RangeError(`unsupported Istio version ${job.istio}`);
   if (seeds.length === 0) throw new RangeError('runSimTrials: no seeds');
-  const { overall: options, perClient: clientOptions } = measureOptionsFor(job);
+  const { overall: options, perClient: clientOptions } = simMeasureOptions(job);
   const clients = scenarioClients(job.scenario);
   // Fold trials into a running total every COMBINE_EVERY trials so memory stays flat over
   // thousands of trials (combineTrials is associative: the grouping does not change the result).
@@ -312,9 +370,21 @@ function* trialSteps(
       const overall = createAccumulator(options, columns);
       const acc = clientOptions.length === 0 ? overall : new ClientSplit(overall, clientOptions.map((o) => createAccumulator(o)), clients);
       const sim = startSimulation({ mesh: job.mesh, scenario: job.scenario, profile, seed }, acc);
+      acc.watch(sim.events);
       while (!sim.advance(sliceEvents)) {
         const at = { index: i, nowUs: sim.nowUs, durationUs: job.scenario.load.durationUs };
-        if (yield at) return { completed: i, batch: i > 0 ? batchOf() : undefined, at };
+        if (!(yield at)) continue;
+        if (i > 0 || seeds.length > 1 || firstTrial > 0) return { completed: i, batch: i > 0 ? batchOf() : undefined, at };
+        // The only trial of the run: keep what it measured rather than nothing (issue 17).
+        const out = sim.output();
+        const partial = acc.finishPartial(out.events);
+        if (partial === null) return { completed: 0, batch: undefined, at };
+        return {
+          completed: 0,
+          batch: { measures: partial.measures, events: out.events, eventsSeed: seed, requests: partial.requests, eventsProcessed: out.eventsProcessed },
+          at,
+          measuredToUs: partial.horizonUs,
+        };
       }
       const out = sim.output();
       pending.push(acc.finish(out.events));

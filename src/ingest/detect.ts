@@ -15,8 +15,6 @@ export function detectImportFormat(head: string, file: string): ImportFormat {
   const text = head.replace(/^\uFEFF/, '').trimStart();
   if (text === '') throw new InvalidInputError([{ file, path: '', message: 'the file is empty' }]);
   if (K6_PREFIXES.some((p) => text.startsWith(p))) return 'k6';
-  // Leading junk (a shell banner, a log line) before k6 NDJSON: the k6 reader skips and counts it.
-  if (!text.startsWith('{') && text.split('\n').some((l) => K6_PREFIXES.some((p) => l.trimStart().startsWith(p)))) return 'k6';
   const nl = text.indexOf('\n');
   const firstLine = (nl < 0 ? text : text.slice(0, nl)).trim();
   if (firstLine.startsWith('{') && firstLine.endsWith('}')) {
@@ -28,6 +26,9 @@ export function detectImportFormat(head: string, file: string): ImportFormat {
     }
   }
   if (text.startsWith('{') && /"(RunType|DurationHistogram|RetCodes)"\s*:/.test(text)) return 'fortio';
+  // Junk before or between k6 lines (a shell banner, k6's own log lines in `kubectl logs`, JSON
+  // log lines of `--log-format json`): the k6 reader skips and counts it (src/ingest/k6-check.ts).
+  if (text.split('\n').some((l) => K6_PREFIXES.some((p) => l.trimStart().startsWith(p)))) return 'k6';
   if (text.startsWith('{') && /"(root_group|metrics)"\s*:/.test(text)) {
     throw new InvalidInputError([{ file, path: '', message: 'this looks like a k6 end-of-test summary, which has no per-request data' }], {
       hint: 'import the NDJSON written by `k6 run --out json=<file> …` instead',

@@ -3,22 +3,36 @@ import { InvalidInputError } from '../errors.js';
 import type { LoadSummary } from '../model/result.js';
 import type { K6Stats } from './k6-stats.js';
 
-/** More malformed lines than this share of the non-blank lines makes the file unusable. */
-export const MAX_MALFORMED_SHARE = 0.5;
+/**
+ * Fewest k6 lines (Point and Metric envelopes) among the non-blank lines of a file that is still
+ * read as k6 output: one in twenty. What else can sit between k6's lines in a real capture:
+ * `kubectl logs` of a k6 pod writing `--out json=/dev/stdout` interleaves k6's own log lines
+ * (logrus text or `--log-format json`), the script's `console.log`, and with `--http-debug=full`
+ * a dump of every request and response (headers and body, tens of lines per request). Each HTTP
+ * request writes about nine Points (http_reqs, http_req_duration, the six timing trends,
+ * http_req_failed: grafana/k6 lib/netext/httpext `Trail` samples, output/json/wrapper.go
+ * `wrapSample` one line each) plus four per iteration, so even a debug dump leaves k6 a large share
+ * of the lines. A file where fewer than one line in twenty is k6 output is something else (a log
+ * file that happens to hold a stray k6 line) and is refused.
+ */
+export const MIN_K6_LINE_SHARE = 0.05;
 
 /**
- * Refuses a k6 file that is mostly garbage (more than half of its non-blank lines malformed) or
- * holds no request at all, naming the first bad lines (file:line).
+ * Refuses a k6 file that holds no request, or whose lines are almost all something else (fewer
+ * than MIN_K6_LINE_SHARE of the non-blank lines are k6 envelopes), naming the first bad lines
+ * (file:line:col). Anything else is read: the junk is skipped, counted and reported by the import.
  * @throws InvalidInputError (exit 3)
  */
 export function checkK6Stats(stats: K6Stats, file: string): void {
   const nonBlank = stats.lines - stats.blank;
-  const mostlyBad = nonBlank > 0 && stats.malformed > MAX_MALFORMED_SHARE * nonBlank;
-  if (!mostlyBad && stats.requests > 0) return;
-  const problems = stats.firstMalformed.map((m) => ({ file, line: m.line, ...(m.col !== undefined ? { col: m.col } : {}), path: '', message: m.reason }));
-  const why = mostlyBad
-    ? `${stats.malformed} of ${nonBlank} lines are not k6 JSON output`
-    : `no http_req_duration Point in ${nonBlank} line${nonBlank === 1 ? '' : 's'}: nothing to measure`;
+  const k6Lines = stats.points + stats.metricLines;
+  const notK6 = nonBlank > 0 && k6Lines < MIN_K6_LINE_SHARE * nonBlank;
+  if (!notK6 && stats.requests > 0) return;
+  const problems = stats.firstMalformed.map((m) => ({ file, line: m.line, col: m.col ?? 1, path: '', message: m.reason }));
+  const why =
+    stats.requests > 0
+    ? `only ${k6Lines} of ${nonBlank} lines are k6 JSON output (fewer than 1 in ${Math.round(1 / MIN_K6_LINE_SHARE)}): probably not a k6 \`--out json\` file`
+      : `no http_req_duration Point in ${nonBlank} line${nonBlank === 1 ? '' : 's'}: nothing to measure`;
   problems.unshift({ file, path: '', message: why } as (typeof problems)[number]);
   throw new InvalidInputError(problems, { hint: 'expected the NDJSON written by `k6 run --out json=<file> script.js` with at least one HTTP request' });
 }

@@ -45,6 +45,13 @@ export interface AccumulatorOptions {
    * them; imports stream with false and get only whole-run measures.
    */
   keepSamples?: boolean;
+  /**
+   * With `keepSamples: false`: still give phases, `during` windows, the distribution test and
+   * failover figures, by handing the rows on in scheduled order (`Sample.seq`, required) and
+   * counting them as they pass, cut at the events seen so far (`Accumulator.watch`). Memory is
+   * the requests in flight instead of a row per request (issue 17, long trials).
+   */
+  orderedStream?: boolean;
   /** Share of a failback window the restored workload must serve (default 0.99, product.md §4). */
   failbackShare?: number;
 }

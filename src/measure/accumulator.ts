@@ -1,9 +1,12 @@
-import { isSuccess, type ClientPlacement, type RunEvent, type Sample } from '../model/sample.js';
+import { isSuccess, type ClientPlacement, type EventsSoFar, type RunEvent, type Sample } from '../model/sample.js';
 import type { AccumulatorOptions } from './accumulator-options.js';
 import { Columns, FLAG_ATTRIBUTED, FLAG_SAME_CLUSTER, FLAG_SAME_LOCALITY, FLAG_SAME_NETWORK } from './columns.js';
 import { CountsBuilder } from './counts-builder.js';
 import { SeriesBuilder, chooseBucketUs } from './series-builder.js';
 import { Histogram } from './histogram.js';
+import { OrderedCounts } from './ordered-counts.js';
+import { OrderedRows } from './ordered-rows.js';
+import { restoredVersionTest } from './trial-failover.js';
 import { finishTrial } from './trial-finish.js';
 import type { TrialMeasures } from './types.js';
 
@@ -18,6 +21,18 @@ export interface Accumulator {
    * trial start). Call once; recording after `finish` is an error.
    */
   finish(events: readonly RunEvent[]): TrialMeasures;
+  /**
+   * The target's events as they happen, for an ordered stream (`orderedStream`): phases and
+   * windows are cut at them while the trial runs. Call before the first sample.
+   */
+  watch(events: EventsSoFar): void;
+  /**
+   * Measures of a trial cut by an interrupt: the requests up to the first one still in flight, in
+   * scheduled order (those need `Sample.seq`; without it, every request that completed), as a
+   * trial whose load ended at the cut. Events after the cut are left out. Null when no request
+   * was measured. Call instead of `finish`.
+   */
+  finishPartial(events: readonly RunEvent[]): { measures: TrialMeasures; horizonUs: number; requests: number } | null;
 }
 
 /**
@@ -35,8 +50,8 @@ export interface Accumulator {
  * ~20% faster with reused columns). The columns belong to this accumulator until its `finish` returns.
  */
 export function createAccumulator(opts: AccumulatorOptions, reuse?: Columns): Accumulator {
-  if (opts.keepSamples === false && opts.failover) {
-    throw new Error('accumulator: failover measures need per-request columns (keepSamples must not be false)');
+  if (opts.keepSamples === false && opts.failover && opts.orderedStream !== true) {
+    throw new Error('accumulator: failover measures need per-request columns or an ordered stream (keepSamples false needs orderedStream)');
   }
   return new TrialAccumulator(opts, reuse);
 }
@@ -56,6 +71,8 @@ class TrialAccumulator implements Accumulator {
   private readonly okLatency = new Histogram();
   private readonly series: SeriesBuilder;
   private readonly columns: Columns | null;
+  /** Ordered stream (long trials that need phases): the reorder buffer and the counts it feeds. */
+  private readonly ordered: { rows: OrderedRows; counts: OrderedCounts } | null = null;
   // One-entry intern caches: targets reuse one string object per pod, so consecutive samples
   // mostly carry the very same strings.
   private lastVersion: string | undefined = undefined;
@@ -79,7 +96,14 @@ class TrialAccumulator implements Accumulator {
     const { ratePerS, durationUs } = opts.load;
     // Open model: rate × duration rows (+2% for stragglers) so the columns never grow during a run.
     const expectedRows = ratePerS !== undefined && durationUs !== undefined ? Math.min((ratePerS * durationUs) / 1e6, 5e7) * 1.02 + 64 : 1024;
-    if (opts.keepSamples === false) this.columns = null;
+    if (opts.keepSamples === false) {
+      this.columns = null;
+      if (opts.orderedStream === true) {
+        const names = this.versions;
+        const counts = new OrderedCounts(opts, this.series, (before) => restoredVersionTest(opts, names, before.versionCounts({ versions: names, clusters: this.clusters })));
+        this.ordered = { rows: new OrderedRows(), counts };
+      }
+    }
     else if (reuse === undefined) this.columns = new Columns(expectedRows);
     else {
       reuse.reset();
@@ -109,7 +133,14 @@ class TrialAccumulator implements Accumulator {
       }
     }
     const end = sample.endUs;
-    if (this.columns !== null) {
+    if (this.ordered !== null) {
+      const seq = sample.seq;
+      if (seq === undefined) throw new Error('accumulator: an ordered stream needs Sample.seq');
+      const rows = this.ordered.rows;
+      rows.put(seq, scheduled, sample.startUs, end, status, v, c, flags);
+      // Samples arrive in completion order: rows that completed before this one are final.
+      rows.releaseBefore(end, this.ordered.counts.sink);
+    } else if (this.columns !== null) {
       // Everything else is counted in one pass at finish, when the phases are known.
       const seq = sample.seq;
       if (seq === undefined) this.columns.push(scheduled, sample.startUs, end, status, v, c, flags);
@@ -125,18 +156,52 @@ class TrialAccumulator implements Accumulator {
     if (scheduled > this.maxScheduledUs) this.maxScheduledUs = scheduled;
   }
 
+  finishPartial(events: readonly RunEvent[]): { measures: TrialMeasures; horizonUs: number; requests: number } | null {
+    if (this.finished) throw new Error('accumulator: finish() called twice');
+    let rows: number;
+    let lastUs: number;
+    if (this.ordered !== null) {
+      this.ordered.rows.releasePrefix(this.ordered.counts.sink);
+      rows = this.ordered.counts.rows;
+      lastUs = this.ordered.counts.lastScheduledUs;
+    } else if (this.columns !== null) {
+      rows = this.columns.keepCompletePrefix();
+      lastUs = -Infinity;
+      for (let i = 0; i < rows; i++) lastUs = Math.max(lastUs, this.columns.scheduledUs[i]!);
+    } else {
+      rows = this.overall.requests;
+      lastUs = this.maxScheduledUs;
+    }
+    if (rows === 0) return null;
+    // No request at or after the horizon was measured: the trial is read as one whose load ended there.
+    const horizonUs = Math.floor(lastUs) + 1;
+    this.ordered?.counts.cut(horizonUs);
+    const measures = this.finishWith({ ...this.opts, load: { ...this.opts.load, durationUs: horizonUs } }, events.filter((e) => Math.round(e.atMs * 1000) < horizonUs), true);
+    return { measures, horizonUs, requests: rows };
+  }
+
   finish(events: readonly RunEvent[]): TrialMeasures {
+    return this.finishWith(this.opts, events, false);
+  }
+
+  private finishWith(opts: AccumulatorOptions, events: readonly RunEvent[], partial: boolean): TrialMeasures {
     if (this.finished) throw new Error('accumulator: finish() called twice');
     this.finished = true;
     this.columns?.checkComplete();
+    if (this.ordered !== null && !partial) {
+      this.ordered.rows.releasePrefix(this.ordered.counts.sink);
+      const left = this.ordered.rows.waiting;
+      if (left > 0) throw new Error(`accumulator: ${left} requests recorded after a seq position that was never recorded`);
+    }
     return finishTrial(
       {
-        opts: this.opts,
+        opts,
         names: { versions: this.versions, clusters: this.clusters },
         overall: this.overall,
         okLatency: this.okLatency,
         series: this.series,
         columns: this.columns,
+        ordered: this.ordered?.counts ?? null,
         hasClient: this.client !== null,
         maxEndUs: this.maxEndUs,
         minScheduledUs: this.minScheduledUs === Infinity ? 0 : this.minScheduledUs,
@@ -144,6 +209,10 @@ class TrialAccumulator implements Accumulator {
       },
       events,
     );
+  }
+
+  watch(events: EventsSoFar): void {
+    this.ordered?.counts.watch(events);
   }
 
   private internVersion(v: string | undefined): number {

@@ -91,6 +91,22 @@ export class Columns {
     this.flags[row] = flags;
   }
 
+  /**
+   * Keeps only the rows before the first position never written (an interrupted trial: the
+   * requests still in flight and every later one are left out, so what is kept is a complete
+   * stretch of the schedule). Appended rows are all kept. Returns the rows kept.
+   */
+  keepCompletePrefix(): number {
+    if (!this.placing) return this.n;
+    const present = this.present!;
+    let i = 0;
+    while (i < this.n && present[i] !== 0) i++;
+    present.fill(0, i, this.n);
+    this.placed = i;
+    this.n = i;
+    return i;
+  }
+
   /** Placed rows must leave no gap: a missing position would be read as a request that never was. */
   checkComplete(): void {
     if (this.placing && this.placed !== this.n) {

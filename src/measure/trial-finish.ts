@@ -6,7 +6,8 @@ import type { Columns } from './columns.js';
 import { CountsBuilder, type NameTables } from './counts-builder.js';
 import { HDR_HIGHEST_US } from './hdr-layout.js';
 import { Histogram, latencyIndex } from './histogram.js';
-import { trialFailover } from './trial-failover.js';
+import type { OrderedCounts } from './ordered-counts.js';
+import { streamedTrialFailover, trialFailover } from './trial-failover.js';
 import type { SeriesBuilder } from './series-builder.js';
 import type { DistributionTestCounts, FailoverFigures, PhaseAggregate, RequestAggregate, TrialMeasures, WindowAggregate } from './types.js';
 
@@ -20,6 +21,8 @@ export interface TrialState {
   okLatency: Histogram;
   series: SeriesBuilder;
   columns: Columns | null;
+  /** Rows streamed in scheduled order (long trials that need phases or failover); null otherwise. */
+  ordered: OrderedCounts | null;
   hasClient: boolean;
   maxEndUs: number;
   minScheduledUs: number;
@@ -43,7 +46,7 @@ function eventTimes(events: readonly RunEvent[]): Map<string, number> {
 function phaseSpecs(st: TrialState, times: Map<string, number>): PhaseSpec[] {
   const spec = st.opts.failover;
   const faultUs = spec ? times.get(spec.fault) : undefined;
-  if (st.columns === null || !spec || faultUs === undefined) return [{ name: 'all', fromUs: 0, toUs: null }];
+  if ((st.columns === null && st.ordered === null) || !spec || faultUs === undefined) return [{ name: 'all', fromUs: 0, toUs: null }];
   const restoreUs = spec.restore !== undefined ? times.get(spec.restore) : undefined;
   if (restoreUs !== undefined && restoreUs > faultUs) {
     return [
@@ -85,8 +88,14 @@ function windowCounters(st: TrialState, times: Map<string, number>, phases: read
     const fromUs = times.get(t.during.from);
     const toUs = times.get(t.during.to);
     const window = { from: t.during.from, to: t.during.to, fromUs: fromUs ?? 0, toUs: toUs ?? 0 };
-    if (st.columns === null || fromUs === undefined || toUs === undefined) {
+    if ((st.columns === null && st.ordered === null) || fromUs === undefined || toUs === undefined) {
       out.push({ ...window, builder: null, own: false });
+      continue;
+    }
+    const streamed = st.ordered?.windows.find((w) => w.from === t.during!.from && w.to === t.during!.to);
+    if (streamed !== undefined) {
+      // Counted as the rows passed (OrderedCounts); the same requests as the rows would give.
+      out.push({ ...window, builder: streamed.builder, own: false });
       continue;
     }
     const phase = phases.findIndex((p, i) => i > 0 && p.fromUs === fromUs && p.toUs === toUs);
@@ -176,12 +185,13 @@ export function finishTrial(st: TrialState, events: readonly RunEvent[]): TrialM
   const runEndUs = st.opts.load.durationUs ?? st.maxEndUs;
   const specs = phaseSpecs(st, times);
   const cols = st.columns;
-  const phaseBuilders = cols === null ? [] : specs.map(() => new CountsBuilder());
+  const ord = st.ordered;
+  const phaseBuilders = ord !== null ? streamedPhases(ord, specs.length) : cols === null ? [] : specs.map(() => new CountsBuilder());
   const windows = windowCounters(st, times, specs, phaseBuilders);
   let overallBuilder = st.overall;
-  let clamped = 0;
-  if (cols !== null) {
-    clamped = countRows(st, cols, specs, phaseBuilders, windows);
+  let clamped = ord?.clamped ?? 0;
+  if (cols !== null || ord !== null) {
+    if (cols !== null) clamped = countRows(st, cols, specs, phaseBuilders, windows);
     if (phaseBuilders.length === 1) overallBuilder = phaseBuilders[0]!;
     else {
       overallBuilder = new CountsBuilder();
@@ -200,19 +210,22 @@ export function finishTrial(st: TrialState, events: readonly RunEvent[]): TrialM
   for (const e of events) firstEventUs = Math.min(firstEventUs, Math.round(e.atMs * 1000));
   // The phase before the fault is the phase before the first event when the fault comes first.
   const beforeFirstEvent = (): Record<string, number> | null => {
-    if (cols === null || firstEventUs === Infinity) return null;
+    if ((cols === null && ord === null) || firstEventUs === Infinity) return null;
     if (specs[0]!.name === 'before' && specs[0]!.toUs === firstEventUs) return phaseBuilders[0]!.versionCounts(st.names);
-    return versionsBefore(st, cols, firstEventUs);
+    return ord !== null ? ord.versionsBeforeFirstEvent(st.names) : versionsBefore(st, cols!, firstEventUs);
   };
   const minPoints = st.opts.load.durationUs !== undefined ? Math.ceil(st.opts.load.durationUs / st.series.bucketUs) : 0;
   const { load, resolutionUs } = loadSummary(st, overall.requests, runEndUs);
   const beforeFault = specs[0]!.name === 'before' ? phaseBuilders[0]!.versionCounts(st.names) : {};
-  const failover = trialFailover(st.opts, st.names.versions, cols, times, beforeFault, runEndUs, resolutionUs);
+  const failover =
+    ord !== null
+      ? streamedTrialFailover(st.opts, st.names.versions, ord, times, beforeFault, resolutionUs)
+      : trialFailover(st.opts, st.names.versions, cols, times, beforeFault, runEndUs, resolutionUs);
   const figures: TrialFigures = {
     requests: overall.requests,
     errors: overall.errors,
     versions: overall.versions,
-    okLatencyP50Ms: cols === null ? medianMs(st.okLatency) : successMedianMs(cols),
+    okLatencyP50Ms: ord !== null ? medianMs(ord.okLatency) : cols === null ? medianMs(st.okLatency) : successMedianMs(cols),
   };
   const f = failover?.figures[0];
   if (f !== undefined) figures.failover = trialFailoverFigures(f);
@@ -228,6 +241,26 @@ export function finishTrial(st: TrialState, events: readonly RunEvent[]): TrialM
     perTrial: [figures],
     ...(clamped > 0 ? { clampedLatencies: clamped } : {}),
   };
+}
+
+/**
+ * The phase counts from the streamed segments (before the fault, fault..restore, after the
+ * restore): one phase is all of them, two leave the restore out (it did not come after the fault,
+ * so nothing was counted after it).
+ */
+function streamedPhases(ord: OrderedCounts, phases: number): CountsBuilder[] {
+  const [before, during, after] = ord.segments as [CountsBuilder, CountsBuilder, CountsBuilder];
+  if (phases === 3) return [before, during, after];
+  if (phases === 2) return [before, sum([during, after])];
+  return [sum([before, during, after])];
+}
+
+function sum(builders: readonly CountsBuilder[]): CountsBuilder {
+  const nonEmpty = builders.filter((b) => b.requests > 0);
+  if (nonEmpty.length === 1) return nonEmpty[0]!;
+  const out = new CountsBuilder();
+  for (const b of builders) out.addAll(b);
+  return out;
 }
 
 /** Median latency (ms, from the scheduled send) of the successful requests; null when none succeeded. */

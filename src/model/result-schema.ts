@@ -213,7 +213,7 @@ export const resultSchema = z
     ),
     thresholds: z.array(z.object({ expr: z.string().min(1), value: z.number().nullable(), ok: z.boolean(), note: z.string().optional() })),
     interrupted: z
-      .object({ trialsRequested: z.number().int().min(1), trialsKept: count, stoppedAtTrial: count, stoppedAtVirtualMs: nonNegative })
+      .object({ trialsRequested: z.number().int().min(1), trialsKept: count, stoppedAtTrial: count, stoppedAtVirtualMs: nonNegative, measuredToMs: nonNegative.optional() })
       .optional(),
   });
 

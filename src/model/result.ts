@@ -53,6 +53,12 @@ export interface Interrupted {
   /** Index (from 0) of the trial that was running, and the virtual time it had reached. */
   stoppedAtTrial: number;
   stoppedAtVirtualMs: number;
+  /**
+   * A one-trial run cut mid-way: the trial is kept up to here (virtual ms; every request scheduled
+   * before it was measured, the ones in flight at the stop and later are left out), and its
+   * figures cover that span. Absent when only completed trials are kept.
+   */
+  measuredToMs?: number;
 }
 
 export type ResultTarget =

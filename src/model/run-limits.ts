@@ -34,18 +34,19 @@ const EVENTS_PER_REQUEST = 3;
 const REQUESTS_PER_SECOND = 700_000;
 
 /**
- * Bounded memory: a trial of more requests than this whose measures need no per-request rows is
- * counted as the samples arrive (the accumulator's streaming mode) instead of keeping 33 bytes per
- * request; below it the rows are kept (the faster path for the usual trial sizes).
+ * Bounded memory: a trial of more requests than this is counted as the samples arrive instead of
+ * keeping 33 bytes per request; below it the rows are kept (the faster path for the usual trial
+ * sizes). Trials whose measures are cut at events are streamed in scheduled order
+ * (src/measure/ordered-counts.ts) and hold only the requests in flight.
  */
 export const STREAM_ABOVE_REQUESTS = 1_000_000;
 
 /**
- * True when the trial's measures need the per-request rows: phases and failover figures are cut at
- * event times, `during` windows too, and the distribution test uses the requests before the first
- * event. A scenario with no timeline, no failover measure, no `during` threshold and no
- * DestinationRule (so no outlier ejection either) produces no events, and streaming counts it
- * exactly (the same measures, test/app/streaming-rows.test.ts).
+ * True when the trial's measures are cut at events: phases and failover figures at the fault and
+ * restore, `during` windows at theirs, and the distribution test at the first event (an outlier
+ * ejection under a DestinationRule is one). Such a trial, when streamed, is streamed in scheduled
+ * order; one without them is simply counted (the same measures either way,
+ * test/app/streaming-rows.test.ts).
  */
 export function needsRequestRows(scenario: Scenario): boolean {
   return (
@@ -57,8 +58,8 @@ export function needsRequestRows(scenario: Scenario): boolean {
 }
 
 /** True when the trials of `scenario` are counted as they run instead of keeping a row per request. */
-export function streamsRequests(scenario: Scenario, requestsPerTrial: number): boolean {
-  return requestsPerTrial > STREAM_ABOVE_REQUESTS && !needsRequestRows(scenario);
+export function streamsRequests(requestsPerTrial: number): boolean {
+  return requestsPerTrial > STREAM_ABOVE_REQUESTS;
 }
 
 /** What a run is expected to cost. */
@@ -102,7 +103,7 @@ export function estimateRun(scenario: Scenario, mesh: Mesh, trials: number): Run
   const pods = podsAtMost(scenario, mesh);
   const outlierTicks = durationS / 10;
   const eventsPerTrial = requestsPerTrial * EVENTS_PER_REQUEST + outlierTicks * mesh.clusters.length + scenario.timeline.length;
-  const rowBytes = streamsRequests(scenario, requestsPerTrial) ? 0 : ROW_BYTES;
+  const rowBytes = streamsRequests(requestsPerTrial) ? 0 : ROW_BYTES;
   const memoryBytes = BASE_BYTES + rowBytes * requestsPerTrial + POD_BYTES * pods + VU_BYTES * vus;
   const requests = requestsPerTrial * trials;
   return {

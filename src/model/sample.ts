@@ -65,3 +65,15 @@ export interface ClientPlacement {
 export interface SampleSink {
   record(sample: Sample): void;
 }
+
+/**
+ * The events a target has seen so far in a running trial (the simulator's observer), for measures
+ * that count requests by phase as they go instead of keeping every row: an event not seen yet
+ * happens later than every request the measures have been handed.
+ */
+export interface EventsSoFar {
+  /** Time (µs) of the first event of that name, undefined while none has happened. */
+  firstUsOf(name: string): number | undefined;
+  /** Time (µs) of the first event of any name, Infinity while none has happened. */
+  firstUs(): number;
+}

@@ -156,10 +156,13 @@ function figureDelta(figure: FailoverFigure, d: number): string {
 
 const CENSORED_TEXT: Record<FailoverFigure, string> = { recovery: 'not recovered', failback: 'not failed back', firstFailoverSuccess: '-', errorsDuringFailover: '-' };
 
-/** Trials of a subject without a time for a censored figure (recovery, failback). */
+/**
+ * Trials of a subject that never recovered (or failed back): censored, ranked worst. Trials the run
+ * ended too early to judge are not among them (they are "not measured", left out of the row).
+ */
 function censoredOf(s: CompareSubject, figure: FailoverFigure): number {
   if (s.failover === null) return 0;
-  return figure === 'recovery' ? s.failover.notRecovered : figure === 'failback' ? s.failover.notFailedBack : 0;
+  return figure === 'recovery' ? s.failover.notRecovered - (s.failover.recoveryRunEnded ?? 0) : figure === 'failback' ? s.failover.notFailedBack : 0;
 }
 
 /** Failover figures over trials per subject, with Mann-Whitney verdicts when both sides have ≥ 2 trials. */
@@ -171,7 +174,7 @@ export function failoverTable(view: CompareView, style: Style): string | null {
     const base = view.subjects[0]!.failover?.figures[figure].summary ?? null;
     view.subjects.forEach((s, i) => {
       const d = s.failover?.figures[figure].summary ?? null;
-      const v = verdictFor(view, i, (c) => c.failover?.[figure] ?? { kind: 'no-test', test: null, pValue: null, note: 'not measured' });
+      const v = verdictFor(view, i, (c) => c.failover?.[figure] ?? { kind: 'no-test', test: null, pValue: null, note: s.failover === null ? 'not measured' : 'not measured in baseline' });
       const name = i === 0 ? FIGURE_NAMES[figure] : '';
       // Censored trials rank above every value: a percentile reaching them has no time, and no delta.
       const censored = censoredOf(s, figure);

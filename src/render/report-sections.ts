@@ -18,13 +18,11 @@ export function headerSection(result: Result, source: string, style: Style): str
   rows.push(['load', describeLoad(result.summary.load)]);
   const cut = result.interrupted;
   if (cut !== undefined) {
-    rows.push([
-      'interrupted',
-      style.paint(
-        `kept ${formatCount(cut.trialsKept)} of ${formatCount(cut.trialsRequested)} trials; stopped in trial ${formatCount(cut.stoppedAtTrial + 1)} at ${formatDuration(cut.stoppedAtVirtualMs)} virtual time`,
-        'yellow',
-      ),
-    ]);
+    const kept =
+      cut.measuredToMs !== undefined
+        ? `kept the trial up to ${formatDuration(cut.measuredToMs)} (requests in flight at the stop left out)`
+        : `kept ${formatCount(cut.trialsKept)} of ${formatCount(cut.trialsRequested)} trials`;
+    rows.push(['interrupted', style.paint(`${kept}; stopped in trial ${formatCount(cut.stoppedAtTrial + 1)} at ${formatDuration(cut.stoppedAtVirtualMs)} virtual time`, 'yellow')]);
   }
   if (source !== result.id && source !== `${result.id}.json`) rows.push(['file', source]);
   const about = result.scenario.description !== undefined ? `${paragraph(result.scenario.description, style, { color: 'dim' })}\n` : '';
@@ -179,24 +177,41 @@ function figureCells(d: Distribution | null, multi: boolean, unit: 'ms' | 'count
   return multi ? [formatCount(n), cell('p50'), cell('p90'), cell('p99'), cell('max')] : [cell('p50')];
 }
 
+/** What the failback cell says without a time: no restore in the scenario, or none within a one-trial run, or `censored`. */
+function failbackMissing(result: Result, f: NonNullable<Result['summary']['failover']>, censored: string): string {
+  if (f.restore === undefined) return 'no restore';
+  if (f.trials === 1 && f.failbackMs === null && f.notFailedBack === 0) return result.interrupted?.measuredToMs !== undefined ? 'not measured: interrupted' : 'no restore event';
+  return censored;
+}
+
 /** Failover figures (one value, or p50/p90/p99/max over trials) with their resolution. */
 export function failoverSection(result: Result, style: Style): string | null {
   const f = result.summary.failover;
   const incomplete = result.target.kind === 'kube' ? result.target.samples?.incomplete : undefined;
   if (f === undefined && incomplete !== undefined && result.events.length > 0) return section('Failover', paragraph(`not judged: samples are missing (${incomplete})`, style), style);
+  const cutMs = result.interrupted?.measuredToMs;
+  const wantsFailover = (result.scenario.spec as { measure?: { failover?: unknown } } | null | undefined)?.measure?.failover !== undefined;
+  if (f === undefined && cutMs !== undefined && wantsFailover) {
+    return section('Failover', paragraph(`not measured: interrupted at ${formatDuration(cutMs)}, before the fault event`, style), style);
+  }
   if (f === undefined) return null;
   const multi = f.trials > 1;
   const res = `±${formatDuration(f.resolutionMs)}`;
+  // A trial that ended (or was interrupted) before a full window has no time and is not a
+  // "not recovered": with one trial, its cell says so instead of a censored value.
+  const notMeasured = result.interrupted?.measuredToMs !== undefined ? 'not measured: interrupted' : 'not measured: run ended';
+  const single = (censored: string, ended: number | undefined) => (!multi && (ended ?? 0) > 0 ? notMeasured : censored);
   const rows = [
-    ['recovery', ...figureCells(f.recoveryMs, multi, 'ms', 'not recovered', f.notRecovered), res],
+    ['recovery', ...figureCells(f.recoveryMs, multi, 'ms', single('not recovered', f.recoveryRunEnded), f.notRecovered), res],
     ['first failover success', ...figureCells(f.firstFailoverSuccessMs, multi, 'ms', 'none'), res],
     ['errors during failover', ...figureCells(f.errorsDuringFailover, multi, 'count', '-'), 'exact'],
-    ['failback', ...figureCells(f.failbackMs, multi, 'ms', f.restore === undefined ? 'no restore' : 'not failed back', f.notFailedBack), res],
+    ['failback', ...figureCells(f.failbackMs, multi, 'ms', failbackMissing(result, f, single('not failed back', f.failbackRunEnded)), f.notFailedBack), res],
   ];
   const valueColumns = multi ? ['trials', 'p50', 'p90', 'p99', 'max'] : ['value'];
   const table = renderTable({ columns: [{ header: 'figure', shrink: true }, ...valueColumns.map((h) => ({ header: h, align: 'right' as const })), { header: 'resolution', align: 'right' }], rows }, style);
   const of = `of ${formatCount(f.trials)} trial${f.trials === 1 ? '' : 's'}`;
-  const ended = (n: number | undefined) => ((n ?? 0) > 0 ? ` (${formatCount(n!)} not measured: the run ended before a full window)` : '');
+  const why = result.interrupted?.measuredToMs !== undefined ? 'interrupted before a full window' : 'the run ended before a full window';
+  const ended = (n: number | undefined) => ((n ?? 0) > 0 ? ` (${formatCount(n!)} not measured: ${why})` : '');
   const counts = paragraph(
     `hitless ${formatCount(f.hitless)} ${of} · not recovered ${formatCount(f.notRecovered)}${ended(f.recoveryRunEnded)} · not failed back ${formatCount(f.notFailedBack)}${ended(f.failbackRunEnded)}`,
     style,

@@ -96,19 +96,35 @@ describe('meshbench import', () => {
     const r = await runCli(['import', file, '--out', out]);
     expect(r.code).toBe(0);
     expect(onlyResult(out).result.target).toMatchObject({ skippedLines: 3 });
-    expect(r.stderr).toContain('skipped 3 malformed lines (first: line 31, not JSON)');
+    expect(r.stderr).toContain(`skipped 3 of ${lines.length} lines that are not k6 output (first: ${file}:31:1 not JSON)`);
     expect(r.stdout).toContain('3 malformed lines skipped');
   });
 
-  it('refuses a mostly garbage file with exit 3 and the first bad lines', async () => {
+  it('reads a mostly-junk capture (kubectl logs interleaving k6 log lines) and reports the junk with file:line:col', async () => {
+    const file = join(dir, 'interleaved.ndjson');
+    const good = readFileSync(`${FIXTURES}/k6-out.ndjson`, 'utf8').split('\n').filter((l) => l !== '');
+    // Three log lines after every k6 line: 75% junk, still a k6 run.
+    const log = (i: number) => [`time="2026-08-21T10:15:0${i % 10}Z" level=info msg="iteration ${i}" source=console`, `{"level":"debug","msg":"request ${i}"}`, `Request: GET /hello`];
+    writeFileSync(file, good.flatMap((l, i) => [l, ...log(i)]).join('\n') + '\n');
+    const out = join(dir, 'interleaved');
+    const r = await runCli(['import', file, '--out', out]);
+    expect(r.code, r.stderr).toBe(0);
+    const plain = await runCli(['import', `${FIXTURES}/k6-out.ndjson`, '--out', join(dir, 'interleaved-plain')]);
+    expect(plain.code).toBe(0);
+    expect(onlyResult(out).result.summary).toEqual(onlyResult(join(dir, 'interleaved-plain')).result.summary);
+    expect(onlyResult(out).result.target).toMatchObject({ skippedLines: 3 * good.length });
+    expect(r.stderr).toContain(`skipped ${3 * good.length} of ${4 * good.length} lines that are not k6 output (first: ${file}:2:1 not JSON)`);
+  });
+
+  it('refuses a file where fewer than 1 line in 20 is k6 output, with exit 3 and the first bad lines', async () => {
     const file = join(dir, 'garbage.ndjson');
     const good = readFileSync(`${FIXTURES}/k6-out.ndjson`, 'utf8').split('\n').slice(0, 10);
-    writeFileSync(file, [...good, ...Array.from({ length: 30 }, (_, i) => `line ${i} of noise`)].join('\n'));
+    writeFileSync(file, [...good, ...Array.from({ length: 200 }, (_, i) => `line ${i} of noise`)].join('\n'));
     const r = await runCli(['import', file, '--out', join(dir, 'garbage')]);
     expect(r.code).toBe(3);
-    expect(r.stderr).toContain('30 of 40 lines are not k6 JSON output');
-    expect(r.stderr).toContain(`${file}:11`);
-    expect(r.stderr).toContain(`${file}:12`);
+    expect(r.stderr).toContain('only 10 of 210 lines are k6 JSON output (fewer than 1 in 20): probably not a k6 `--out json` file');
+    expect(r.stderr).toContain(`${file}:11:1`);
+    expect(r.stderr).toContain(`${file}:12:1`);
   });
 
   it("the README's tour: k6 and fortio files together give one result per format", async () => {

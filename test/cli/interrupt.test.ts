@@ -9,6 +9,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { tempDirs } from '../support/temp-dirs.js';
+import type { Result } from '../../src/model/result.js';
 import { runCliUntil } from '../support/cli-interrupt.js';
 
 const tempDir = tempDirs('meshbench-interrupt-');
@@ -20,14 +21,26 @@ function savedResults(dir: string): Array<Record<string, unknown>> {
 }
 
 describe('interrupting a run', () => {
-  it('stops one long trial inside the trial, says where, saves nothing half-measured and exits 130', async () => {
+  it('stops the only trial inside it, keeps what it measured as a result marked interrupted, says where and exits 130', async () => {
     const out = tempDir();
-    const r = await runCliUntil(['run', 'test/fixtures/limits/long-trial.yaml', '--seed', '1', '--out', out], 'virtual (');
+    const r = await runCliUntil(['run', 'test/fixtures/limits/long-trial-fault.yaml', '--seed', '1', '--out', out], 'virtual (');
     expect(r.aborted).toBe(true);
     expect(r.code, r.stderr).toBe(130);
-    expect(r.stderr).toMatch(/interrupted: stopped in trial 1 of 1 at \d+\.\d s of 20 min 0 s virtual time; no trial had completed/);
+    expect(r.stderr).toMatch(/interrupted: stopped in trial 1 of 1 at 6 min 32 s of 12 h 0 min virtual time; kept what the trial measured up to 6 min 31 s \(requests in flight at the stop left out/);
     expect(r.stderr).not.toContain('internal error');
-    expect(savedResults(out)).toEqual([]);
+    const [saved, ...more] = savedResults(out) as unknown as Result[];
+    expect(more).toEqual([]);
+    // The measured span: every request scheduled before the cut, none after; the load reads as that span.
+    const cut = saved!.interrupted!;
+    expect(cut).toMatchObject({ trialsRequested: 1, trialsKept: 0, stoppedAtTrial: 0 });
+    expect(cut.measuredToMs).toBeGreaterThan(390_000);
+    expect(cut.measuredToMs).toBeLessThanOrEqual(cut.stoppedAtVirtualMs + 1);
+    expect(saved!.summary.load.durationMs).toBe(cut.measuredToMs);
+    expect(saved!.summary.requests).toBe(Math.ceil((cut.measuredToMs! / 1000) * 25));
+    // Recovery (fault at 1 min) was measured; the restore (7 min) came after the cut.
+    expect(saved!.summary.failover?.recoveryMs?.n).toBe(1);
+    expect(r.stdout).toMatch(/failback\s+not measured: interrupted/);
+    expect(r.stdout).toMatch(/interrupted\s+kept the trial up to 6m3\ds/);
   });
 
   it('--repeat 3 --workers 1: keeps the completed trial as a result marked interrupted', async () => {

@@ -35,12 +35,11 @@ describe('size limits before a run', () => {
     expect(allowed.code, allowed.stderr).toBe(0);
   });
 
-  it('a long trial counted as it runs fits; the same length with a fault in the timeline does not', async () => {
+  it('a long trial is counted as it runs and fits, with a fault in the timeline too (streamed in scheduled order)', async () => {
     const streamed = await runCli(['validate', `${DIR}/ten-hours.yaml`]);
     expect(streamed.code, streamed.stderr).toBe(0);
-    const rows = await runCli(['validate', `${DIR}/ten-hours-with-fault.yaml`]);
-    expect(rows.code).toBe(3);
-    expect(rows.stderr).toMatch(/ten-hours-with-fault\.yaml:9:\d+ {2}spec\.load\.duration {2}the run would need ~1\.2 GiB of memory: 3\.6e7 requests per trial/);
+    const withFault = await runCli(['validate', `${DIR}/ten-hours-with-fault.yaml`]);
+    expect(withFault.code, withFault.stderr).toBe(0);
   });
 
   it('the built-in scenarios are within the limits', async () => {

@@ -35,8 +35,8 @@ describe('detectImportFormat', () => {
 });
 
 describe('checkK6Stats', () => {
-  it('refuses a mostly malformed file naming the first bad lines', () => {
-    const stats = { ...newK6Stats(), lines: 10, requests: 2, malformed: 6, firstMalformed: [{ line: 3, reason: 'not JSON' }, { line: 4, reason: 'truncated line' }] };
+  it('refuses a file where fewer than 1 line in 20 is k6 output, naming the first bad lines with line:col', () => {
+    const stats = { ...newK6Stats(), lines: 100, points: 4, requests: 2, malformed: 96, firstMalformed: [{ line: 3, reason: 'not JSON' }, { line: 4, col: 12, reason: 'truncated line' }] };
     let err: InvalidInputError | undefined;
     try {
       checkK6Stats(stats, 'bad.ndjson');
@@ -44,11 +44,16 @@ describe('checkK6Stats', () => {
       err = e as InvalidInputError;
     }
     expect(err?.exitCode).toBe(3);
-    expect(err?.problems.map((p) => [p.file, p.line, p.message])).toEqual([
-      ['bad.ndjson', undefined, '6 of 10 lines are not k6 JSON output'],
-      ['bad.ndjson', 3, 'not JSON'],
-      ['bad.ndjson', 4, 'truncated line'],
+    expect(err?.problems.map((p) => [p.file, p.line, p.col, p.message])).toEqual([
+      ['bad.ndjson', undefined, undefined, 'only 4 of 100 lines are k6 JSON output (fewer than 1 in 20): probably not a k6 `--out json` file'],
+      ['bad.ndjson', 3, 1, 'not JSON'],
+      ['bad.ndjson', 4, 12, 'truncated line'],
     ]);
+  });
+
+  it('reads a file that is mostly junk when 1 line in 20 or more is k6 output (kubectl logs with --http-debug)', () => {
+    expect(() => checkK6Stats({ ...newK6Stats(), lines: 100, points: 5, requests: 1, malformed: 95 }, 'f')).not.toThrow();
+    expect(() => checkK6Stats({ ...newK6Stats(), lines: 100, points: 30, requests: 3, malformed: 70 }, 'f')).not.toThrow();
   });
 
   it('refuses a file without requests, accepts a few bad lines', () => {
@@ -59,7 +64,7 @@ describe('checkK6Stats', () => {
       err = e as InvalidInputError;
     }
     expect(err?.problems[0]!.message).toMatch(/no http_req_duration Point in 3 lines/);
-    expect(() => checkK6Stats({ ...newK6Stats(), lines: 10, requests: 5, malformed: 5 }, 'f')).not.toThrow();
+    expect(() => checkK6Stats({ ...newK6Stats(), lines: 10, points: 5, requests: 5, malformed: 5 }, 'f')).not.toThrow();
   });
 
   it('infers the load model', () => {
@@ -71,6 +76,11 @@ describe('checkK6Stats', () => {
 describe('detectImportFormat: leading junk', () => {
   it('reads k6 NDJSON after junk lines (the k6 reader skips and counts them)', () => {
     const text = 'Running k6…\nsome banner\n{"metric":"http_req_duration","type":"Point","data":{"time":"2026-08-21T10:15:00Z","value":5,"tags":{}}}\n';
+    expect(detectImportFormat(text, 'x.ndjson')).toBe('k6');
+  });
+
+  it('reads k6 NDJSON after JSON log lines (k6 --log-format json in kubectl logs)', () => {
+    const text = '{"level":"info","msg":"Starting test","time":"2026-08-21T10:15:00Z"}\n{"metric":"http_req_duration","type":"Point","data":{"time":"2026-08-21T10:15:00Z","value":5,"tags":{}}}\n';
     expect(detectImportFormat(text, 'x.ndjson')).toBe('k6');
   });
 });

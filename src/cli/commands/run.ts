@@ -154,13 +154,19 @@ export function runCommand(rt: CliRuntime): Command {
               `stopped in trial ${outcome.at.index + 1} of ${opts.repeat} at ${formatVirtual(outcome.at.nowUs)} of ${formatVirtual(outcome.at.durationUs)} virtual time`;
             if (outcome.result === undefined) {
               writeJson(); // the scenarios that finished before
-              throw new InterruptedError(`interrupted: ${where}; no trial had completed, so no result was saved`);
+              const none = opts.repeat === 1 ? 'no request had completed yet' : 'no trial had completed';
+              throw new InterruptedError(`interrupted: ${where}; ${none}, so no result was saved`);
             }
             const path = await save(outcome.result);
-            rt.stderr.write(`interrupted: ${where}; kept the ${outcome.completed} completed trial${outcome.completed === 1 ? '' : 's'} of ${opts.repeat}\n`);
+            const kept =
+              outcome.measuredToUs !== undefined
+                ? `kept what the trial measured up to ${formatVirtual(outcome.measuredToUs)} (requests in flight at the stop left out; figures that need the rest say "not measured: interrupted")`
+                : `kept the ${outcome.completed} completed trial${outcome.completed === 1 ? '' : 's'} of ${opts.repeat}`;
+            rt.stderr.write(`interrupted: ${where}; ${kept}\n`);
             await printResult(rt, outcome.result, path, opts, style, jsonOut, serializeResult);
             writeJson();
-            throw new InterruptedError(`interrupted: saved ${path} (marked interrupted, ${outcome.completed} of ${opts.repeat} trials)`);
+            const what = outcome.measuredToUs !== undefined ? `the first ${formatVirtual(outcome.measuredToUs)} of the trial` : `${outcome.completed} of ${opts.repeat} trials`;
+            throw new InterruptedError(`interrupted: saved ${path} (marked interrupted, ${what})`);
           }
           const path = await save(outcome.result);
           saved.push({ result: outcome.result, path });

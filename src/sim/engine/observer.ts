@@ -4,19 +4,30 @@
  * a recovery time ("v1 left the client's EDS at 20.45 s"). Capped so a flapping host cannot bloat
  * a result.
  */
-import type { RunEvent } from '../../model/sample.js';
+import type { EventsSoFar, RunEvent } from '../../model/sample.js';
 import { ISTIO_DEFAULT_THRESHOLD, type CircuitBreakerConfig } from '../istiod/circuit-breakers.js';
 import type { ClientProxy, RtHost } from './client-proxy.js';
 
 const MAX_OBSERVATIONS = 200;
 
-export class Observer {
+export class Observer implements EventsSoFar {
   private readonly list: RunEvent[] = [];
   private dropped = 0;
+  /** First time of each recorded event name, for measures that stream (EventsSoFar). */
+  private readonly firstAt = new Map<string, number>();
+  private first = Infinity;
 
   /** A timeline action happened. Always kept. */
   timeline(atUs: number, name: string, action: string): void {
-    this.list.push({ name, atMs: atUs / 1000, action });
+    this.push(atUs, name, action);
+  }
+
+  firstUsOf(name: string): number | undefined {
+    return this.firstAt.get(name);
+  }
+
+  firstUs(): number {
+    return this.first;
   }
 
   /** `client` names the proxy (`cluster2/sleep`) in runs with several clients; undefined with one. */
@@ -70,6 +81,12 @@ export class Observer {
       this.dropped++;
       return;
     }
+    this.push(atUs, name, action);
+  }
+
+  private push(atUs: number, name: string, action: string): void {
     this.list.push({ name, atMs: atUs / 1000, action });
+    if (!this.firstAt.has(name)) this.firstAt.set(name, atUs);
+    if (atUs < this.first) this.first = atUs;
   }
 }

@@ -4,7 +4,7 @@
  * same events, same digest.
  */
 import type { Mesh } from '../../model/mesh.js';
-import type { RunEvent, Sample, SampleSink } from '../../model/sample.js';
+import type { EventsSoFar, RunEvent, Sample, SampleSink } from '../../model/sample.js';
 import { scenarioClients, type Scenario } from '../../model/scenario.js';
 import { retryBackoffUs } from '../envoy/retry.js';
 import type { IstioProfile } from '../istio-profile.js';
@@ -179,6 +179,8 @@ export interface SlicedSimulation {
   advance(maxEvents: number): boolean;
   /** Virtual time of the last event processed. */
   readonly nowUs: number;
+  /** Timeline events and observations so far (measures that count as the trial runs). */
+  readonly events: EventsSoFar;
   output(): SimOutput;
 }
 
@@ -190,6 +192,7 @@ export function startSimulation(input: SimInput, sink: SampleSink): SlicedSimula
     get nowUs() {
       return sim.currentUs();
     },
+    events: sim.observed(),
     output: () => sim.output(),
   };
 }
@@ -305,6 +308,11 @@ class Simulation {
     this.start();
     this.advance(Infinity);
     return this.output();
+  }
+
+  /** The observer, read as the events seen so far. */
+  observed(): EventsSoFar {
+    return this.observer;
   }
 
   currentUs(): number {
