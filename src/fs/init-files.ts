@@ -5,7 +5,7 @@
  */
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { isMap, isSeq, parseDocument } from 'yaml';
+import { isMap, isSeq, parseDocument, type YAMLMap } from 'yaml';
 import { EnvironmentError, UsageError } from '../errors.js';
 import { BUILTIN_PREFIX, builtinDir, listBuiltinManifests, listBuiltins } from './document-files.js';
 import { BUILTIN_MESH } from './documents.js';
@@ -71,14 +71,21 @@ export async function initScenarioFiles(req: InitRequest): Promise<InitResult> {
   }
   const scenarioFile = `${req.name}.yaml`;
   const meshFile = `${req.name}-mesh.yaml`;
+  // The mesh the built-in is written for (its spec.mesh, else the default) becomes the local copy
+  // the scenario names, so `meshbench run <name>.yaml` needs no --mesh.
+  const named = doc.getIn(['spec', 'mesh']);
+  const meshRef = typeof named === 'string' && named.startsWith(BUILTIN_PREFIX) ? named : BUILTIN_MESH;
+  const meshNode = doc.getIn(['spec', 'mesh'], true);
+  if (meshNode !== undefined) doc.setIn(['spec', 'mesh'], `./${meshFile}`);
+  else (doc.get('spec') as YAMLMap).items.unshift(doc.createPair('mesh', `./${meshFile}`));
   const header =
     `# Made by \`meshbench init\` from the built-in '${req.from}' scenario; edit freely. Check and run it with\n` +
-    `#   meshbench validate ${scenarioFile} --mesh ${meshFile}\n` +
-    `#   meshbench run ${scenarioFile} --mesh ${meshFile}\n#\n`;
-  const meshText = await readFile(join(builtinDir('mesh'), `${BUILTIN_MESH.slice(BUILTIN_PREFIX.length)}.yaml`), 'utf8');
+    `#   meshbench validate ${scenarioFile}\n` +
+    `#   meshbench run ${scenarioFile}\n#\n`;
+  const meshText = await readFile(join(builtinDir('mesh'), `${meshRef.slice(BUILTIN_PREFIX.length)}.yaml`), 'utf8');
   const out: Array<[string, string]> = [
     [scenarioFile, header + doc.toString({ lineWidth: 0 })],
-    [meshFile, `# Made by \`meshbench init\` from the built-in mesh (${BUILTIN_MESH}); edit freely.\n${meshText}`],
+    [meshFile, `# Made by \`meshbench init\` from the built-in mesh (${meshRef}); edit freely.\n${meshText}`],
   ];
   for (const [bundled, file] of copies) out.push([file, await readFile(manifests.get(bundled) as string, 'utf8')]);
 

@@ -5,7 +5,8 @@ import { field, stringField } from '../model/validate-problems.js';
 import { scenarioReferences } from '../model/validate-scenario.js';
 import { singleDocument } from './document-checks.js';
 import { readDocumentRef, readRelativeRef } from './document-files.js';
-import { loadMesh, loadScenario, BUILTIN_MESH } from './documents.js';
+import { loadMesh, loadScenario } from './documents.js';
+import { meshRefFor } from './scenario-mesh.js';
 import { parseYamlFile } from './yaml-positions.js';
 
 /**
@@ -13,10 +14,11 @@ import { parseYamlFile } from './yaml-positions.js';
  * file the scenario names. The files are first loaded the ordinary way, so a problem in the files
  * themselves is reported exactly as `run` reports it (exit 3), before any `--set` is applied.
  */
-export async function loadSweepSources(scenarioRef: string, meshRef: string | undefined, cwd: string, istio: string): Promise<SweepSources & { sha256: string }> {
+export async function loadSweepSources(scenarioRef: string, meshFlag: string | undefined, cwd: string, istio: string): Promise<SweepSources & { sha256: string }> {
+  const meshRef = await meshRefFor(scenarioRef, meshFlag, cwd);
   const mesh = await loadMesh(meshRef, cwd);
   const loaded = await loadScenario(scenarioRef, cwd, mesh);
-  const meshRead = await readDocumentRef(meshRef ?? BUILTIN_MESH, cwd, 'mesh');
+  const meshRead = await readDocumentRef(meshRef, cwd, 'mesh');
   const scenarioRead = await readDocumentRef(scenarioRef, cwd, 'scenario');
   if (!meshRead.ok) throw new InvalidInputError([meshRead.problem]);
   if (!scenarioRead.ok) throw new InvalidInputError([scenarioRead.problem]);

@@ -3,6 +3,7 @@ import type { Mesh } from '../model/mesh.js';
 import { DEFAULT_REQUEST } from '../model/resolve-scenario.js';
 import { documentKind, type DocumentKind } from '../model/validate-header.js';
 import { checkDestinationRuleSource, checkMeshLimits, checkMeshSource, checkScenarioSource } from './document-checks.js';
+import { meshRefFor } from './scenario-mesh.js';
 import { readDocumentRef, readPathRef, type SourceFile } from './document-files.js';
 import { BUILTIN_MESH } from './documents.js';
 import { parseYamlFile, toProblem } from './yaml-positions.js';
@@ -53,23 +54,28 @@ export async function validateFiles(files: readonly string[], opts: { cwd: strin
   // Sizes a single-trial run would be refused for (README "Limits") are problems too, unless allowed.
   const checkLimits = opts.allowLarge !== true;
   const report: ValidateReport = { files: [] };
-  let mesh: Mesh | undefined;
-  let meshLoaded = false;
-  const meshFor = async (): Promise<Mesh | undefined> => {
-    if (meshLoaded) return mesh;
-    meshLoaded = true;
-    const ref = opts.mesh ?? BUILTIN_MESH;
+  // Each scenario is checked against --mesh, else the mesh it names (spec.mesh), else the built-in
+  // one; each mesh is read once and reported once (`report.mesh`: the first, or --mesh).
+  const meshes = new Map<string, Mesh | undefined>();
+  const meshFor = async (ref: string): Promise<{ mesh: Mesh | undefined; display: string }> => {
+    if (meshes.has(ref)) return { mesh: meshes.get(ref), display: meshDisplays.get(ref) ?? ref };
     const read = await readDocumentRef(ref, opts.cwd, 'mesh');
     if (!read.ok) {
-      report.mesh = { file: ref, names: [], problems: [read.problem] };
-      return undefined;
+      meshes.set(ref, undefined);
+      meshDisplays.set(ref, ref);
+      report.mesh ??= { file: ref, names: [], problems: [read.problem] };
+      return { mesh: undefined, display: ref };
     }
     const r = checkMeshSource(read.file);
-    mesh = r.mesh;
+    meshes.set(ref, r.mesh);
+    meshDisplays.set(ref, read.file.display);
     const problems = r.mesh !== undefined && checkLimits ? [...r.problems, ...checkMeshLimits(read.file, r.mesh)] : r.problems;
-    report.mesh = { file: read.file.display, kind: 'Mesh', names: r.mesh === undefined ? [] : [r.mesh.name], problems };
-    return mesh;
+    const entry: FileReport = { file: read.file.display, kind: 'Mesh', names: r.mesh === undefined ? [] : [r.mesh.name], problems };
+    if (report.mesh === undefined) report.mesh = entry;
+    else if (problems.length > 0 && report.mesh.file !== entry.file) report.files.push(entry);
+    return { mesh: r.mesh, display: read.file.display };
   };
+  const meshDisplays = new Map<string, string>();
 
   for (const ref of files) {
     const read = /\.(ya?ml|json)$/i.test(ref) ? await readPathRef(ref, opts.cwd) : await readDocumentRef(ref, opts.cwd, 'scenario');
@@ -92,17 +98,17 @@ export async function validateFiles(files: readonly string[], opts: { cwd: strin
       entry.problems = r.problems;
       entry.names = r.problems.length === 0 ? r.rules.map((rule) => rule.name) : [];
     } else {
-      const m = await meshFor();
+      const { mesh: m, display } = await meshFor(await meshRefFor(src.absPath, opts.mesh, opts.cwd));
       if (m === undefined) {
-        entry.problems = [{ file: src.display, path: '', message: `not checked: the mesh ${report.mesh?.file ?? ''} has problems`, hint: 'fix the mesh first (its problems are listed above)' }];
+        entry.problems = [{ file: src.display, path: '', message: `not checked: the mesh ${display} has problems`, hint: 'fix the mesh first (its problems are listed above)' }];
         continue;
       }
-      const r = await checkScenarioSource(src, m, opts.cwd, checkLimits ? { trials: 1, meshDisplay: report.mesh?.file ?? BUILTIN_MESH } : undefined);
+      const r = await checkScenarioSource(src, m, opts.cwd, checkLimits ? { trials: 1, meshDisplay: display } : undefined);
       entry.problems = r.problems;
       if (r.scenario !== undefined) entry.names = [r.scenario.name];
     }
   }
   // An explicit --mesh is validated even when no scenario needed it.
-  if (opts.mesh !== undefined) await meshFor();
+  if (opts.mesh !== undefined) await meshFor(opts.mesh);
   return report;
 }

@@ -43,11 +43,13 @@ describe('meshbench init', () => {
     expect(scenario).toContain('# What it shows'); // the built-in's comments survive
     expect(readFileSync(join(dir, 'canary-rule.yaml'), 'utf8')).toBe(readFileSync(join(process.cwd(), 'manifests', '08-locality-lb.yaml'), 'utf8'));
     expect(readFileSync(join(dir, 'canary-mesh.yaml'), 'utf8')).toContain('kind: Mesh');
-    const v = await runCli(['validate', 'canary.yaml', '--mesh', 'canary-mesh.yaml'], { cwd: dir });
+    // The scenario names its mesh copy (spec.mesh), so no --mesh is needed.
+    expect(scenario).toContain('mesh: ./canary-mesh.yaml');
+    const v = await runCli(['validate', 'canary.yaml'], { cwd: dir });
     expect(v.code, v.stderr).toBe(0);
     // The rule is the copy: editing it changes what validate sees.
     writeFileSync(join(dir, 'canary-rule.yaml'), readFileSync(join(dir, 'canary-rule.yaml'), 'utf8').replace('interval: 1s', 'interval: soon'));
-    const broken = await runCli(['validate', 'canary.yaml', '--mesh', 'canary-mesh.yaml'], { cwd: dir });
+    const broken = await runCli(['validate', 'canary.yaml'], { cwd: dir });
     expect(broken.code).toBe(3);
     expect(broken.stderr).toContain('canary-rule.yaml:');
   });
@@ -59,6 +61,18 @@ describe('meshbench init', () => {
     const d = await runCli(['init', 'spread', '--from', 'distribution'], { cwd: dir });
     expect(d.code, d.stderr).toBe(0);
     expect((await runCli(['validate', 'spread.yaml', '--mesh', 'spread-mesh.yaml'], { cwd: dir })).code).toBe(0);
+  });
+
+  it('copies the mesh a built-in scenario is written for, not the default one', async () => {
+    const dir = fresh();
+    const r = await runCli(['init', 'dup', '--from', 'duplicate-gateway'], { cwd: dir });
+    expect(r.code, r.stderr).toBe(0);
+    expect(readFileSync(join(dir, 'dup-mesh.yaml'), 'utf8')).toBe(
+      `# Made by \`meshbench init\` from the built-in mesh (builtin:remote-two-zones); edit freely.\n${readFileSync(join(process.cwd(), 'scenarios', 'meshes', 'remote-two-zones.yaml'), 'utf8')}`,
+    );
+    expect(readFileSync(join(dir, 'dup.yaml'), 'utf8')).toContain('mesh: ./dup-mesh.yaml');
+    const v = await runCli(['validate', 'dup.yaml'], { cwd: dir });
+    expect(v.code, v.stderr).toBe(0);
   });
 
   it('refuses to overwrite without --force (exit 4), replaces with it', async () => {

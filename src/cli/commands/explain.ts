@@ -30,7 +30,8 @@ export function explainCommand(rt: CliRuntime): Command {
       // Usage problems first, before any file is read.
       profileForFlag(opts.istio);
       const { loadDestinationRule, loadMesh, loadScenario } = await import('../../fs/documents.js');
-      const mesh = await loadMesh(opts.mesh, rt.cwd);
+      const { meshRefFor } = await import('../../fs/scenario-mesh.js');
+      const mesh = await loadMesh(scenarioRef === undefined ? opts.mesh : await meshRefFor(scenarioRef, opts.mesh, rt.cwd), rt.cwd);
       const scenario = scenarioRef === undefined ? undefined : (await loadScenario(scenarioRef, rt.cwd, mesh)).scenario;
       const service = scenario ? { service: scenario.request.service, namespace: scenario.request.namespace } : undefined;
       const destinationRule =

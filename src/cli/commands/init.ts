@@ -30,8 +30,8 @@ export function initCommand(rt: CliRuntime): Command {
         `${style.paint('wrote', 'green')} ${r.scenarioFile}  (scenario, from the built-in '${opts.from}')`,
         `      ${r.meshFile}  (mesh)`,
         ...r.ruleFiles.map((f) => `      ${f}  (DestinationRule)`),
-        `next: meshbench validate ${r.scenarioFile} --mesh ${r.meshFile}`,
-        `      meshbench run ${r.scenarioFile} --mesh ${r.meshFile}`,
+        `next: meshbench validate ${r.scenarioFile}          (it names its mesh, ${r.meshFile}, in spec.mesh)`,
+        `      meshbench run ${r.scenarioFile}`,
       ];
       rt.stdout.write(`${lines.join('\n')}\n`);
     });

@@ -10,6 +10,7 @@ import { join, resolve } from 'node:path';
 import type { Progress } from '../../app/ports.js';
 import { UsageError } from '../../errors.js';
 import { loadMesh, loadScenario } from '../../fs/documents.js';
+import { meshRefFor } from '../../fs/scenario-mesh.js';
 import { readDocumentRef, readRelativeRef } from '../../fs/document-files.js';
 import { openJournal } from '../../fs/journal.js';
 import { packageRoot } from '../../fs/package-root.js';
@@ -90,7 +91,7 @@ export function timedOutResult(err: unknown): Result | undefined {
 async function loadRunInputs(rt: CliRuntime, ref: string, opts: KubeRunCliOptions) {
   const contexts = requireContexts(opts.context, 1);
   if (opts.parallelism !== undefined && opts.load !== 'k6') throw new UsageError('--parallelism runs k6 through the k6-operator; it needs --load k6');
-  const mesh = await loadMesh(opts.mesh, rt.cwd);
+  const mesh = await loadMesh(await meshRefFor(ref, opts.mesh, rt.cwd), rt.cwd);
   const loaded = await loadScenario(ref, rt.cwd, mesh);
   if (opts.parallelism !== undefined && opts.parallelism > k6MaxVus(loaded.scenario)) {
     // The operator would end the TestRun in stage error after its initializer (k6_initialize.go, RunValidations).

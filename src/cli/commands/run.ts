@@ -33,7 +33,7 @@ export function runCommand(rt: CliRuntime): Command {
     .description('run scenarios on the simulated mesh (default) or on real clusters, and save the results')
     .argument('<scenario...>', 'scenario files, or built-in names: distribution, locality, failover, outlier-503, gateway-down, overload')
     .addOption(new Option('--target <target>', 'where to run').choices(['sim', 'kube']).default('sim'))
-    .option('--mesh <file>', 'mesh topology: clusters, their order and workloads (default: the built-in two-cluster mesh)')
+    .option('--mesh <file>', 'mesh topology: clusters, their order and workloads (default: the mesh the scenario names in spec.mesh, else the built-in two-cluster mesh)')
     .option('--istio <version>', 'sim: Istio behaviour profile, 1.6 … 1.31', parseIstioVersion, DEFAULT_ISTIO_VERSION)
     .option('--repeat <n>', 'run n trials (sim: seeds seed … seed+n−1; kube: n fault/restore cycles)', parsePositiveInt, 1)
     .option('--seed <n>', 'sim: RNG seed (printed and stored when omitted)', parseSeed)
@@ -74,8 +74,9 @@ export function runCommand(rt: CliRuntime): Command {
       checkTargetFlags(cmd, opts.target);
       checkRunLabels(opts.label, opts.target, opts.istio);
       const style = styleFor(rt, cmd.optsWithGlobals());
-      const [{ loadMesh, loadScenario }, { createFileResultStore }, { resultIdFactory }, { lineProgress }, { serializeResult }] = await Promise.all([
+      const [{ loadMesh, loadScenario }, { meshRefFor }, { createFileResultStore }, { resultIdFactory }, { lineProgress }, { serializeResult }] = await Promise.all([
         import('../../fs/documents.js'),
+        import('../../fs/scenario-mesh.js'),
         import('../../fs/result-store.js'),
         import('../result-ids.js'),
         import('../progress.js'),
@@ -101,8 +102,7 @@ export function runCommand(rt: CliRuntime): Command {
       if (opts.target === 'kube') {
         const { runOnClusters, timedOutResult } = await import('./run-kube.js');
         // Validate every scenario before touching a cluster, so a typo in the second file costs nothing.
-        const mesh = await loadMesh(opts.mesh, rt.cwd);
-        for (const ref of refs) await loadScenario(ref, rt.cwd, mesh);
+        for (const ref of refs) await loadScenario(ref, rt.cwd, await loadMesh(await meshRefFor(ref, opts.mesh, rt.cwd), rt.cwd));
         await checkResultsDir(opts.out, rt.cwd);
         // One --timeout for the whole command, whatever the number of scenarios.
         const deadlineAt = opts.timeout !== undefined ? rt.clock.now() + opts.timeout : undefined;
@@ -127,19 +127,23 @@ export function runCommand(rt: CliRuntime): Command {
         }
       } else {
         const [{ runSimulation }, { workerTrialPool }] = await Promise.all([import('../../app/run-sim.js'), import('../trial-pool.js')]);
-        const mesh = await loadMesh(opts.mesh, rt.cwd);
-        // Validate every scenario before running any, so a typo in the second file costs nothing.
+        // Validate every scenario before running any, so a typo in the second file costs nothing,
+        // each against its mesh (--mesh, else the one the scenario names, else the built-in one)…
         const loaded = [];
-        // …and refuse a run past the size limits before it starts (exit 3 naming the fields).
-        const limits = opts.allowLarge === true ? undefined : { trials: opts.repeat, meshDisplay: opts.mesh ?? 'builtin:two-cluster' };
-        for (const ref of refs) loaded.push(await loadScenario(ref, rt.cwd, mesh, limits));
+        for (const ref of refs) {
+          const meshRef = await meshRefFor(ref, opts.mesh, rt.cwd);
+          const mesh = await loadMesh(meshRef, rt.cwd);
+          // …and refuse a run past the size limits before it starts (exit 3 naming the fields).
+          const limits = opts.allowLarge === true ? undefined : { trials: opts.repeat, meshDisplay: meshRef };
+          loaded.push({ ...(await loadScenario(ref, rt.cwd, mesh, limits)), mesh });
+        }
         // …and that the results can be saved, before spending the run's time.
         await checkResultsDir(opts.out, rt.cwd);
         const seed = opts.seed ?? rt.randomSeed();
         if (opts.seed === undefined && opts.quiet !== true) rt.stderr.write(`seed ${seed} (replay with --seed ${seed})\n`);
         for (const l of loaded) {
           const outcome = await runSimulation(
-            { mesh, scenario: l.scenario, raw: l.raw, sha256: l.sha256, istio: opts.istio, seed, trials: opts.repeat, labels: opts.label },
+            { mesh: l.mesh, scenario: l.scenario, raw: l.raw, sha256: l.sha256, istio: opts.istio, seed, trials: opts.repeat, labels: opts.label },
             {
               clock: rt.clock,
               progress,

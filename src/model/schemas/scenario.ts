@@ -89,6 +89,11 @@ export const scenarioSchema = z.strictObject({
       })
       .optional(),
     destinationRule: z.string().min(1).optional(),
+    /**
+     * The mesh the scenario is written for when no `--mesh` is given: `builtin:<name>` or a path
+     * relative to the scenario file (fs/scenario-mesh.ts). `--mesh` overrides it.
+     */
+    mesh: z.string().min(1).optional(),
     load: z.strictObject({ ...loadFields, duration: duration({ minUs: 1 }) }),
     timeline: z.array(timelineEntrySchema).optional(),
     measure: z
