@@ -138,6 +138,30 @@ export class Columns {
    */
   orderByScheduled(fromUs: number): Uint32Array {
     const s = this.scheduledUs;
+    const n = this.n;
+    // Rows placed at their scheduled position (`put`) are in order already: then the rows at or
+    // after fromUs are a suffix, found by bisection, and the passes below (count, gather, sort)
+    // would give exactly that suffix in index order.
+    let sorted = !(n > 0 && Number.isNaN(s[0]!));
+    for (let i = 1; i < n; i++) {
+      // Negated so a NaN time also counts as out of order (the general path below drops it).
+      if (!(s[i]! >= s[i - 1]!)) {
+        sorted = false;
+        break;
+      }
+    }
+    if (sorted) {
+      let lo = 0;
+      let hi = n;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (s[mid]! >= fromUs) hi = mid;
+        else lo = mid + 1;
+      }
+      const idx = new Uint32Array(n - lo);
+      for (let i = lo; i < n; i++) idx[i - lo] = i;
+      return idx;
+    }
     let count = 0;
     for (let i = 0; i < this.n; i++) if (s[i]! >= fromUs) count++;
     const idx = new Uint32Array(count);

@@ -94,6 +94,20 @@ export class Histogram {
     return -1;
   }
 
+  /**
+   * A histogram over counts a caller gathered by `latencyIndex` (a full-layout array,
+   * `HDR_COUNTS_LENGTH` long), so a pass over many rows can increment a local array instead of
+   * calling `recordIndex` per row.
+   */
+  static ofCounts(counts: Float64Array): Histogram {
+    const h = new Histogram();
+    let total = 0;
+    for (let i = 0; i < counts.length; i++) total += counts[i]!;
+    h.counts = counts;
+    h.totalCount = total;
+    return h;
+  }
+
   /** Adds one value already turned into a counts index by `latencyIndex` (the hot path of the accumulator). */
   recordIndex(index: number): void {
     if (index >= this.counts.length) this.cover(index);

@@ -17,6 +17,17 @@ describe('Columns.orderByScheduled', () => {
     expect(c.n).toBe(5);
     expect(Array.from(c.orderByScheduled(0))).toEqual([4, 1, 3, 2, 0]);
   });
+  it('rows already in order (placed by seq): the suffix from the start time, ties and bounds included', () => {
+    const times = [0, 5, 5, 10, 10, 10, 20];
+    for (const from of [-1, 0, 5, 6, 10, 20, 21]) {
+      const expected = times.flatMap((t, i) => (t >= from ? [i] : []));
+      expect(Array.from(columnsOf(times).orderByScheduled(from))).toEqual(expected);
+    }
+  });
+  it('a NaN time is left out, as on the sorting path', () => {
+    expect(Array.from(columnsOf([1, Number.NaN, 3]).orderByScheduled(0))).toEqual([0, 2]);
+    expect(Array.from(columnsOf([Number.NaN, 1, 3]).orderByScheduled(0))).toEqual([1, 2]);
+  });
   it('sorts fractional times too (comparator path)', () => {
     expect(Array.from(columnsOf([3.5, 1.25, 2, 1.25]).orderByScheduled(0))).toEqual([1, 3, 2, 0]);
   });

@@ -103,6 +103,12 @@ export class World {
   private readonly scheduler: WorldScheduler;
   private readonly onEndpointChange: EndpointChange;
   private readonly shutdown: ShutdownOptions;
+  /**
+   * One string object per locality label: samples carry the pod's label, and the measures compare
+   * each sample's label with the previous one's; the same object compares by reference, a fresh
+   * copy per pod by content, on every request.
+   */
+  private readonly localityLabels = new Map<string, string>();
 
   constructor(
     mesh: Mesh,
@@ -239,6 +245,13 @@ export class World {
     shutdownPod(pod, nowUs, { ...this.shutdown, rng: pod.deployment.lifecycleRng });
   }
 
+  private localityLabel(label: string): string {
+    const shared = this.localityLabels.get(label);
+    if (shared !== undefined) return shared;
+    this.localityLabels.set(label, label);
+    return label;
+  }
+
   private newPod(d: SimDeployment): SimPod {
     const ordinal = d.nextOrdinal++;
     const endpoint = endpointForPod(this.mesh, d.cluster.spec.name, d.workload.name, ordinal);
@@ -247,7 +260,7 @@ export class World {
       endpoint,
       deployment: d,
       ordinal,
-      localityLabel: formatLocality(endpoint.locality),
+      localityLabel: this.localityLabel(formatLocality(endpoint.locality)),
       version: d.workload.version,
       clusterName: d.cluster.spec.name,
       gatewayHopUs: -1,

@@ -2,7 +2,7 @@
  * Host choice inside the hosts Envoy picked from (a priority's healthy hosts, a locality's, or all
  * hosts of a priority in panic).
  */
-import type { Rng } from '../rng.js';
+import { indexBelow, type Rng } from '../rng.js';
 import type { ClusterConfig } from '../xds-types.js';
 import { EdfScheduler } from './edf-scheduler.js';
 
@@ -50,7 +50,7 @@ export function createHostSelector(
   const n = hosts.length;
   if (n === 0) return { pick: () => -1 };
   if (n === 1) return { pick: () => 0 };
-  if (policy === 'RANDOM') return { pick: () => rng.u32() % n };
+  if (policy === 'RANDOM') return { pick: () => indexBelow(rng.u32(), n) };
   const seed = opts.seed ?? rng.u32();
   if (weightsEqual(hosts)) {
     if (policy === 'ROUND_ROBIN') {
@@ -65,8 +65,8 @@ export function createHostSelector(
     }
     return {
       pick: () => {
-        let candidate = rng.u32() % n;
-        const sampled = rng.u32() % n;
+        let candidate = indexBelow(rng.u32(), n);
+        const sampled = indexBelow(rng.u32(), n);
         if ((hosts[sampled] as SelectableHost).activeRequests < (hosts[candidate] as SelectableHost).activeRequests) {
           candidate = sampled;
         }

@@ -10,6 +10,19 @@ describe('service time', () => {
     expect(normalQuantile(0.001)).toBeCloseTo(-3.090232, 5);
   });
 
+  it('models with the same points share one table and draw the same values, before and after the cache starts over', () => {
+    const draws = (st: LogNormalServiceTime) => {
+      const rng = createRng('shared');
+      return Array.from({ length: 500 }, () => st.sampleUs(rng));
+    };
+    const first = draws(new LogNormalServiceTime(33_000, 90_000));
+    expect(draws(new LogNormalServiceTime(33_000, 90_000))).toEqual(first);
+    // More distinct settings than the cache keeps: the table is built again, value for value.
+    for (let i = 0; i < 70; i++) new LogNormalServiceTime(1000 + i, 5000);
+    expect(draws(new LogNormalServiceTime(33_000, 90_000))).toEqual(first);
+    expect(draws(new LogNormalServiceTime(33_000, 91_000))).not.toEqual(first);
+  });
+
   it('draws pass through the mesh file p50 and p99', () => {
     const st = new LogNormalServiceTime(3000, 20000);
     const rng = createRng('svc');

@@ -2,13 +2,27 @@ import { describe, expect, it } from 'vitest';
 import { EdfScheduler } from '../../../src/sim/envoy/edf-scheduler.js';
 import { createHostSelector } from '../../../src/sim/envoy/host-selector.js';
 import { createLocalityPicker, effectiveLocalityWeight } from '../../../src/sim/envoy/locality-wrr.js';
-import { createRng } from '../../../src/sim/rng.js';
+import { createRng, indexBelow } from '../../../src/sim/rng.js';
 
 function count(pick: () => number, n: number, size: number): number[] {
   const c = new Array<number>(size).fill(0);
   for (let i = 0; i < n; i++) c[pick()]!++;
   return c;
 }
+
+describe('indexBelow (the pick\'s u32 % n without an integer division)', () => {
+  it('equals u % n for every 32-bit draw, including the extremes', () => {
+    const rng = createRng(7);
+    const us = [0, 1, 2 ** 31 - 1, 2 ** 31, 2 ** 32 - 2, 2 ** 32 - 1, ...Array.from({ length: 2000 }, () => rng.u32())];
+    for (const n of [1, 2, 3, 7, 40, 80, 1000, 65_537, 2 ** 31 - 1, 2 ** 32 - 1]) {
+      for (const u of us) expect(indexBelow(u, n)).toBe(u % n);
+      // Multiples of n and their neighbours: where a rounded quotient would go wrong first.
+      for (const k of [1, 2, Math.floor((2 ** 32 - 1) / n)]) {
+        for (const u of [k * n - 1, k * n, k * n + 1]) if (u >= 0 && u < 2 ** 32) expect(indexBelow(u, n)).toBe(u % n);
+      }
+    }
+  });
+});
 
 describe('EdfScheduler (edf_scheduler.h)', () => {
   it('picks by deadline, ties by insertion order', () => {
