@@ -3,7 +3,7 @@
  * then apply the locality LB setting relative to this proxy.
  */
 import type { LocalityLbSetting, TrafficPolicy } from '../../model/destination-rule.js';
-import { formatLocality } from '../../model/locality.js';
+import { formatLocality, type Locality } from '../../model/locality.js';
 import type { IstioProfile } from '../istio-profile.js';
 import type { ClusterLoadAssignment, IstioEndpoint, NetworkGateway, ProxyView } from '../xds-types.js';
 import { applyLocalityLoadBalancer, resolveLocalityLbSetting, type TrafficDistribution } from './locality-lb.js';
@@ -45,7 +45,7 @@ export function sendsUnhealthyEndpoints(trafficPolicy: TrafficPolicy | undefined
 export function groupByLocality(endpoints: readonly IstioEndpoint[]): RawGroup[] {
   const byLabel = new Map<string, IstioEndpoint[]>();
   for (const ep of endpoints) {
-    const label = formatLocality(ep.locality);
+    const label = localityLabelOf(ep.locality);
     const list = byLabel.get(label);
     if (list) list.push(ep);
     else byLabel.set(label, [ep]);
@@ -56,6 +56,20 @@ export function groupByLocality(endpoints: readonly IstioEndpoint[]): RawGroup[]
       const eps = byLabel.get(label) as IstioEndpoint[];
       return { locality: (eps[0] as IstioEndpoint).locality, endpoints: eps };
     });
+}
+
+/**
+ * An endpoint's locality label, formatted once per locality object: every build of every proxy
+ * groups the same endpoints (the simulator never edits a locality in place).
+ */
+const labelOf = new WeakMap<Locality, string>();
+function localityLabelOf(l: Locality): string {
+  let label = labelOf.get(l);
+  if (label === undefined) {
+    label = formatLocality(l);
+    labelOf.set(l, label);
+  }
+  return label;
 }
 
 /**
