@@ -13,7 +13,8 @@ import { Debouncer, type DebounceStep } from '../istiod/debounce.js';
 import { buildClusterLoadAssignment } from '../istiod/endpoint-builder.js';
 import { gatewayForwardSet } from '../istiod/gateway-view.js';
 import type { TrafficDistribution } from '../istiod/locality-lb.js';
-import type { ClusterConfig, ClusterLoadAssignment, NetworkGateway } from '../xds-types.js';
+import type { NetworkViewCache } from '../istiod/network-view-cache.js';
+import type { ClusterConfig, ClusterLoadAssignment, IstioEndpoint, NetworkGateway } from '../xds-types.js';
 import type { ClientProxy } from './client-proxy.js';
 import type { ControlPlaneDelays } from './control-plane-delays.js';
 import type { EndpointState, SimCluster, SimGateway, SimPod, WorldScheduler } from './world.js';
@@ -52,6 +53,9 @@ export class Istiod {
   private readonly trafficDistribution: TrafficDistribution | undefined;
   private destinationRule: DestinationRule | undefined;
   private configDirty = false;
+  private readonly networkViews: NetworkViewCache | undefined;
+  /** Each not-ready endpoint's UNHEALTHY copy, one per endpoint object (a stable input for networkViews). */
+  private readonly notReadyCopies = new WeakMap<IstioEndpoint, IstioEndpoint>();
   /** Set by the engine: the scenario's client proxies that run in this cluster, in scenario order. */
   readonly clientProxies: ClientProxy[] = [];
   pushes = 0;
@@ -67,7 +71,10 @@ export class Istiod {
     destinationRule: DestinationRule | undefined;
     initialEndpoints: readonly SimPod[];
     trafficDistribution?: TrafficDistribution | undefined;
+    /** Shared by every istiod of the simulation: builds of the same endpoint snapshot share their network view. */
+    networkViews?: NetworkViewCache;
   }) {
+    this.networkViews = opts.networkViews;
     this.trafficDistribution = opts.trafficDistribution;
     this.cluster = opts.cluster;
     this.mesh = opts.mesh;
@@ -99,6 +106,7 @@ export class Istiod {
       trafficPolicy: this.destinationRule?.trafficPolicy,
       profile: this.profile,
       ...(this.trafficDistribution === undefined ? {} : { trafficDistribution: this.trafficDistribution }),
+      networkViews: this.networkViews,
     });
   }
 
@@ -170,7 +178,16 @@ export class Istiod {
 
   /** Endpoints in discovery order; not-ready ones marked (the builder decides whether to send them). */
   private knownEndpoints() {
-    return this.sortedKnown().map((p) => (this.notReady.has(p.id) ? { ...p.endpoint, healthy: false } : p.endpoint));
+    return this.sortedKnown().map((p) => (this.notReady.has(p.id) ? this.notReadyCopy(p.endpoint) : p.endpoint));
+  }
+
+  private notReadyCopy(e: IstioEndpoint): IstioEndpoint {
+    let copy = this.notReadyCopies.get(e);
+    if (copy === undefined) {
+      copy = { ...e, healthy: false };
+      this.notReadyCopies.set(e, copy);
+    }
+    return copy;
   }
 
   /** Discovery order: clusters in mesh order, then workloads, then pod creation order. */

@@ -8,6 +8,7 @@ import type { IstioProfile } from '../istio-profile.js';
 import type { ClusterLoadAssignment, IstioEndpoint, NetworkGateway, ProxyView } from '../xds-types.js';
 import { applyLocalityLoadBalancer, resolveLocalityLbSetting, type TrafficDistribution } from './locality-lb.js';
 import { endpointsByNetworkFilter, indexGateways, type RawGroup } from './network-filter.js';
+import type { NetworkViewCache } from './network-view-cache.js';
 import { toLocalityLbEndpoints } from './working-group.js';
 
 /** Everything one EDS build needs. */
@@ -24,6 +25,8 @@ export interface ClusterLoadAssignmentInput {
   profile: IstioProfile;
   /** The Service's `spec.trafficDistribution`, if set. */
   trafficDistribution?: TrafficDistribution;
+  /** Shares the grouped, network-filtered endpoints between builds of the same snapshot (network-view-cache.ts). */
+  networkViews?: NetworkViewCache | undefined;
 }
 
 /**
@@ -91,9 +94,9 @@ export function buildClusterLoadAssignment(input: ClusterLoadAssignmentInput): C
   // filterIstioEndpoint: UnHealthy (not ready) endpoints only when the service sends them.
   const keepUnhealthy = sendsUnhealthyEndpoints(input.trafficPolicy, force, input.profile);
   const listed = keepUnhealthy ? input.endpoints : input.endpoints.filter((e) => e.healthy !== false);
-  const raw = groupByLocality(listed);
-  if (raw.length === 0) return { groups: [] };
-  const filtered = endpointsByNetworkFilter(raw, input.proxy, indexGateways(input.gateways));
+  if (listed.length === 0) return { groups: [] };
+  const network = () => endpointsByNetworkFilter(groupByLocality(listed), input.proxy, indexGateways(input.gateways));
+  const filtered = input.networkViews === undefined ? network() : input.networkViews.get(listed, input.gateways, input.proxy.network, network);
   const enableFailover = force || input.trafficPolicy?.outlierDetection !== undefined;
   const groups = applyLocalityLoadBalancer(filtered, input.proxy, setting, enableFailover, input.profile);
   return { groups: groups.map(toLocalityLbEndpoints) };
