@@ -15,10 +15,11 @@ import { buildClusterLoadAssignment } from '../istiod/endpoint-builder.js';
 import { isUnsetLocality } from '../istiod/locality.js';
 import type { IstioProfile } from '../istio-profile.js';
 import { clientsOf, gatewaysOf, proxyViewOf, serviceEndpoints, servicesOf } from '../topology.js';
-import type { ClusterLoadAssignment, IstioEndpoint } from '../xds-types.js';
+import type { ClusterLoadAssignment, IstioEndpoint, NetworkGateway } from '../xds-types.js';
 import { connectionPoolWarnings } from './connection-pool.js';
 import { dataPathAssumptions } from './data-path.js';
 import { gatewayForwardSet } from '../istiod/gateway-view.js';
+import { NetworkViewCache } from '../istiod/network-view-cache.js';
 import { predictPinning, type PinningPrediction } from './pinning.js';
 import { predictShareParts } from './predict.js';
 import { effectiveSettings, type EffectiveSettings } from './settings.js';
@@ -97,7 +98,8 @@ export function explainMesh(req: ExplainRequest): ExplainReport {
   const services = req.service !== undefined ? [req.service] : servicesOf(req.mesh);
   // What every client of a service shares (its endpoints, the gateways' forward sets) is computed
   // once per service, not once per client: a 50-client run explains 50 clients of one mesh.
-  const shared = services.map((s) => serviceView(req, s));
+  const networkViews = new NetworkViewCache();
+  const shared = services.map((s) => serviceView(req, s, networkViews));
   const entries: ClientExplain[] = [];
   for (const c of clients) {
     const clientReq = 'load' in c && c.load !== undefined ? { ...req, load: c.load } : req;
@@ -115,27 +117,32 @@ interface ServiceView {
   endpoints: IstioEndpoint[];
   dr: DestinationRule | undefined;
   forward: Map<string, string[]>;
+  /** Clients on other networks see each remote locality group alike: filtered once (network-view-cache.ts). */
+  networkViews: NetworkViewCache;
+  /** The mesh's gateways, one array for every client (the cache keys on it). */
+  gateways: NetworkGateway[];
 }
 
-function serviceView(req: ExplainRequest, s: { service: string; namespace: string }): ServiceView {
+function serviceView(req: ExplainRequest, s: { service: string; namespace: string }, networkViews: NetworkViewCache): ServiceView {
   const endpoints = serviceEndpoints(req.mesh, s.service, s.namespace);
   const applies = req.destinationRule !== undefined && destinationRuleSelects(req.destinationRule, s.service, s.namespace);
   const dr = applies ? req.destinationRule : undefined;
-  return { s, endpoints, dr, forward: gatewayForwardSets(req, endpoints, dr?.trafficPolicy) };
+  return { s, endpoints, dr, forward: gatewayForwardSets(req, endpoints, dr?.trafficPolicy), networkViews, gateways: gatewaysOf(req.mesh) };
 }
 
 function explainClient(req: ExplainRequest, c: { cluster: string; workload: string }, view: ServiceView): ClientExplain {
-  const { s, endpoints, dr, forward } = view;
+  const { s, endpoints, dr, forward, networkViews, gateways } = view;
   const proxy = proxyViewOf(req.mesh, c.cluster, c.workload);
   const applies = dr !== undefined;
   const trafficPolicy = dr?.trafficPolicy;
   const cla = buildClusterLoadAssignment({
     proxy,
     endpoints,
-    gateways: gatewaysOf(req.mesh),
+    gateways,
     profile: req.profile,
     ...(trafficPolicy !== undefined ? { trafficPolicy } : {}),
     ...(req.trafficDistribution !== undefined ? { trafficDistribution: req.trafficDistribution } : {}),
+    networkViews,
   });
   // Envoy's hosts: a duplicated (gateway) address is one host (priorityLevelsOf dedupes).
   const levels = priorityLevelsOf(cla);

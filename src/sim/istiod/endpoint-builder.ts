@@ -25,7 +25,7 @@ export interface ClusterLoadAssignmentInput {
   profile: IstioProfile;
   /** The Service's `spec.trafficDistribution`, if set. */
   trafficDistribution?: TrafficDistribution;
-  /** Shares the grouped, network-filtered endpoints between builds of the same snapshot (network-view-cache.ts). */
+  /** Shares each locality group's network-filtered endpoints between builds that see it alike (network-view-cache.ts). */
   networkViews?: NetworkViewCache | undefined;
 }
 
@@ -94,9 +94,12 @@ export function buildClusterLoadAssignment(input: ClusterLoadAssignmentInput): C
   // filterIstioEndpoint: UnHealthy (not ready) endpoints only when the service sends them.
   const keepUnhealthy = sendsUnhealthyEndpoints(input.trafficPolicy, force, input.profile);
   const listed = keepUnhealthy ? input.endpoints : input.endpoints.filter((e) => e.healthy !== false);
-  if (listed.length === 0) return { groups: [] };
-  const network = () => endpointsByNetworkFilter(groupByLocality(listed), input.proxy, indexGateways(input.gateways));
-  const filtered = input.networkViews === undefined ? network() : input.networkViews.get(listed, input.gateways, input.proxy.network, network);
+  const raw = groupByLocality(listed);
+  if (raw.length === 0) return { groups: [] };
+  const filtered =
+    input.networkViews === undefined
+      ? endpointsByNetworkFilter(raw, input.proxy, indexGateways(input.gateways))
+      : input.networkViews.filter(raw, input.proxy, input.gateways);
   const enableFailover = force || input.trafficPolicy?.outlierDetection !== undefined;
   const groups = applyLocalityLoadBalancer(filtered, input.proxy, setting, enableFailover, input.profile);
   return { groups: groups.map(toLocalityLbEndpoints) };

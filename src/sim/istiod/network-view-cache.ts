@@ -1,57 +1,60 @@
 /**
- * The proxy-independent part of an EDS build, shared by every build that would compute it alike:
- * the listed endpoints grouped by locality and passed through the split-horizon network filter.
- * That output depends only on the endpoint list (which endpoints, in which order, which not-ready),
- * the gateway set and the proxy's network (ep_filters.go EndpointsByNetworkFilter reads nothing
- * else of the proxy); the locality step that follows is per proxy and is not cached.
+ * The split-horizon network filter's output per locality group, shared by every build that would
+ * compute it alike. EndpointsByNetworkFilter (ep_filters.go) reads nothing of the proxy but its
+ * network, and one locality group's output depends only on that group's endpoints (which ones, in
+ * which order, which not-ready), the gateway set, and how the proxy's network relates to the
+ * group: no network (every endpoint direct or forced through a gateway), the network of some of
+ * the group's endpoints (those direct), or any other network (the same gateway entries for every
+ * such proxy). So a proxy in cluster7 sees cluster3's locality group exactly as a proxy in
+ * cluster9 does, and the filter runs once for both.
  *
  * istiod itself caches EDS output keyed by what makes it differ (pilot/pkg/xds/endpoints
  * endpoint_builder.go EndpointBuilder.Key: cluster, proxy network/locality/cluster ID, DR, ...;
- * pilot/pkg/model/xds_cache.go). Here one cache serves every cluster's istiod of one simulation:
- * with 50 clients, 50 istiods push the same endpoint snapshot and each would otherwise regroup and
- * refilter the same 1,000 endpoints. The result is identical to building afresh; callers treat the
- * cached groups as read-only (applyLocalityLoadBalancer clones before it changes a group).
+ * pilot/pkg/model/xds_cache.go). Here one cache serves every cluster's istiod of one simulation
+ * (and every client of one explain): with 50 clients, 50 istiods push the same endpoints and each
+ * would refilter the same 1,000. The result is identical to filtering afresh; callers treat the
+ * cached groups as read-only (applyLocalityLoadBalancer clones a group before changing it). The
+ * per-proxy locality step that follows is not cached.
  */
-import type { IstioEndpoint, NetworkGateway } from '../xds-types.js';
+import type { IstioEndpoint, NetworkGateway, ProxyView } from '../xds-types.js';
+import { endpointsByNetworkFilter, indexGateways, type GatewayIndex, type RawGroup } from './network-filter.js';
 import type { WorkingGroup } from './working-group.js';
 
-/** Snapshots kept: the istiods of a mesh push within one propagation window of each other. */
-const KEEP = 16;
+/** Filtered groups kept (oldest dropped first): a few endpoint snapshots of a 50-cluster mesh. */
+const KEEP = 4096;
 
 export class NetworkViewCache {
-  private readonly byGateways = new WeakMap<readonly NetworkGateway[], Map<string, WorkingGroup[]>>();
-  hits = 0;
-  misses = 0;
+  private readonly byGateways = new WeakMap<readonly NetworkGateway[], { index: GatewayIndex; groups: Map<string, WorkingGroup> }>();
 
-  /** The groups for `listed` seen from `network`, built by `build` on a miss. */
-  get(listed: readonly IstioEndpoint[], gateways: readonly NetworkGateway[], network: string, build: () => WorkingGroup[]): WorkingGroup[] {
-    let views = this.byGateways.get(gateways);
-    if (views === undefined) {
-      views = new Map();
-      this.byGateways.set(gateways, views);
+  /** endpointsByNetworkFilter(raw, proxy, indexGateways(gateways)), each group filtered once per view. */
+  filter(raw: readonly RawGroup[], proxy: ProxyView, gateways: readonly NetworkGateway[]): WorkingGroup[] {
+    let entry = this.byGateways.get(gateways);
+    if (entry === undefined) {
+      entry = { index: indexGateways(gateways), groups: new Map() };
+      this.byGateways.set(gateways, entry);
     }
-    const key = snapshotKey(listed, network);
-    const found = views.get(key);
-    if (found !== undefined) {
-      this.hits++;
-      return found;
-    }
-    this.misses++;
-    const built = build();
-    views.set(key, built);
-    // Oldest first (Map keeps insertion order): drop what no istiod will push again.
-    if (views.size > KEEP) views.delete(views.keys().next().value as string);
-    return built;
+    const { index, groups } = entry;
+    return raw.map((g) => {
+      const key = groupKey(g, proxy.network);
+      let out = groups.get(key);
+      if (out === undefined) {
+        out = endpointsByNetworkFilter([g], proxy, index)[0] as WorkingGroup;
+        groups.set(key, out);
+        if (groups.size > KEEP) groups.delete(groups.keys().next().value as string);
+      }
+      return out;
+    });
   }
 }
 
 /**
- * Identifies an endpoint list by its endpoint objects, in order (an endpoint object is never
- * changed once built, so the same object is the same input), plus the viewing network.
+ * What the group's filtered output depends on: how the proxy's network relates to the group, and
+ * the group's endpoint objects in order (an endpoint object is never changed once built, so the
+ * same object is the same input).
  */
-function snapshotKey(listed: readonly IstioEndpoint[], network: string): string {
-  let key = network;
-  for (const e of listed) key += `,${serialOf(e)}`;
+function groupKey(g: RawGroup, network: string): string {
+  let key = network === '' ? '' : g.endpoints.some((e) => e.network === network) ? `=${network}` : '*';
+  for (const e of g.endpoints) key += `,${serialOf(e)}`;
   return key;
 }
 
