@@ -106,6 +106,21 @@ function simMeasureOptions(job: SimJob): { overall: AccumulatorOptions; perClien
   return all;
 }
 
+/**
+ * simMeasureOptions once per job object: every call for the same job (a batch of trials, then
+ * the next batch or the next seed) gets the same options without explaining each client again.
+ * Each call gets its own copy, so no accumulator can change another's options.
+ */
+const optionsByJob = new WeakMap<SimJob, { overall: AccumulatorOptions; perClient: AccumulatorOptions[] }>();
+function jobMeasureOptions(job: SimJob): { overall: AccumulatorOptions; perClient: AccumulatorOptions[] } {
+  let all = optionsByJob.get(job);
+  if (all === undefined) {
+    all = simMeasureOptions(job);
+    optionsByJob.set(job, all);
+  }
+  return structuredClone(all);
+}
+
 function overallOptions(job: SimJob, perClient: readonly AccumulatorOptions[]): AccumulatorOptions {
   const load = overallLoad(job.scenario);
   const opts: AccumulatorOptions = { ...loadOptions(job, load), client: null };
@@ -341,7 +356,7 @@ function* trialSteps(
   const profile = istioProfile(job.istio);
   if (profile === undefined) throw new RangeError(`unsupported Istio version ${job.istio}`);
   if (seeds.length === 0) throw new RangeError('runSimTrials: no seeds');
-  const { overall: options, perClient: clientOptions } = simMeasureOptions(job);
+  const { overall: options, perClient: clientOptions } = jobMeasureOptions(job);
   const clients = scenarioClients(job.scenario);
   // Fold trials into a running total every COMBINE_EVERY trials so memory stays flat over
   // thousands of trials (combineTrials is associative: the grouping does not change the result).

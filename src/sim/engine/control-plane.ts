@@ -54,6 +54,8 @@ export class Istiod {
   private destinationRule: DestinationRule | undefined;
   private configDirty = false;
   private readonly networkViews: NetworkViewCache | undefined;
+  /** `known` in discovery order, until the set changes. */
+  private sorted: SimPod[] | undefined;
   /** Each not-ready endpoint's UNHEALTHY copy, one per endpoint object (a stable input for networkViews). */
   private readonly notReadyCopies = new WeakMap<IstioEndpoint, IstioEndpoint>();
   /** Set by the engine: the scenario's client proxies that run in this cluster, in scenario order. */
@@ -128,8 +130,12 @@ export class Istiod {
 
   /** The EndpointSlice watch delivered a change of one endpoint. */
   endpointSeen(pod: SimPod, state: EndpointState, nowUs: number): void {
-    if (state === 'removed') this.known.delete(pod.id);
-    else this.known.set(pod.id, pod);
+    if (state === 'removed') {
+      if (this.known.delete(pod.id)) this.sorted = undefined;
+    } else if (this.known.get(pod.id) !== pod) {
+      this.known.set(pod.id, pod);
+      this.sorted = undefined;
+    }
     if (state === 'not-ready') this.notReady.add(pod.id);
     else this.notReady.delete(pod.id);
     this.act(this.debouncer.onEvent(nowUs, 'eds'), nowUs);
@@ -190,13 +196,14 @@ export class Istiod {
     return copy;
   }
 
-  /** Discovery order: clusters in mesh order, then workloads, then pod creation order. */
-  private sortedKnown(): SimPod[] {
-    return [...this.known.values()].sort(
+  /** Discovery order: clusters in mesh order, then workloads, then pod creation order (sorted again only when the set changed). */
+  private sortedKnown(): readonly SimPod[] {
+    this.sorted ??= [...this.known.values()].sort(
       (a, b) =>
         a.deployment.cluster.index - b.deployment.cluster.index ||
         a.deployment.workloadIndex - b.deployment.workloadIndex ||
         a.ordinal - b.ordinal,
     );
+    return this.sorted;
   }
 }

@@ -119,6 +119,8 @@ interface ServiceView {
   forward: Map<string, string[]>;
   /** Clients on other networks see each remote locality group alike: filtered once (network-view-cache.ts). */
   networkViews: NetworkViewCache;
+  /** The service's endpoints by pod name. */
+  byPod: Map<string, IstioEndpoint>;
   /** The mesh's gateways, one array for every client (the cache keys on it). */
   gateways: NetworkGateway[];
 }
@@ -127,11 +129,11 @@ function serviceView(req: ExplainRequest, s: { service: string; namespace: strin
   const endpoints = serviceEndpoints(req.mesh, s.service, s.namespace);
   const applies = req.destinationRule !== undefined && destinationRuleSelects(req.destinationRule, s.service, s.namespace);
   const dr = applies ? req.destinationRule : undefined;
-  return { s, endpoints, dr, forward: gatewayForwardSets(req, endpoints, dr?.trafficPolicy), networkViews, gateways: gatewaysOf(req.mesh) };
+  return { s, endpoints, dr, forward: gatewayForwardSets(req, endpoints, dr?.trafficPolicy), networkViews, gateways: gatewaysOf(req.mesh), byPod: new Map(endpoints.map((e) => [e.id, e])) };
 }
 
 function explainClient(req: ExplainRequest, c: { cluster: string; workload: string }, view: ServiceView): ClientExplain {
-  const { s, endpoints, dr, forward, networkViews, gateways } = view;
+  const { s, endpoints, dr, forward, networkViews, gateways, byPod } = view;
   const proxy = proxyViewOf(req.mesh, c.cluster, c.workload);
   const applies = dr !== undefined;
   const trafficPolicy = dr?.trafficPolicy;
@@ -149,7 +151,6 @@ function explainClient(req: ExplainRequest, c: { cluster: string; workload: stri
   const hostCount = levels.reduce((a, l) => a + l.hosts.length, 0);
   const settings = effectiveSettings(dr, req.profile, hostCount, req.trafficDistribution);
   const loads = computePriorityLoads(levelHealth(levels), settings.cluster.overprovisioningFactor, settings.cluster.healthyPanicThresholdPct);
-  const byPod = new Map(endpoints.map((e) => [e.id, e]));
   const warnings = [
     ...destinationRuleWarnings(dr, req.profile, hostCount),
     ...duplicateAddressWarnings(cla),
