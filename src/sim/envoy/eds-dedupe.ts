@@ -7,9 +7,19 @@
  */
 import type { ClusterLoadAssignment, LbEndpoint } from '../xds-types.js';
 
-/** `address:port`, the key Envoy compares (`address->asString()`). */
+/**
+ * `address:port`, the key Envoy compares (`address->asString()`). Formatted once per endpoint
+ * object: an LbEndpoint is never changed once built, and istiod's cached groups hand the same
+ * objects to every proxy on every push.
+ */
+const keyOf = new WeakMap<Pick<LbEndpoint, 'address' | 'port'>, string>();
 export function hostAddressKey(ep: Pick<LbEndpoint, 'address' | 'port'>): string {
-  return `${ep.address}:${ep.port}`;
+  let key = keyOf.get(ep);
+  if (key === undefined) {
+    key = `${ep.address}:${ep.port}`;
+    keyOf.set(ep, key);
+  }
+  return key;
 }
 
 /**

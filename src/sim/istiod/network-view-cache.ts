@@ -20,11 +20,19 @@ import type { IstioEndpoint, NetworkGateway, ProxyView } from '../xds-types.js';
 import { endpointsByNetworkFilter, indexGateways, type GatewayIndex, type RawGroup } from './network-filter.js';
 import type { WorkingGroup } from './working-group.js';
 
-/** Filtered groups kept (oldest dropped first): a few endpoint snapshots of a 50-cluster mesh. */
+/** Filtered groups kept before the cache starts afresh: a few endpoint snapshots of a 50-cluster mesh. */
 const KEEP = 4096;
 
+/** One filtered group and what it was filtered from. */
+interface Entry {
+  view: string;
+  endpoints: readonly IstioEndpoint[];
+  out: WorkingGroup;
+}
+
 export class NetworkViewCache {
-  private readonly byGateways = new WeakMap<readonly NetworkGateway[], { index: GatewayIndex; groups: Map<string, WorkingGroup> }>();
+  private readonly byGateways = new WeakMap<readonly NetworkGateway[], { index: GatewayIndex; groups: Map<number, Entry[]> }>();
+  private size = 0;
 
   /** endpointsByNetworkFilter(raw, proxy, indexGateways(gateways)), each group filtered once per view. */
   filter(raw: readonly RawGroup[], proxy: ProxyView, gateways: readonly NetworkGateway[]): WorkingGroup[] {
@@ -35,27 +43,50 @@ export class NetworkViewCache {
     }
     const { index, groups } = entry;
     return raw.map((g) => {
-      const key = groupKey(g, proxy.network);
-      let out = groups.get(key);
-      if (out === undefined) {
-        out = endpointsByNetworkFilter([g], proxy, index)[0] as WorkingGroup;
-        groups.set(key, out);
-        if (groups.size > KEEP) groups.delete(groups.keys().next().value as string);
+      const view = viewOf(g, proxy.network);
+      const hash = hashOf(g.endpoints, view);
+      const bucket = groups.get(hash);
+      const found = bucket?.find((e) => e.view === view && sameList(e.endpoints, g.endpoints));
+      if (found !== undefined) return found.out;
+      const out = endpointsByNetworkFilter([g], proxy, index)[0] as WorkingGroup;
+      if (this.size >= KEEP) {
+        // Bounded memory: start afresh (the next pushes refill it with what is current).
+        groups.clear();
+        this.size = 0;
       }
+      const list = groups.get(hash);
+      if (list === undefined) groups.set(hash, [{ view, endpoints: g.endpoints, out }]);
+      else list.push({ view, endpoints: g.endpoints, out });
+      this.size++;
       return out;
     });
   }
 }
 
 /**
- * What the group's filtered output depends on: how the proxy's network relates to the group, and
- * the group's endpoint objects in order (an endpoint object is never changed once built, so the
- * same object is the same input).
+ * How the proxy's network relates to the group: none (''), the network of some of its endpoints
+ * (`=network`, those are direct), or another network (`*`, the same for every such proxy).
  */
-function groupKey(g: RawGroup, network: string): string {
-  let key = network === '' ? '' : g.endpoints.some((e) => e.network === network) ? `=${network}` : '*';
-  for (const e of g.endpoints) key += `,${serialOf(e)}`;
-  return key;
+function viewOf(g: RawGroup, network: string): string {
+  if (network === '') return '';
+  for (const e of g.endpoints) if (e.network === network) return `=${network}`;
+  return '*';
+}
+
+/**
+ * A hash of the group's endpoint objects in order (an endpoint object is never changed once built,
+ * so the same object is the same input) and its view; a hit is confirmed object by object.
+ */
+function hashOf(endpoints: readonly IstioEndpoint[], view: string): number {
+  let h = 0x811c9dc5 ^ view.length ^ (view.length > 0 ? view.charCodeAt(view.length - 1) << 8 : 0);
+  for (const e of endpoints) h = Math.imul(h ^ serialOf(e), 0x01000193);
+  return h >>> 0;
+}
+
+function sameList(a: readonly IstioEndpoint[], b: readonly IstioEndpoint[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 const serials = new WeakMap<IstioEndpoint, number>();
