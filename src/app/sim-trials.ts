@@ -391,7 +391,14 @@ function* trialSteps(
         if (partial === null) return { completed: 0, batch: undefined, at };
         return {
           completed: 0,
-          batch: { measures: partial.measures, events: out.events, eventsSeed: seed, requests: partial.requests, eventsProcessed: out.eventsProcessed, responseFlags: out.circuitBreakers.uoResponses > 0 ? { UO: out.circuitBreakers.uoResponses } : {} },
+          batch: {
+            measures: partial.measures,
+            events: out.events,
+            eventsSeed: seed,
+            requests: partial.requests,
+            eventsProcessed: out.eventsProcessed,
+            responseFlags: out.circuitBreakers.uoResponses > 0 ? { UO: out.circuitBreakers.uoResponses } : {},
+          },
           at,
           measuredToUs: partial.horizonUs,
         };
