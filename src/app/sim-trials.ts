@@ -12,7 +12,7 @@ import { estimateRun, needsRequestRows, streamsRequests } from '../model/run-lim
 import type { EventsSoFar, RunEvent, Sample } from '../model/sample.js';
 import { clientName, overallLoad, scenarioClients, type LoadModel, type Scenario, type ScenarioClient } from '../model/scenario.js';
 import { startSimulation } from '../sim/engine/simulation.js';
-import { explainMesh } from '../sim/explain/explain.js';
+import { explainMesh, type ClientExplain } from '../sim/explain/explain.js';
 import { istioProfile } from '../sim/istio-profile.js';
 import { findWorkload } from '../sim/topology.js';
 
@@ -55,12 +55,33 @@ export function accumulatorOptionsFor(job: SimJob): AccumulatorOptions {
   return measureOptionsFor(job).overall;
 }
 
-/** The overall options and, with several clients, each client's (explain runs once per client). */
+/**
+ * The overall options and, with several clients, each client's. One explain covers every client
+ * (what they share, the service's endpoints and the gateways' forward sets, is built once).
+ */
 function measureOptionsFor(job: SimJob): { overall: AccumulatorOptions; perClient: AccumulatorOptions[] } {
   const clients = scenarioClients(job.scenario);
-  if (clients.length === 1) return { overall: clientAccumulatorOptions(job, clients[0] as ScenarioClient), perClient: [] };
-  const perClient = clients.map((c) => clientAccumulatorOptions(job, c));
+  const explained = explainClients(job, clients);
+  const perClient = clients.map((c, i) => clientAccumulatorOptions(job, c, explained[i]));
+  if (clients.length === 1) return { overall: perClient[0] as AccumulatorOptions, perClient: [] };
   return { overall: overallOptions(job, perClient), perClient };
+}
+
+/** explain's entry for each client (its own load: gateway pinning counts its connections). */
+function explainClients(job: SimJob, clients: readonly ScenarioClient[]): Array<ClientExplain | undefined> {
+  const { mesh, scenario } = job;
+  const profile = istioProfile(job.istio);
+  if (profile === undefined) throw new RangeError(`unsupported Istio version ${job.istio}`);
+  for (const c of clients) if (findWorkload(mesh, c.cluster, c.workload) === undefined) throw new RangeError(`client ${clientName(c)} not in the mesh`);
+  const explained = explainMesh({
+    mesh,
+    ...(scenario.destinationRule ? { destinationRule: scenario.destinationRule } : {}),
+    profile,
+    clients: clients.map((c) => ({ cluster: c.cluster, workload: c.workload, load: c.load })),
+    service: { service: scenario.request.service, namespace: scenario.request.namespace },
+    ...(scenario.request.trafficDistribution !== undefined ? { trafficDistribution: scenario.request.trafficDistribution } : {}),
+  });
+  return clients.map((_, i) => explained.entries[i]);
 }
 
 /**
@@ -83,6 +104,21 @@ function simMeasureOptions(job: SimJob): { overall: AccumulatorOptions; perClien
     }
   }
   return all;
+}
+
+/**
+ * simMeasureOptions once per job object: every call for the same job (a batch of trials, then
+ * the next batch or the next seed) gets the same options without explaining each client again.
+ * Each call gets its own copy, so no accumulator can change another's options.
+ */
+const optionsByJob = new WeakMap<SimJob, { overall: AccumulatorOptions; perClient: AccumulatorOptions[] }>();
+function jobMeasureOptions(job: SimJob): { overall: AccumulatorOptions; perClient: AccumulatorOptions[] } {
+  let all = optionsByJob.get(job);
+  if (all === undefined) {
+    all = simMeasureOptions(job);
+    optionsByJob.set(job, all);
+  }
+  return structuredClone(all);
 }
 
 function overallOptions(job: SimJob, perClient: readonly AccumulatorOptions[]): AccumulatorOptions {
@@ -112,29 +148,18 @@ function loadOptions(job: SimJob, load: LoadModel): AccumulatorOptions {
 }
 
 /** Options of one client's measures: its placement, its load, the split predicted for it, what its fault takes down. */
-function clientAccumulatorOptions(job: SimJob, c: ScenarioClient): AccumulatorOptions {
+function clientAccumulatorOptions(job: SimJob, c: ScenarioClient, entry: ClientExplain | undefined): AccumulatorOptions {
   const { mesh, scenario } = job;
-  const profile = istioProfile(job.istio);
-  if (profile === undefined) throw new RangeError(`unsupported Istio version ${job.istio}`);
   const client = findWorkload(mesh, c.cluster, c.workload);
   if (client === undefined) throw new RangeError(`client ${clientName(c)} not in the mesh`);
-  const explained = explainMesh({
-    mesh,
-    ...(scenario.destinationRule ? { destinationRule: scenario.destinationRule } : {}),
-    profile,
-    clients: [{ cluster: c.cluster, workload: c.workload }],
-    service: { service: scenario.request.service, namespace: scenario.request.namespace },
-    ...(scenario.request.trafficDistribution !== undefined ? { trafficDistribution: scenario.request.trafficDistribution } : {}),
-    load: c.load,
-  });
   const opts: AccumulatorOptions = {
     ...loadOptions(job, c.load),
     client: { cluster: client.cluster.name, network: client.cluster.network, locality: formatLocality(client.workload.locality) },
   };
-  const predicted = explained.entries[0]?.predictedShares;
+  const predicted = entry?.predictedShares;
   if (predicted !== undefined && Object.keys(predicted).length > 0) opts.expectedShares = predicted;
   // Versions behind one east-west gateway split per connection (explain's pinning), not per request.
-  const pinning = explained.entries[0]?.pinning;
+  const pinning = entry?.pinning;
   if (pinning !== undefined && pinning.mode !== 'per-request') opts.pooledVersions = pinning.gateways.map((g) => g.versions.map((v) => v.version));
   const faulted = faultedVersions(mesh, scenario, c);
   if (faulted.length === 1) opts.faultedVersion = faulted[0]!;
@@ -331,7 +356,7 @@ function* trialSteps(
   const profile = istioProfile(job.istio);
   if (profile === undefined) throw new RangeError(`unsupported Istio version ${job.istio}`);
   if (seeds.length === 0) throw new RangeError('runSimTrials: no seeds');
-  const { overall: options, perClient: clientOptions } = simMeasureOptions(job);
+  const { overall: options, perClient: clientOptions } = jobMeasureOptions(job);
   const clients = scenarioClients(job.scenario);
   // Fold trials into a running total every COMBINE_EVERY trials so memory stays flat over
   // thousands of trials (combineTrials is associative: the grouping does not change the result).

@@ -5,7 +5,7 @@
  * derived structures (health, priority loads, selectors) whenever EDS, CDS or host health changes.
  */
 import type { Locality } from '../../model/locality.js';
-import { dedupeAssignment } from '../envoy/eds-dedupe.js';
+import { dedupeAssignment, hostAddressKey } from '../envoy/eds-dedupe.js';
 import { createHostSelector, type HostSelector } from '../envoy/host-selector.js';
 import { createLocalityPicker, type LocalityPicker } from '../envoy/locality-wrr.js';
 import { HostMonitor, OutlierDetector, type LocalOriginResult } from '../envoy/outlier-detector.js';
@@ -168,7 +168,7 @@ export class ClientProxy {
     const stamp = ++this.assignmentStamp;
     for (const g of cla.groups) {
       for (const ep of g.endpoints) {
-        const key = `${ep.address}:${ep.port}`;
+        const key = hostAddressKey(ep);
         let h = this.hosts.get(key);
         if (h === undefined) {
           h = new RtHost(ep, g.locality);
@@ -279,7 +279,7 @@ export class ClientProxy {
       if (g.endpoints.length === 0) continue;
       const hosts: RtHost[] = [];
       for (const ep of g.endpoints) {
-        const h = this.hosts.get(`${ep.address}:${ep.port}`);
+        const h = this.hosts.get(hostAddressKey(ep));
         if (h !== undefined) hosts.push(h);
       }
       (byPriority[g.priority] ??= []).push({ weight: g.weight, hosts });

@@ -13,7 +13,8 @@ import { Debouncer, type DebounceStep } from '../istiod/debounce.js';
 import { buildClusterLoadAssignment } from '../istiod/endpoint-builder.js';
 import { gatewayForwardSet } from '../istiod/gateway-view.js';
 import type { TrafficDistribution } from '../istiod/locality-lb.js';
-import type { ClusterConfig, ClusterLoadAssignment, NetworkGateway } from '../xds-types.js';
+import type { NetworkViewCache } from '../istiod/network-view-cache.js';
+import type { ClusterConfig, ClusterLoadAssignment, IstioEndpoint, NetworkGateway } from '../xds-types.js';
 import type { ClientProxy } from './client-proxy.js';
 import type { ControlPlaneDelays } from './control-plane-delays.js';
 import type { EndpointState, SimCluster, SimGateway, SimPod, WorldScheduler } from './world.js';
@@ -52,6 +53,11 @@ export class Istiod {
   private readonly trafficDistribution: TrafficDistribution | undefined;
   private destinationRule: DestinationRule | undefined;
   private configDirty = false;
+  private readonly networkViews: NetworkViewCache | undefined;
+  /** `known` in discovery order, until the set changes. */
+  private sorted: SimPod[] | undefined;
+  /** Each not-ready endpoint's UNHEALTHY copy, one per endpoint object (a stable input for networkViews). */
+  private readonly notReadyCopies = new WeakMap<IstioEndpoint, IstioEndpoint>();
   /** Set by the engine: the scenario's client proxies that run in this cluster, in scenario order. */
   readonly clientProxies: ClientProxy[] = [];
   pushes = 0;
@@ -67,7 +73,10 @@ export class Istiod {
     destinationRule: DestinationRule | undefined;
     initialEndpoints: readonly SimPod[];
     trafficDistribution?: TrafficDistribution | undefined;
+    /** Shared by every istiod of the simulation: builds of the same endpoint snapshot share their network view. */
+    networkViews?: NetworkViewCache;
   }) {
+    this.networkViews = opts.networkViews;
     this.trafficDistribution = opts.trafficDistribution;
     this.cluster = opts.cluster;
     this.mesh = opts.mesh;
@@ -99,6 +108,7 @@ export class Istiod {
       trafficPolicy: this.destinationRule?.trafficPolicy,
       profile: this.profile,
       ...(this.trafficDistribution === undefined ? {} : { trafficDistribution: this.trafficDistribution }),
+      networkViews: this.networkViews,
     });
   }
 
@@ -120,8 +130,12 @@ export class Istiod {
 
   /** The EndpointSlice watch delivered a change of one endpoint. */
   endpointSeen(pod: SimPod, state: EndpointState, nowUs: number): void {
-    if (state === 'removed') this.known.delete(pod.id);
-    else this.known.set(pod.id, pod);
+    if (state === 'removed') {
+      if (this.known.delete(pod.id)) this.sorted = undefined;
+    } else if (this.known.get(pod.id) !== pod) {
+      this.known.set(pod.id, pod);
+      this.sorted = undefined;
+    }
     if (state === 'not-ready') this.notReady.add(pod.id);
     else this.notReady.delete(pod.id);
     this.act(this.debouncer.onEvent(nowUs, 'eds'), nowUs);
@@ -170,16 +184,26 @@ export class Istiod {
 
   /** Endpoints in discovery order; not-ready ones marked (the builder decides whether to send them). */
   private knownEndpoints() {
-    return this.sortedKnown().map((p) => (this.notReady.has(p.id) ? { ...p.endpoint, healthy: false } : p.endpoint));
+    return this.sortedKnown().map((p) => (this.notReady.has(p.id) ? this.notReadyCopy(p.endpoint) : p.endpoint));
   }
 
-  /** Discovery order: clusters in mesh order, then workloads, then pod creation order. */
-  private sortedKnown(): SimPod[] {
-    return [...this.known.values()].sort(
+  private notReadyCopy(e: IstioEndpoint): IstioEndpoint {
+    let copy = this.notReadyCopies.get(e);
+    if (copy === undefined) {
+      copy = { ...e, healthy: false };
+      this.notReadyCopies.set(e, copy);
+    }
+    return copy;
+  }
+
+  /** Discovery order: clusters in mesh order, then workloads, then pod creation order (sorted again only when the set changed). */
+  private sortedKnown(): readonly SimPod[] {
+    this.sorted ??= [...this.known.values()].sort(
       (a, b) =>
         a.deployment.cluster.index - b.deployment.cluster.index ||
         a.deployment.workloadIndex - b.deployment.workloadIndex ||
         a.ordinal - b.ordinal,
     );
+    return this.sorted;
   }
 }

@@ -9,6 +9,7 @@ import { scenarioClients, type Scenario } from '../../model/scenario.js';
 import { retryBackoffUs } from '../envoy/retry.js';
 import type { IstioProfile } from '../istio-profile.js';
 import { defaultRetryPolicy } from '../istiod/retry-policy.js';
+import { NetworkViewCache } from '../istiod/network-view-cache.js';
 import { createRng, type Rng } from '../rng.js';
 import { gatewaysOf, proxyViewOf } from '../topology.js';
 import type { ClusterConfig, RetryPolicy } from '../xds-types.js';
@@ -260,6 +261,8 @@ class Simulation {
     this.observer = new Observer();
     this.delays = new ControlPlaneDelays(this.mesh.controlPlane, this.rng.fork('control-plane'));
     const gateways = gatewaysOf(this.mesh);
+    // One cache for every istiod: they push the same endpoint snapshots (network-view-cache.ts).
+    const networkViews = new NetworkViewCache();
     const serviceReady = [...this.world.podsById.values()].filter((p) => this.isScenarioService(p) && p.phase === 'ready');
     this.istiods = this.world.clusters.map(
       (cluster) =>
@@ -280,6 +283,7 @@ class Simulation {
           destinationRule: sc.destinationRule,
           initialEndpoints: serviceReady,
           trafficDistribution: sc.request.trafficDistribution,
+          networkViews,
         }),
     );
     this.clients = specs.map((spec, i) => {

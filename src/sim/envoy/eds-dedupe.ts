@@ -7,9 +7,19 @@
  */
 import type { ClusterLoadAssignment, LbEndpoint } from '../xds-types.js';
 
-/** `address:port`, the key Envoy compares (`address->asString()`). */
+/**
+ * `address:port`, the key Envoy compares (`address->asString()`). Formatted once per endpoint
+ * object: an LbEndpoint is never changed once built, and istiod's cached groups hand the same
+ * objects to every proxy on every push.
+ */
+const keyOf = new WeakMap<Pick<LbEndpoint, 'address' | 'port'>, string>();
 export function hostAddressKey(ep: Pick<LbEndpoint, 'address' | 'port'>): string {
-  return `${ep.address}:${ep.port}`;
+  let key = keyOf.get(ep);
+  if (key === undefined) {
+    key = `${ep.address}:${ep.port}`;
+    keyOf.set(ep, key);
+  }
+  return key;
 }
 
 /**
@@ -20,7 +30,7 @@ export function hostAddressKey(ep: Pick<LbEndpoint, 'address' | 'port'>): string
  * ("When the configuration contains duplicate hosts, only the first one will be retained.").
  */
 export function dedupeAssignment(cla: ClusterLoadAssignment): ClusterLoadAssignment {
-  if (duplicateAddresses(cla).length === 0) return cla;
+  if (!hasDuplicateAddress(cla)) return cla;
   const seen = new Set<string>();
   return {
     groups: cla.groups.map((g) => ({
@@ -47,4 +57,17 @@ export function duplicateAddresses(cla: ClusterLoadAssignment): Array<{ key: str
     }
   });
   return [...byKey.values()].filter((e) => e.copies.length > 1);
+}
+
+/** Whether any address is listed twice (the check every EDS update makes; the details only when so). */
+function hasDuplicateAddress(cla: ClusterLoadAssignment): boolean {
+  const seen = new Set<string>();
+  for (const g of cla.groups) {
+    for (const ep of g.endpoints) {
+      const key = hostAddressKey(ep);
+      if (seen.has(key)) return true;
+      seen.add(key);
+    }
+  }
+  return false;
 }

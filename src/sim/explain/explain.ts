@@ -15,10 +15,11 @@ import { buildClusterLoadAssignment } from '../istiod/endpoint-builder.js';
 import { isUnsetLocality } from '../istiod/locality.js';
 import type { IstioProfile } from '../istio-profile.js';
 import { clientsOf, gatewaysOf, proxyViewOf, serviceEndpoints, servicesOf } from '../topology.js';
-import type { ClusterLoadAssignment, IstioEndpoint } from '../xds-types.js';
+import type { ClusterLoadAssignment, IstioEndpoint, NetworkGateway } from '../xds-types.js';
 import { connectionPoolWarnings } from './connection-pool.js';
 import { dataPathAssumptions } from './data-path.js';
 import { gatewayForwardSet } from '../istiod/gateway-view.js';
+import { NetworkViewCache } from '../istiod/network-view-cache.js';
 import { predictPinning, type PinningPrediction } from './pinning.js';
 import { predictShareParts } from './predict.js';
 import { effectiveSettings, type EffectiveSettings } from './settings.js';
@@ -28,8 +29,8 @@ export interface ExplainRequest {
   mesh: Mesh;
   destinationRule?: DestinationRule;
   profile: IstioProfile;
-  /** Client proxies to explain; default: every `client: true` workload. */
-  clients?: ReadonlyArray<{ cluster: string; workload: string }>;
+  /** Client proxies to explain; default: every `client: true` workload. A client's own `load` overrides `load`. */
+  clients?: ReadonlyArray<{ cluster: string; workload: string; load?: LoadModel }>;
   /** Service to explain; default: every service of the mesh. */
   service?: { service: string; namespace: string };
   /** The Service's `spec.trafficDistribution` (a scenario's request names it). */
@@ -95,9 +96,14 @@ export interface ExplainReport {
 export function explainMesh(req: ExplainRequest): ExplainReport {
   const clients = req.clients ?? clientsOf(req.mesh);
   const services = req.service !== undefined ? [req.service] : servicesOf(req.mesh);
+  // What every client of a service shares (its endpoints, the gateways' forward sets) is computed
+  // once per service, not once per client: a 50-client run explains 50 clients of one mesh.
+  const networkViews = new NetworkViewCache();
+  const shared = services.map((s) => serviceView(req, s, networkViews));
   const entries: ClientExplain[] = [];
   for (const c of clients) {
-    for (const s of services) entries.push(explainClient(req, c, s));
+    const clientReq = 'load' in c && c.load !== undefined ? { ...req, load: c.load } : req;
+    for (const v of shared) entries.push(explainClient(clientReq, c, v));
   }
   const report: ExplainReport = { istio: req.profile.version, mesh: req.mesh.name, entries };
   const dr = req.destinationRule;
@@ -105,26 +111,46 @@ export function explainMesh(req: ExplainRequest): ExplainReport {
   return report;
 }
 
-function explainClient(req: ExplainRequest, c: { cluster: string; workload: string }, s: { service: string; namespace: string }): ClientExplain {
-  const proxy = proxyViewOf(req.mesh, c.cluster, c.workload);
+/** A service as every client sees it: its endpoints, the rule that applies, where each gateway forwards. */
+interface ServiceView {
+  s: { service: string; namespace: string };
+  endpoints: IstioEndpoint[];
+  dr: DestinationRule | undefined;
+  forward: Map<string, string[]>;
+  /** Clients on other networks see each remote locality group alike: filtered once (network-view-cache.ts). */
+  networkViews: NetworkViewCache;
+  /** The service's endpoints by pod name. */
+  byPod: Map<string, IstioEndpoint>;
+  /** The mesh's gateways, one array for every client (the cache keys on it). */
+  gateways: NetworkGateway[];
+}
+
+function serviceView(req: ExplainRequest, s: { service: string; namespace: string }, networkViews: NetworkViewCache): ServiceView {
   const endpoints = serviceEndpoints(req.mesh, s.service, s.namespace);
   const applies = req.destinationRule !== undefined && destinationRuleSelects(req.destinationRule, s.service, s.namespace);
   const dr = applies ? req.destinationRule : undefined;
+  return { s, endpoints, dr, forward: gatewayForwardSets(req, endpoints, dr?.trafficPolicy), networkViews, gateways: gatewaysOf(req.mesh), byPod: new Map(endpoints.map((e) => [e.id, e])) };
+}
+
+function explainClient(req: ExplainRequest, c: { cluster: string; workload: string }, view: ServiceView): ClientExplain {
+  const { s, endpoints, dr, forward, networkViews, gateways, byPod } = view;
+  const proxy = proxyViewOf(req.mesh, c.cluster, c.workload);
+  const applies = dr !== undefined;
   const trafficPolicy = dr?.trafficPolicy;
   const cla = buildClusterLoadAssignment({
     proxy,
     endpoints,
-    gateways: gatewaysOf(req.mesh),
+    gateways,
     profile: req.profile,
     ...(trafficPolicy !== undefined ? { trafficPolicy } : {}),
     ...(req.trafficDistribution !== undefined ? { trafficDistribution: req.trafficDistribution } : {}),
+    networkViews,
   });
   // Envoy's hosts: a duplicated (gateway) address is one host (priorityLevelsOf dedupes).
   const levels = priorityLevelsOf(cla);
   const hostCount = levels.reduce((a, l) => a + l.hosts.length, 0);
   const settings = effectiveSettings(dr, req.profile, hostCount, req.trafficDistribution);
   const loads = computePriorityLoads(levelHealth(levels), settings.cluster.overprovisioningFactor, settings.cluster.healthyPanicThresholdPct);
-  const byPod = new Map(endpoints.map((e) => [e.id, e]));
   const warnings = [
     ...destinationRuleWarnings(dr, req.profile, hostCount),
     ...duplicateAddressWarnings(cla),
@@ -132,7 +158,6 @@ function explainClient(req: ExplainRequest, c: { cluster: string; workload: stri
     ...connectionPoolWarnings(trafficPolicy?.connectionPool, req.load, req.mesh, s, clientWorkers(req.mesh, c)),
   ];
   const versionOf = (id: string) => byPod.get(id)?.labels['version'];
-  const forward = gatewayForwardSets(req, endpoints, trafficPolicy);
   const parts = predictShareParts(cla, settings.cluster, versionOf, undefined, (id) => forward.get(id));
   const pinning = predictPinning({
     mesh: req.mesh,

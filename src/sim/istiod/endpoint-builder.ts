@@ -3,11 +3,12 @@
  * then apply the locality LB setting relative to this proxy.
  */
 import type { LocalityLbSetting, TrafficPolicy } from '../../model/destination-rule.js';
-import { formatLocality } from '../../model/locality.js';
+import { formatLocality, type Locality } from '../../model/locality.js';
 import type { IstioProfile } from '../istio-profile.js';
 import type { ClusterLoadAssignment, IstioEndpoint, NetworkGateway, ProxyView } from '../xds-types.js';
 import { applyLocalityLoadBalancer, resolveLocalityLbSetting, type TrafficDistribution } from './locality-lb.js';
 import { endpointsByNetworkFilter, indexGateways, type RawGroup } from './network-filter.js';
+import type { NetworkViewCache } from './network-view-cache.js';
 import { toLocalityLbEndpoints } from './working-group.js';
 
 /** Everything one EDS build needs. */
@@ -24,6 +25,8 @@ export interface ClusterLoadAssignmentInput {
   profile: IstioProfile;
   /** The Service's `spec.trafficDistribution`, if set. */
   trafficDistribution?: TrafficDistribution;
+  /** Shares each locality group's network-filtered endpoints between builds that see it alike (network-view-cache.ts). */
+  networkViews?: NetworkViewCache | undefined;
 }
 
 /**
@@ -45,7 +48,7 @@ export function sendsUnhealthyEndpoints(trafficPolicy: TrafficPolicy | undefined
 export function groupByLocality(endpoints: readonly IstioEndpoint[]): RawGroup[] {
   const byLabel = new Map<string, IstioEndpoint[]>();
   for (const ep of endpoints) {
-    const label = formatLocality(ep.locality);
+    const label = localityLabelOf(ep.locality);
     const list = byLabel.get(label);
     if (list) list.push(ep);
     else byLabel.set(label, [ep]);
@@ -56,6 +59,20 @@ export function groupByLocality(endpoints: readonly IstioEndpoint[]): RawGroup[]
       const eps = byLabel.get(label) as IstioEndpoint[];
       return { locality: (eps[0] as IstioEndpoint).locality, endpoints: eps };
     });
+}
+
+/**
+ * An endpoint's locality label, formatted once per locality object: every build of every proxy
+ * groups the same endpoints (the simulator never edits a locality in place).
+ */
+const labelOf = new WeakMap<Locality, string>();
+function localityLabelOf(l: Locality): string {
+  let label = labelOf.get(l);
+  if (label === undefined) {
+    label = formatLocality(l);
+    labelOf.set(l, label);
+  }
+  return label;
 }
 
 /**
@@ -79,7 +96,10 @@ export function buildClusterLoadAssignment(input: ClusterLoadAssignmentInput): C
   const listed = keepUnhealthy ? input.endpoints : input.endpoints.filter((e) => e.healthy !== false);
   const raw = groupByLocality(listed);
   if (raw.length === 0) return { groups: [] };
-  const filtered = endpointsByNetworkFilter(raw, input.proxy, indexGateways(input.gateways));
+  const filtered =
+    input.networkViews === undefined
+      ? endpointsByNetworkFilter(raw, input.proxy, indexGateways(input.gateways))
+      : input.networkViews.filter(raw, input.proxy, input.gateways);
   const enableFailover = force || input.trafficPolicy?.outlierDetection !== undefined;
   const groups = applyLocalityLoadBalancer(filtered, input.proxy, setting, enableFailover, input.profile);
   return { groups: groups.map(toLocalityLbEndpoints) };

@@ -65,15 +65,25 @@ export function endpointsByNetworkFilter(groups: readonly RawGroup[], proxy: Pro
     const endpoints: LbEndpoint[] = [];
     const labels: Array<Record<string, string>> = [];
     const viaGateway = new Map<NetworkGateway, { weight: number; backends: string[] }>();
+    // Endpoints come in discovery order (cluster by cluster): the previous endpoint's gateways
+    // usually serve the next one too, without a key string per endpoint.
+    let lastNetwork: string | undefined;
+    let lastCluster: string | undefined;
+    let lastGateways: readonly NetworkGateway[] = [];
     for (const ep of group.endpoints) {
       const weight = scaleWeight(ep.weight, scale);
-      const gws = index.multiNetwork ? selectNetworkGateways(index, ep.network, ep.cluster) : [];
+      if (ep.network !== lastNetwork || ep.cluster !== lastCluster) {
+        lastNetwork = ep.network;
+        lastCluster = ep.cluster;
+        lastGateways = index.multiNetwork ? selectNetworkGateways(index, ep.network, ep.cluster) : [];
+      }
+      const gws = lastGateways;
       const forceGateway = proxy.network === '' && ep.network !== '' && gws.length > 0;
       if (!forceGateway && (inNetwork(proxy.network, ep.network) || gws.length === 0)) {
         const direct: LbEndpoint = { id: ep.id, address: ep.address, port: ep.port, weight, kind: 'direct', cluster: ep.cluster, network: ep.network, backends: [] };
         if (ep.healthy === false) direct.unhealthy = true;
         endpoints.push(direct);
-        labels.push(augmentLabels(ep.labels, { cluster: ep.cluster, locality: ep.locality, network: ep.network }));
+        labels.push(endpointLabels(ep));
         continue;
       }
       // Cross-network traffic relies on mTLS SNI routing at the gateway: plaintext endpoints are dropped.
@@ -98,10 +108,36 @@ export function endpointsByNetworkFilter(groups: readonly RawGroup[], proxy: Pro
         network: gw.network,
         backends: acc.backends,
       });
-      labels.push(augmentLabels({}, { cluster: gw.cluster, locality: { region: '', zone: '', subzone: '' }, network: gw.network }));
+      labels.push(gatewayLabels(gw));
     }
     return { locality: group.locality, priority: 0, weight: sumWeights(endpoints), endpoints, labels };
   });
+}
+
+/**
+ * Augmented labels of an endpoint (label.go AugmentLabels), built once per endpoint object: every
+ * proxy's build reads the same labels, and nothing downstream writes to them. An endpoint whose
+ * labels or topology change is a new object (the engine copies it), so the memo cannot go stale.
+ */
+const augmentedOf = new WeakMap<IstioEndpoint, Readonly<Record<string, string>>>();
+function endpointLabels(ep: IstioEndpoint): Readonly<Record<string, string>> {
+  let out = augmentedOf.get(ep);
+  if (out === undefined) {
+    out = augmentLabels(ep.labels, { cluster: ep.cluster, locality: ep.locality, network: ep.network });
+    augmentedOf.set(ep, out);
+  }
+  return out;
+}
+
+/** A gateway entry's labels: its cluster and network, no locality (ep_filters.go builds them so). */
+const gatewayLabelsOf = new WeakMap<NetworkGateway, Readonly<Record<string, string>>>();
+function gatewayLabels(gw: NetworkGateway): Readonly<Record<string, string>> {
+  let out = gatewayLabelsOf.get(gw);
+  if (out === undefined) {
+    out = augmentLabels({}, { cluster: gw.cluster, locality: { region: '', zone: '', subzone: '' }, network: gw.network });
+    gatewayLabelsOf.set(gw, out);
+  }
+  return out;
 }
 
 /**

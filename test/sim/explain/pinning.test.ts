@@ -115,3 +115,20 @@ describe('east-west gateways forward over their network with the DestinationRule
     expect(samples.some((s) => s.version === 'v2')).toBe(false);
   });
 });
+
+describe('explain of several clients in one call, each with its own load', async () => {
+  const mesh = await loadMesh('scenarios/meshes/remote-two-zones.yaml', cwd);
+  const { scenario } = await loadScenario('duplicate-gateway', cwd, mesh);
+  const service = { service: 'helloworld', namespace: 'sample' };
+
+  it('each entry is what explaining that client alone with its load gives (one VU pins, 64 VUs split)', () => {
+    const one = closed(1, 10_000_000);
+    const many = closed(64, 10_000_000);
+    const c = { cluster: scenario.client.cluster, workload: scenario.client.workload };
+    const both = explainMesh({ mesh, profile, service, clients: [{ ...c, load: one }, { ...c, load: many }] }).entries;
+    const alone = [one, many].map((load) => explainMesh({ mesh, profile, service, clients: [c], load }).entries[0]);
+    expect(both).toEqual(alone);
+    expect(both[0]!.pinning!.mode).toBe('pinned');
+    expect(both[1]!.pinning?.mode).not.toBe('pinned');
+  });
+});
