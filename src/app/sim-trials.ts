@@ -149,21 +149,6 @@ function clientAccumulatorOptions(job: SimJob, c: ScenarioClient): AccumulatorOp
 }
 
 /**
- * `accumulatorOptionsFor` for simulator trials: a long trial is counted as it runs, in scheduled
- * order (the simulator numbers its requests, `Sample.seq`), instead of keeping a row per request:
- * phases, windows and failover figures are cut at the events as they happen, and an interrupt
- * keeps a complete stretch of the schedule. Other targets do not number their samples.
- */
-export function simTrialOptions(job: SimJob): AccumulatorOptions {
-  const opts = accumulatorOptionsFor(job);
-  if (streamsRequests(estimateRun(job.scenario, job.mesh, 1).requestsPerTrial)) {
-    opts.keepSamples = false;
-    opts.orderedStream = true;
-  }
-  return opts;
-}
-
-/**
  * The version(s) the failover's fault action takes down, from any timeline action: the named
  * deployment's version, or for `gatewayDown` every version behind that gateway (the service's
  * workloads in its cluster), since a client on another network reaches them only through it.
@@ -381,7 +366,14 @@ function* trialSteps(
         if (partial === null) return { completed: 0, batch: undefined, at };
         return {
           completed: 0,
-          batch: { measures: partial.measures, events: out.events, eventsSeed: seed, requests: partial.requests, eventsProcessed: out.eventsProcessed },
+          batch: {
+            measures: partial.measures,
+            events: out.events,
+            eventsSeed: seed,
+            requests: partial.requests,
+            eventsProcessed: out.eventsProcessed,
+            responseFlags: out.circuitBreakers.uoResponses > 0 ? { UO: out.circuitBreakers.uoResponses } : {},
+          },
           at,
           measuredToUs: partial.horizonUs,
         };
