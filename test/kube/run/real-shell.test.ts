@@ -58,7 +58,7 @@ describeWithTool(TOOLS.busybox, 'kube run against a real busybox shell and curl 
   });
   /** The curl loop in the sleep pod against helloworld (5 s curl timeout, no think time). */
   const startLoop = (o: Pick<CurlLoadOptions, 'durationMs' | 'concurrency' | 'runId' | 'clock' | 'onSample'>): LoadHandle =>
-    startCurlLoad({ gateway: gw, namespace: 'sample', pod: target.pod, container: 'sleep', url: 'http://helloworld.sample:5000/hello', requestTimeoutMs: 5000, thinkTimeMs: 0, ...o });
+    startCurlLoad({ gateway: gw, namespace: 'sample', pod: target.pod, container: 'sleep', url: 'http://helloworld.sample:5000/hello', requestTimeoutMs: 5000, thinkTimeMs: 0, driverClock: realClock, ...o });
   afterAll(async () => {
     traffic.stop();
     await bed?.close();
