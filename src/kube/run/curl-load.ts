@@ -330,7 +330,9 @@ export function startCurlLoad(o: CurlLoadOptions): LoadHandle {
         await o.gateway
           .exec({ ...target, argv: ['touch', stopFile], timeoutMs: 10_000 })
           .catch(() => notes.push(`could not create the stop file ${stopFile}; the loops end by themselves within ${boundS} s`));
-      } else if (!cleaned) await removeFiles().catch(() => undefined);
+      }
+      // Nothing will read the files now; a loop still running recreates its own and removes it at its end.
+      if (!cleaned) await removeFiles().catch(() => notes.push(`could not remove ${outFiles.join(' ')} in ${o.namespace}/${o.pod}; remove them by hand`));
       sockets.abort(new Error('load stopped'));
     },
   };

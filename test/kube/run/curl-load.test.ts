@@ -5,7 +5,7 @@
  * hostile values are never executed, the stop file and the time bound end it.
  */
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -118,5 +118,6 @@ describeWithTool(TOOLS.busybox, 'the loop script under busybox ash (the sleep im
     expect(lines.length).toBeGreaterThan(2);
     expect(lines.at(-1)).toMatch(/^MB2 1 \d+$/);
     expect(readFileSync(out, 'utf8')).toBe(r.stdout);
+    rmSync(dir, { recursive: true, force: true });
   });
 });
