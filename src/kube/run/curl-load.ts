@@ -264,7 +264,8 @@ export function startCurlLoad(o: CurlLoadOptions): LoadHandle {
         (err: unknown) => {
           // A partial last line is not flushed: the file has it whole.
           if (stopped) return void (states[loop] = { kind: 'done' });
-          if (err instanceof ExecError) return cut(err.message.split('\n')[0] ?? '');
+          // (The message quotes the whole script: only its reason is kept.)
+          if (err instanceof ExecError) return cut(`its exec stream was cut (${/(the connection closed before the command finished|did not finish within \d+ s)/.exec(err.message)?.[1] ?? 'ended early'})`);
           failure ??= err instanceof Error ? err : new Error(String(err));
           states[loop] = { kind: 'done' };
         },
