@@ -7,15 +7,11 @@
  * number). The emulator cuts the stream after a number of bytes (ExecCuts) and keeps the pod's file
  * (curl-loop.ts); a file lost or damaged on every copy leaves the result incomplete, with no verdict.
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Result } from '../../src/model/result.js';
-import { runCli } from '../support/cli.js';
 import { VirtualClock } from '../support/traffic-clock.js';
 import { startTestBed, type TestBed } from '../kube/run/bed.js';
-import { recordOutputs } from '../kube/run/outputs.js';
+import { runSaved } from '../kube/run/saved-run.js';
 
 const SCENARIO = join(process.cwd(), 'test', 'fixtures', 'kube-run', 'failover-closed.yaml');
 /** About 1.5 s into the 6 s run (one loop, ~90-byte lines at ~400 a second): before the fault at 2 s. */
@@ -27,18 +23,8 @@ afterEach(async () => {
   bed = undefined;
 });
 
-async function run(b: TestBed, clock: VirtualClock): Promise<{ code: number; stdout: string; stderr: string; result: Result }> {
-  const dir = mkdtempSync(join(tmpdir(), 'meshbench-run-curl-lossless-'));
-  const out = join(dir, 'results');
-  const r = await runCli(['run', SCENARIO, '--target', 'kube', '--context', 'c1', '--context', 'c2', '--out', out, '--journal', join(dir, 'j.jsonl'), '--no-color', '--load', 'curl'], {
-    env: { KUBECONFIG: b.kubeconfig },
-    clock,
-  });
-  const files = existsSync(out) ? readdirSync(out).filter((f) => f.endsWith('.json')) : [];
-  const texts = [r.stdout, r.stderr, ...files.map((f) => readFileSync(join(out, f), 'utf8'))];
-  recordOutputs(b, texts);
-  if (files[0] === undefined) throw new Error(`no result saved (exit ${r.code}): ${r.stderr}`);
-  return { ...r, result: JSON.parse(readFileSync(join(out, files[0]), 'utf8')) as Result };
+function run(b: TestBed, clock: VirtualClock): ReturnType<typeof runSaved> {
+  return runSaved(b, clock, SCENARIO, ['--load', 'curl']);
 }
 
 /** A test bed whose curl loop's stream is cut once, after CUT_AFTER_BYTES. */
@@ -66,7 +52,7 @@ describe('curl loop samples survive a cut exec stream', () => {
     expect(r.result.summary.phases.find((p) => p.name === 'before')).toMatchObject({ requests: 800, errors: 0 });
     expect(r.result.summary.failover?.recoveryMs?.p50).toBe(300);
     expect(r.result.thresholds.every((t) => t.ok)).toBe(true);
-    expect(r.stderr).toMatch(/curl loop 0: .*the connection closed before the command finished; [1-9]\d* request\(s\) read back from \/tmp\/meshbench-[0-9a-f]+-0-0\.out in the pod/);
+    expect(r.stderr).toMatch(/curl loop 0: its exec stream was cut \(the connection closed before the command finished\); [1-9]\d* request\(s\) read back from \/tmp\/meshbench-[0-9a-f]+-0-0\.out in the pod/);
     // The file was copied out with its size and digest checked, then removed.
     const execs = b.c1.requests.filter((q) => q.method === 'UPGRADE').map((q) => new URLSearchParams(q.query).getAll('command'));
     expect(execs.filter((a) => /\.out$/.test(a.at(-1) ?? '')).map((a) => a[0])).toEqual(['timeout', 'wc', 'sha256sum', 'cat', 'rm']);
