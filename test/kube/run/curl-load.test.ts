@@ -9,7 +9,8 @@ import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CURL_LOOP_SCRIPT, curlLoopArgv, parseCurlEnd, parseCurlLine, parseCurlStart, secondsArg } from '../../../src/kube/run/curl-load.js';
+import { CURL_LOOP_SCRIPT, curlLineKey, curlLoopArgv, parseCurlEnd, parseCurlLine, parseCurlStart, secondsArg } from '../../../src/kube/run/curl-load.js';
+import { parseByteCount, parseDigest } from '../../../src/kube/run/curl-recover.js';
 import { POD_CLOCKS } from '../../../src/kube/run/pod-clock.js';
 import { TOOLS, describeWithTool } from '../../support/system-tool.js';
 
@@ -41,6 +42,18 @@ describe('curl loop lines', () => {
     expect(parseCurlLine('MB1 0 7 1795470300004845 0 200 0.002345 Hello version: v2, instance: p', ORIGIN, CURL_TIME)).toMatchObject({ startUs: 2500, endUs: 4845, status: 200, version: 'v2' });
     expect(parseCurlEnd('MB2 3 41')).toEqual({ loop: 3, sent: 41 });
     expect(parseCurlEnd('MB1 3 41')).toBeUndefined();
+  });
+
+  it('key MB1 lines by loop and sequence number, and read busybox wc -c and sha256sum answers', () => {
+    expect(curlLineKey('MB1 2 17 1795470300004845 0 200 0.002345 Hello')).toEqual({ loop: 2, seq: 17 });
+    expect(curlLineKey('MB2 2 17')).toBeUndefined();
+    // busybox prints `N file`, right-aligned without a file (`wc -c < f`); GNU the same with a file.
+    expect(parseByteCount('2841 /tmp/meshbench-ab-0-0.out\n')).toBe(2841);
+    expect(parseByteCount('     2841\n')).toBe(2841);
+    expect(parseByteCount("wc: can't open")).toBeUndefined();
+    const hex = '2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824';
+    expect(parseDigest(`${hex}  /tmp/x\n`)).toBe(hex);
+    expect(parseDigest(`${hex.slice(1)}  /tmp/x\n`)).toBeUndefined();
   });
 
   it('passes the duration in the clock\'s own unit', () => {
