@@ -7,8 +7,11 @@
  * number). The emulator cuts the stream after a number of bytes (ExecCuts) and keeps the pod's file
  * (curl-loop.ts); a file lost or damaged on every copy leaves the result incomplete, with no verdict.
  */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { runCli } from '../support/cli.js';
 import { VirtualClock } from '../support/traffic-clock.js';
 import { startTestBed, type TestBed } from '../kube/run/bed.js';
 import { runSaved } from '../kube/run/saved-run.js';
@@ -93,5 +96,19 @@ describe('curl loop samples survive a cut exec stream', () => {
     expect(samples?.received).toBeLessThan(CUT_AFTER_BYTES / 50);
     expect(r.result.summary.failover).toBeUndefined();
     expect(r.stdout).not.toContain('not recovered');
+  });
+
+  it('cut before the loop\'s first line arrived: the timeline has no start to be placed on, so the run stops (exit 4), changes nothing, and ends the loop', async () => {
+    const clock = new VirtualClock();
+    bed = await startTestBed({ clock });
+    bed.c1.execCuts.inject({ afterBytes: 10, match: (argv) => argv[0] === 'timeout' });
+    const r = await runCli(['run', SCENARIO, '--target', 'kube', '--context', 'c1', '--context', 'c2', '--load', 'curl', '--no-color', '--out', mkdtempSync(join(tmpdir(), 'meshbench-run-curl-cut-'))], { env: { KUBECONFIG: bed.kubeconfig }, clock });
+    expect(r.code).toBe(4);
+    expect(r.stderr).toMatch(/the curl loop 0 in sample\/sleep-\S+: its exec stream was cut \(the connection closed before the command finished\) before its first line arrived/);
+    expect(bed.c1.controller.scaleEvents).toEqual([]);
+    // The loop ran on in the pod: the stop file ends it, and it removes its file.
+    expect(bed.curl.stopFiles.size).toBe(1);
+    await clock.sleep(10_000);
+    expect(leftFiles(bed)).toEqual([]);
   });
 });

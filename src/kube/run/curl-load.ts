@@ -243,6 +243,13 @@ export function startCurlLoad(o: CurlLoadOptions): LoadHandle {
     const lines = new LineSplitter((line) => onLine(loop, line));
     const startedAtMs = o.driverClock.now();
     const cut = (why: string) => {
+      if (originNs === undefined) {
+        // No loop's start has arrived: the timeline is placed on it, so the run cannot go on
+        // (reading the file after the loop's end would put every action after the load).
+        failure ??= new EnvironmentError(`context '${o.gateway.context}': the curl loop ${loop} in ${o.namespace}/${o.pod}: ${why} before its first line arrived`, { code: 'KUBE_LOAD' });
+        states[loop] = { kind: 'done' };
+        return;
+      }
       // Its stream ended without MB2; the loop runs on to its end (or `timeout`'s): read its file
       // then, and once more at the bound if it had not finished.
       const endMs = startedAtMs + o.durationMs + o.requestTimeoutMs + o.thinkTimeMs + LOOP_END_SLACK_MS;
@@ -325,15 +332,15 @@ export function startCurlLoad(o: CurlLoadOptions): LoadHandle {
     async stop() {
       if (stopped) return;
       stopped = true;
-      if (states.some((st) => st.kind !== 'done')) {
-        // The stop file ends every loop after its current request (each then removes its file);
-        // `timeout` bounds them anyway.
+      if (!cleaned) {
+        // Any loop may still run in the pod (a cut or failed one runs on): the stop file ends each
+        // after its current request, and each then removes its file; `timeout` bounds them anyway.
         await o.gateway
           .exec({ ...target, argv: ['touch', stopFile], timeoutMs: 10_000 })
           .catch(() => notes.push(`could not create the stop file ${stopFile}; the loops end by themselves within ${boundS} s`));
+        // Nothing will read the files now; a loop still running recreates its own and removes it at its end.
+        await removeFiles().catch(() => notes.push(`could not remove ${outFiles.join(' ')} in ${o.namespace}/${o.pod}; remove them by hand`));
       }
-      // Nothing will read the files now; a loop still running recreates its own and removes it at its end.
-      if (!cleaned) await removeFiles().catch(() => notes.push(`could not remove ${outFiles.join(' ')} in ${o.namespace}/${o.pod}; remove them by hand`));
       sockets.abort(new Error('load stopped'));
     },
   };
