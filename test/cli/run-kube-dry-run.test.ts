@@ -56,11 +56,15 @@ describe('run --target kube --dry-run=client', () => {
     const r = await dryRun([join(FIXTURES, 'failover-closed.yaml'), '--load', 'curl', '--repeat', '2']);
     expect(r.code, r.stderr).toBe(0);
     expect(r.docs.map((d) => d.kind)).toEqual(['DestinationRule', 'ExecPlan']);
-    const loops = r.docs[1]?.commands?.filter((c) => c.purpose.includes('curl loop')) ?? [];
+    const loops = r.docs[1]?.commands?.filter((c) => /curl loop \d$/.test(c.purpose)) ?? [];
     expect(loops).toHaveLength(2);
     expect(loops[0]?.argv.slice(0, 5)).toEqual(['timeout', '38', 'sh', '-c', CURL_LOOP_SCRIPT]);
-    expect(loops[0]?.argv.slice(6)).toEqual(['http://helloworld.sample:5000/hello', '6000000', '2', '0', '0', expect.stringMatching(/^\/tmp\/meshbench-stop-[0-9a-f]{6}-0$/), 'curl-time']);
+    expect(loops[0]?.argv.slice(6)).toEqual(['http://helloworld.sample:5000/hello', '6000000', '2', '0', '0', expect.stringMatching(/^\/tmp\/meshbench-stop-[0-9a-f]{6}-0$/), 'curl-time', expect.stringMatching(/^\/tmp\/meshbench-[0-9a-f]{6}-0-0\.out$/)]);
     expect(loops[1]?.purpose).toBe('trial 2: curl loop 0');
+    // A cut loop's file is copied out with its size and digest; every loop file is removed once read.
+    const file = loops[0]?.argv.at(-1) as string;
+    const around = r.docs[1]?.commands?.filter((c) => c.argv.includes(file)).map((c) => c.argv) ?? [];
+    expect(around.slice(1)).toEqual([['wc', '-c', file], ['sha256sum', file], ['cat', file], ['rm', '-f', file]]);
   });
 
   it('-o json: one List', async () => {

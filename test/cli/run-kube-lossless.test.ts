@@ -8,15 +8,11 @@
  * used to be marked incomplete. Where the lines were rotated away before the follow could be
  * reopened, the result stays incomplete.
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Result } from '../../src/model/result.js';
-import { runCli } from '../support/cli.js';
 import { VirtualClock } from '../support/traffic-clock.js';
 import { startTestBed, type TestBed } from '../kube/run/bed.js';
-import { recordOutputs } from '../kube/run/outputs.js';
+import { runSaved } from '../kube/run/saved-run.js';
 
 const SCENARIO = join(process.cwd(), 'test', 'fixtures', 'kube-run', 'failover-open.yaml');
 
@@ -26,17 +22,8 @@ afterEach(async () => {
   bed = undefined;
 });
 
-async function run(b: TestBed, clock: VirtualClock): Promise<{ code: number; stdout: string; stderr: string; result: Result }> {
-  const dir = mkdtempSync(join(tmpdir(), 'meshbench-run-lossless-'));
-  const out = join(dir, 'results');
-  const r = await runCli(['run', SCENARIO, '--target', 'kube', '--context', 'c1', '--context', 'c2', '--out', out, '--journal', join(dir, 'j.jsonl'), '--no-color', '--load', 'k6'], {
-    env: { KUBECONFIG: b.kubeconfig },
-    clock,
-  });
-  const files = existsSync(out) ? readdirSync(out).filter((f) => f.endsWith('.json')) : [];
-  const texts = [r.stdout, r.stderr, ...files.map((f) => readFileSync(join(out, f), 'utf8'))];
-  recordOutputs(b, texts);
-  return { ...r, result: JSON.parse(readFileSync(join(out, files[0] as string), 'utf8')) as Result };
+function run(b: TestBed, clock: VirtualClock): ReturnType<typeof runSaved> {
+  return runSaved(b, clock, SCENARIO, ['--load', 'k6']);
 }
 
 async function setup(): Promise<{ b: TestBed; clock: VirtualClock }> {

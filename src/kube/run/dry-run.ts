@@ -12,6 +12,7 @@ import type { Mesh } from '../../model/mesh.js';
 import type { Scenario } from '../../model/scenario.js';
 import type { KubeObject } from '../gateway.js';
 import { curlLoopPlan } from './curl-load.js';
+import { copyOutArgvs } from './curl-recover.js';
 import { proxyClusterName } from './endpoint-watch.js';
 import { statsFilter } from '../envoy-stats/stats.js';
 import { K6_ARGS, K6_CONTAINER, K6_OPERATOR_ARGUMENTS, k6ObjectName, k6Plan } from './k6-objects.js';
@@ -103,6 +104,12 @@ export function dryRunPlan(i: DryRunInput): DryRunPlan {
         clock: POD_CLOCKS['curl-time'],
       });
       plan.argvs.forEach((argv, loop) => commands.push(inClient(`${label}curl loop ${loop}`, argv)));
+      plan.outFiles.forEach((file, loop) => {
+        const copy = copyOutArgvs(file);
+        const when = `only when loop ${loop}'s output is cut: read back from its file once it must have ended`;
+        commands.push(inClient(`${label}${when} (its size)`, copy.size), inClient(`${label}${when} (its digest)`, copy.digest), inClient(`${label}${when} (its lines)`, copy.copy));
+      });
+      commands.push(inClient(`${label}the loops' files removed once read`, ['rm', '-f', ...plan.outFiles]));
       commands.push(inClient(`${label}stop file, only when the run is stopped early`, ['touch', plan.stopFile]));
       continue;
     }

@@ -145,7 +145,7 @@ export async function runOnKube(req: KubeRunRequest, deps: KubeRunDeps): Promise
           where: { context: client.gateway.context, server: client.gateway.server },
           envoyStats: new EnvoyStatsWatch(proxy),
           timing,
-          startLoad: loadStarter({ req, scenario: s, prepared: p, recorder, trial, note: (l) => deps.progress.note(l) }),
+          startLoad: loadStarter({ req, scenario: s, prepared: p, recorder, trial, note: (l) => deps.progress.note(l), clock: deps.clock }),
           placeSenders: sendersPlacer(p, s),
           senderProxy: (pod) => {
             const own = { ...proxy, pod };

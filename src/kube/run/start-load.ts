@@ -3,6 +3,7 @@
  * TestRun with `--parallelism`) in the client's namespace. The k6 runners get a native sidecar on
  * Kubernetes ≥ 1.29 (see k6-objects.ts for why and what happens otherwise).
  */
+import type { Clock } from '../../app/ports.js';
 import type { Scenario } from '../../model/scenario.js';
 import type { ChangeRecorder } from './changes.js';
 import { startCurlLoad } from './curl-load.js';
@@ -24,6 +25,8 @@ export interface LoadStarterInput {
   /** 0-based trial number (names the objects and the stop file). */
   trial: number;
   note: (line: string) => void;
+  /** The driver's clock (when a cut curl loop's file is read back). */
+  clock: Pick<Clock, 'now'>;
 }
 
 /** The `startLoad` of one trial. */
@@ -45,6 +48,7 @@ export function loadStarter(i: LoadStarterInput): (onSample: SampleSink) => Prom
         concurrency: load.kind === 'closed' ? load.concurrency : 1,
         runId: `${req.runId}-${i.trial}`,
         clock: p.sync.clock,
+        driverClock: i.clock,
         onSample,
       });
     }

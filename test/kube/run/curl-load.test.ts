@@ -5,12 +5,14 @@
  * hostile values are never executed, the stop file and the time bound end it.
  */
 import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CURL_LOOP_SCRIPT, curlLoopArgv, parseCurlEnd, parseCurlLine, parseCurlStart, secondsArg } from '../../../src/kube/run/curl-load.js';
+import { CURL_LOOP_SCRIPT, curlLineKey, curlLoopArgv, parseCurlEnd, parseCurlLine, parseCurlStart, secondsArg } from '../../../src/kube/run/curl-load.js';
+import { parseByteCount, parseDigest } from '../../../src/kube/run/curl-recover.js';
 import { POD_CLOCKS } from '../../../src/kube/run/pod-clock.js';
+import { TOOLS, describeWithTool } from '../../support/system-tool.js';
 
 const NS = POD_CLOCKS['date-ns'];
 const CURL_TIME = POD_CLOCKS['curl-time'];
@@ -42,8 +44,20 @@ describe('curl loop lines', () => {
     expect(parseCurlEnd('MB1 3 41')).toBeUndefined();
   });
 
+  it('key MB1 lines by loop and sequence number, and read busybox wc -c and sha256sum answers', () => {
+    expect(curlLineKey('MB1 2 17 1795470300004845 0 200 0.002345 Hello')).toEqual({ loop: 2, seq: 17 });
+    expect(curlLineKey('MB2 2 17')).toBeUndefined();
+    // busybox prints `N file`, right-aligned without a file (`wc -c < f`); GNU the same with a file.
+    expect(parseByteCount('2841 /tmp/meshbench-ab-0-0.out\n')).toBe(2841);
+    expect(parseByteCount('     2841\n')).toBe(2841);
+    expect(parseByteCount("wc: can't open")).toBeUndefined();
+    const hex = '2cf24dba5fb0a30e26e83b2ac5b9e29e1b161e5c1fa7425e73043362938b9824';
+    expect(parseDigest(`${hex}  /tmp/x\n`)).toBe(hex);
+    expect(parseDigest(`${hex.slice(1)}  /tmp/x\n`)).toBeUndefined();
+  });
+
   it('passes the duration in the clock\'s own unit', () => {
-    const base = { url: 'http://x/', durationNs: 2_500_000_000n, timeoutS: '1', thinkS: '0', loopId: 0, stopFile: '/tmp/s', boundS: 9 };
+    const base = { url: 'http://x/', durationNs: 2_500_000_000n, timeoutS: '1', thinkS: '0', loopId: 0, stopFile: '/tmp/s', outFile: '/tmp/o', boundS: 9 };
     expect(curlLoopArgv({ ...base, clock: POD_CLOCKS['curl-time'] })[7]).toBe('2500000');
     expect(curlLoopArgv({ ...base, clock: POD_CLOCKS.uptime })[7]).toBe('250');
     expect(curlLoopArgv({ ...base, clock: POD_CLOCKS['date-s'] })[7]).toBe('3');
@@ -51,9 +65,9 @@ describe('curl loop lines', () => {
 
   it('carries every scenario value as its own argument; the script text never changes', () => {
     const url = 'http://helloworld.sample:5000/$(touch /tmp/pwned);`id`';
-    const argv = curlLoopArgv({ url, durationNs: 5n, timeoutS: secondsArg(2500), thinkS: secondsArg(0), loopId: 3, stopFile: '/tmp/meshbench-stop-ab', boundS: 40, clock: NS });
+    const argv = curlLoopArgv({ url, durationNs: 5n, timeoutS: secondsArg(2500), thinkS: secondsArg(0), loopId: 3, stopFile: '/tmp/meshbench-stop-ab', outFile: '/tmp/meshbench-ab-3.out', boundS: 40, clock: NS });
     expect(argv.slice(0, 6)).toEqual(['timeout', '40', 'sh', '-c', CURL_LOOP_SCRIPT, 'meshbench-load']);
-    expect(argv.slice(6)).toEqual([url, '5', '2.5', '0', '3', '/tmp/meshbench-stop-ab', 'date-ns']);
+    expect(argv.slice(6)).toEqual([url, '5', '2.5', '0', '3', '/tmp/meshbench-stop-ab', 'date-ns', '/tmp/meshbench-ab-3.out']);
     expect(CURL_LOOP_SCRIPT).not.toContain('helloworld');
   });
 });
@@ -76,7 +90,7 @@ describe.runIf(shell)('the loop script under sh, with a stand-in curl', () => {
 
   it('prints MB0 then one parseable MB1 line per request, and never runs what the URL says', () => {
     const marker = join(bin, 'pwned');
-    const r = runLoop({ url: `http://x/$(touch ${marker})`, durationNs: 30_000_000n, timeoutS: '2', thinkS: '0', loopId: 2, stopFile: join(bin, 'no-stop'), boundS: 5, clock: NS });
+    const r = runLoop({ url: `http://x/$(touch ${marker})`, durationNs: 30_000_000n, timeoutS: '2', thinkS: '0', loopId: 2, stopFile: join(bin, 'no-stop'), outFile: join(bin, 'out-2'), boundS: 5, clock: NS });
     expect(r.status).toBe(0);
     const lines = r.stdout.trim().split('\n');
     const origin = parseCurlStart(lines[0] as string, NS);
@@ -85,15 +99,38 @@ describe.runIf(shell)('the loop script under sh, with a stand-in curl', () => {
     expect(samples.length).toBeGreaterThan(0);
     expect(samples.every((s) => s?.status === 200 && s.version === 'v1' && s.endUs - s.startUs === 2000)).toBe(true);
     expect(existsSync(marker)).toBe(false);
+    // Every printed line is in the loop's file too, byte for byte (what a cut stream is read back from).
+    expect(readFileSync(join(bin, 'out-2'), 'utf8')).toBe(r.stdout);
   });
 
   it('ends at once on the stop file, and at its time bound otherwise (exit 124)', () => {
     const stop = join(bin, 'stop');
     writeFileSync(stop, '');
-    const stopped = runLoop({ url: 'http://x/', durationNs: 60_000_000_000n, timeoutS: '2', thinkS: '0', loopId: 0, stopFile: stop, boundS: 5, clock: NS });
+    const stopped = runLoop({ url: 'http://x/', durationNs: 60_000_000_000n, timeoutS: '2', thinkS: '0', loopId: 0, stopFile: stop, outFile: join(bin, 'out-stopped'), boundS: 5, clock: NS });
     expect(stopped.status).toBe(0);
     expect(stopped.stdout.trim().split('\n')).toEqual([expect.stringMatching(/^MB0 0 \d+$/), 'MB2 0 0']);
-    const bounded = runLoop({ url: 'http://x/', durationNs: 60_000_000_000n, timeoutS: '2', thinkS: '0', loopId: 0, stopFile: join(bin, 'nothing'), boundS: 0.2, clock: NS });
+    // Stopped: nothing will read its file, so the loop removed it.
+    expect(existsSync(join(bin, 'out-stopped'))).toBe(false);
+    const bounded = runLoop({ url: 'http://x/', durationNs: 60_000_000_000n, timeoutS: '2', thinkS: '0', loopId: 0, stopFile: join(bin, 'nothing'), outFile: join(bin, 'out-bounded'), boundS: 0.2, clock: NS });
     expect(bounded.status).toBe(124);
+  });
+});
+
+describeWithTool(TOOLS.busybox, 'the loop script under busybox ash (the sleep image\'s shell), with a stand-in curl', (busybox) => {
+  it('appends every line it prints to its file, byte for byte', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'meshbench-ash-'));
+    symlinkSync(busybox, join(dir, 'sh'));
+    writeFileSync(join(dir, 'curl'), "#!/bin/sh\nprintf 'Hello version: v2, instance: pod-2\\n\\n200 0.001000'\n");
+    chmodSync(join(dir, 'curl'), 0o755);
+    const out = join(dir, 'out-1');
+    const argv = curlLoopArgv({ url: 'http://x/', durationNs: 20_000_000n, timeoutS: '2', thinkS: '0', loopId: 1, stopFile: join(dir, 'no-stop'), outFile: out, boundS: 5, clock: NS });
+    // GNU timeout finds `sh` on PATH: busybox's ash.
+    const r = spawnSync(argv[0] as string, argv.slice(1), { env: { PATH: `${dir}:/usr/bin:/bin` }, encoding: 'utf8', timeout: 10_000 });
+    expect(r.status, r.stderr).toBe(0);
+    const lines = r.stdout.trim().split('\n');
+    expect(lines.length).toBeGreaterThan(2);
+    expect(lines.at(-1)).toMatch(/^MB2 1 \d+$/);
+    expect(readFileSync(out, 'utf8')).toBe(r.stdout);
+    rmSync(dir, { recursive: true, force: true });
   });
 });

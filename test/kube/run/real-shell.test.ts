@@ -57,13 +57,15 @@ describeWithTool(TOOLS.busybox, 'kube run against a real busybox shell and curl 
     target = { gateway: gw, namespace: 'sample', pod: pod.metadata.name, container: 'sleep' };
   });
   /** The curl loop in the sleep pod against helloworld (5 s curl timeout, no think time). */
-  const startLoop = (o: Pick<CurlLoadOptions, 'durationMs' | 'concurrency' | 'runId' | 'clock' | 'onSample'>): LoadHandle =>
-    startCurlLoad({ gateway: gw, namespace: 'sample', pod: target.pod, container: 'sleep', url: 'http://helloworld.sample:5000/hello', requestTimeoutMs: 5000, thinkTimeMs: 0, ...o });
+  const startLoop = (o: Pick<CurlLoadOptions, 'durationMs' | 'concurrency' | 'runId' | 'clock' | 'onSample'> & Partial<Pick<CurlLoadOptions, 'requestTimeoutMs'>>): LoadHandle =>
+    startCurlLoad({ gateway: gw, namespace: 'sample', pod: target.pod, container: 'sleep', url: 'http://helloworld.sample:5000/hello', requestTimeoutMs: 5000, thinkTimeMs: 0, driverClock: realClock, ...o });
   afterAll(async () => {
     traffic.stop();
     await bed?.close();
     // The pod's /tmp is this machine's: remove the stop file the test made.
     rmSync(`/tmp/meshbench-stop-realshell-${process.pid}-1`, { force: true });
+    // The stopped loop removes its own file when it ends; should it not have ended yet, this does.
+    rmSync(`/tmp/meshbench-realshell-${process.pid}-1-0.out`, { force: true });
   });
 
   it('busybox date +%s%N prints a literal %N: what the seed read as its clock, and could not parse', async () => {
@@ -109,6 +111,31 @@ describeWithTool(TOOLS.busybox, 'kube run against a real busybox shell and curl 
     const stepUs = clock.resolutionMs * 1000;
     expect(samples.every((s) => s.startUs >= -stepUs && s.startUs < 800_000 + 2 * stepUs + 200_000 && s.endUs >= s.startUs)).toBe(true);
     expect(load.notes()).toEqual([]);
+    // The loops' files in the pod (its /tmp is this machine's) were removed once the streams were read.
+    expect([0, 1].some((l) => existsSync(`/tmp/meshbench-realshell-${process.pid}-0-${l}.out`))).toBe(false);
+  });
+
+  it('a cut exec stream: the loop runs on in the pod, and its real file is read back, checked by busybox wc and sha256sum', async () => {
+    const clock = chooseClock(await detectPodClocks(target), false) as PodClock;
+    const samples: Sample[] = [];
+    const before = [...shell.answered.values()].reduce((a, b) => a + b, 0);
+    // MB0 and about one MB1 line get through, then the connection drops; the process runs on.
+    bed.c1.execCuts.inject({ afterBytes: 150, match: (argv) => argv[0] === 'timeout' });
+    const runId = `realshell-${process.pid}-2`;
+    // A 1 s curl timeout: the file is read 0.8 + 1 + 2 s after the start.
+    const load = startLoop({ durationMs: 800, requestTimeoutMs: 1000, concurrency: 1, runId, clock, onSample: (s) => samples.push({ ...s }) });
+    await waitFor(load, 15_000);
+    expect(bed.c1.execCuts.cut).toBe(1);
+    const acc = load.accounting();
+    expect(acc.missing, load.notes().join('\n')).toBeUndefined();
+    expect(acc.sent).toBe(samples.length);
+    // Every request the sidecar answered counted once: the lines the stream delivered are not taken twice.
+    expect([...shell.answered.values()].reduce((a, b) => a + b, 0) - before).toBe(samples.length);
+    expect(samples.length).toBeGreaterThanOrEqual(2);
+    expect(load.notes().join('\n')).toMatch(/curl loop 0: its exec stream was cut \(the connection closed before the command finished\); [1-9]\d* request\(s\) read back from \/tmp\/meshbench-realshell-\d+-2-0\.out in the pod/);
+    const file = `/tmp/meshbench-${runId}-0.out`;
+    expect(shell.started.filter((a) => a.at(-1) === file).map((a) => a[0])).toEqual(['timeout', 'wc', 'sha256sum', 'cat', 'rm']);
+    expect(existsSync(file)).toBe(false);
   });
 
   it('the stop file ends a long loop after its current request, and it still reports what it sent', async () => {

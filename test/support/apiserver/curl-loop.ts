@@ -7,9 +7,16 @@
  * `pilot-agent request GET clusters` as the proxy knows it. The loop answers each request from
  * `MeshTraffic` at the request's own time and prints it once the traffic clock has passed its end,
  * in the loop's `MB1 …` line format with curl's own end stamp (the `curl-time` clock), then `MB2`.
+ * Like the script, it appends each line to its file (`$8`) before printing it, in a per-pod file
+ * map, and serves busybox's `cat`, `wc -c`, `sha256sum` and `rm -f` on that map (the output and
+ * messages of busybox 1.36 `coreutils/cat.c`, `wc.c`, `md5_sha1_sum.c`), so a cut stream is read
+ * back as on a cluster. A stream cut by the emulator (ExecCuts) leaves the loop running, as a
+ * real process does; a client that closes the stream itself still ends it here.
  * (test/support/apiserver/real-shell.ts runs the same script in a real busybox shell instead.)
  */
+import { createHash } from 'node:crypto';
 import { CURL_LOOP_NAME, CURL_LOOP_SCRIPT } from '../../../src/kube/run/curl-load.js';
+import type { KubeObject } from '../../../src/kube/gateway.js';
 import type { TrafficClock } from '../traffic-clock.js';
 import type { ApiServer } from './server.js';
 import type { MeshTraffic } from './traffic.js';
@@ -38,11 +45,56 @@ export interface CurlLoopEmulation {
   readonly started: string[][];
   /** Stop files created with `touch`. */
   readonly stopFiles: Set<string>;
+  /** Each pod's files (`<namespace>/<pod>` → path → text): what the loops appended. */
+  readonly files: Map<string, Map<string, string>>;
+  /** Bytes `cat` sends instead of a file's own (a copy damaged on the way), when set. */
+  damage?: (path: string, text: string) => string;
+  /** When false, the loops' appends are lost (a pod whose /tmp was emptied: a restart). */
+  keepFiles: boolean;
+}
+
+function podKey(pod: KubeObject): string {
+  return `${pod.metadata.namespace ?? ''}/${pod.metadata.name}`;
 }
 
 /** Registers the handlers on the client's emulator. */
 export function emulateCurlLoop(server: ApiServer, traffic: MeshTraffic, clock: TrafficClock): CurlLoopEmulation {
-  const emu: CurlLoopEmulation = { started: [], stopFiles: new Set() };
+  const emu: CurlLoopEmulation = { started: [], stopFiles: new Set(), files: new Map(), keepFiles: true };
+  const filesOf = (pod: KubeObject): Map<string, string> => {
+    const m = emu.files.get(podKey(pod)) ?? new Map<string, string>();
+    emu.files.set(podKey(pod), m);
+    return m;
+  };
+  // busybox's messages for a file that is not there (coreutils/cat.c, wc.c; libbb bb_perror_msg).
+  const missing = (applet: string, path: string, stderr: (t: string) => void): number => {
+    stderr(applet === 'cat' ? `cat: can't open '${path}': No such file or directory\n` : `${applet}: ${path}: No such file or directory\n`);
+    return 1;
+  };
+  server.exec.register('cat', ({ pod, argv, stdout, stderr }) => {
+    const path = argv[1] ?? '';
+    const text = filesOf(pod).get(path);
+    if (argv.length !== 2 || text === undefined) return missing('cat', path, stderr);
+    stdout(emu.damage !== undefined ? emu.damage(path, text) : text);
+    return 0;
+  });
+  server.exec.register('wc', ({ pod, argv, stdout, stderr }) => {
+    const path = argv[2] ?? '';
+    const text = filesOf(pod).get(path);
+    if (argv[1] !== '-c' || argv.length !== 3 || text === undefined) return missing('wc', path, stderr);
+    stdout(`${Buffer.byteLength(text, 'utf8')} ${path}\n`);
+    return 0;
+  });
+  server.exec.register('sha256sum', ({ pod, argv, stdout, stderr }) => {
+    const path = argv[1] ?? '';
+    const text = filesOf(pod).get(path);
+    if (argv.length !== 2 || text === undefined) return missing('sha256sum', path, stderr);
+    stdout(`${createHash('sha256').update(text, 'utf8').digest('hex')}  ${path}\n`);
+    return 0;
+  });
+  server.exec.register('rm', ({ pod, argv }) => {
+    for (const f of argv.slice(argv[1] === '-f' ? 2 : 1)) filesOf(pod).delete(f);
+    return 0;
+  });
   server.exec.register('date', ({ argv, stdout, stderr }) => {
     if (argv[1] !== '+%s%N' && argv[1] !== '+%s') {
       stderr('emulator: only date +%s and +%s%N are emulated\n');
@@ -77,9 +129,9 @@ export function emulateCurlLoop(server: ApiServer, traffic: MeshTraffic, clock: 
     stdout(traffic.proxyClustersText(clock.now()));
     return 0;
   });
-  server.exec.register('timeout', ({ argv, stdout, stderr, signal }) => {
-    const [, bound, sh, dashC, script, name, url, dur, tmo, think, id, stop, clk] = argv;
-    if (sh !== 'sh' || dashC !== '-c' || script !== CURL_LOOP_SCRIPT || name !== CURL_LOOP_NAME || stop === undefined || !/^\d+$/.test(bound ?? '')) {
+  server.exec.register('timeout', ({ pod, argv, stdout: print, stderr, signal }) => {
+    const [, bound, sh, dashC, script, name, url, dur, tmo, think, id, stop, clk, out] = argv;
+    if (sh !== 'sh' || dashC !== '-c' || script !== CURL_LOOP_SCRIPT || name !== CURL_LOOP_NAME || stop === undefined || out === undefined || !/^\d+$/.test(bound ?? '')) {
       stderr('emulator: timeout is only emulated for meshbench\'s curl loop\n');
       return 125;
     }
@@ -89,6 +141,12 @@ export function emulateCurlLoop(server: ApiServer, traffic: MeshTraffic, clock: 
       return 2;
     }
     emu.started.push([...argv]);
+    const files = filesOf(pod);
+    // The script's `say`: into the file first, then to stdout.
+    const stdout = (line: string): void => {
+      if (emu.keepFiles) files.set(out, (files.get(out) ?? '') + line);
+      print(line);
+    };
     if (url !== `http://${traffic.model.service}.${traffic.model.namespace}:${traffic.model.port}/hello` || !/^\d+(\.\d+)?$/.test(tmo ?? '')) {
       stdout(`MB0 ${id} ${stampUs(clock, clock.now())}\nMB1 ${id} 0 ${stampUs(clock, clock.now())} 6 000 0.000000 \nMB2 ${id} 1\n`); // curl: could not resolve host
       return 0;
@@ -112,6 +170,7 @@ export function emulateCurlLoop(server: ApiServer, traffic: MeshTraffic, clock: 
             if (t >= clock.now()) return; // its outcome depends on states not recorded yet
             if (emu.stopFiles.has(stop) || stampUs(clock, t) >= endUs) {
               stdout(`MB2 ${id} ${seq}\n`);
+              if (emu.stopFiles.has(stop)) files.delete(out);
               return finish(0);
             }
             inflight = { start: t, out: traffic.outcome(t, seq) };

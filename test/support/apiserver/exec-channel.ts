@@ -48,12 +48,29 @@ export function handleExecUpgrade(server: ApiServer, wss: WebSocketServer, req: 
 }
 
 async function runExec(server: ApiServer, ws: WebSocket, pod: KubeObject, container: string, argv: string[]): Promise<void> {
+  // A stream cut on purpose (faults.ts ExecCuts): the first `cutAt` bytes of stdout go out (the
+  // last line possibly in part), then the connection drops and the command runs on unheard.
+  const cutAt = server.execCuts.take(argv);
+  let sentBytes = 0;
+  let detached = false;
   const frame = (channel: number, text: string) => {
-    if (ws.readyState !== ws.OPEN || text === '') return;
-    ws.send(Buffer.concat([Buffer.from([channel]), Buffer.from(text, 'utf8')]));
+    if (detached || ws.readyState !== ws.OPEN || text === '') return;
+    let data = Buffer.from(text, 'utf8');
+    if (channel === 1 && cutAt !== undefined && sentBytes + data.length >= cutAt) {
+      data = data.subarray(0, cutAt - sentBytes);
+      detached = true;
+      server.execCuts.cut++;
+      // Dropped once what went before is on the wire.
+      ws.send(Buffer.concat([Buffer.from([channel]), data]), () => ws.terminate());
+      return;
+    }
+    if (channel === 1) sentBytes += data.length;
+    ws.send(Buffer.concat([Buffer.from([channel]), data]));
   };
   const abort = new AbortController();
-  ws.on('close', () => abort.abort());
+  ws.on('close', () => {
+    if (!detached) abort.abort();
+  });
   const handler = server.exec.resolve(argv[0] ?? '', pod, container);
   let code: number;
   if (handler === undefined) {

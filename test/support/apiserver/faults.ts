@@ -43,3 +43,28 @@ export class FaultInjector {
     return f.kind;
   }
 }
+
+/**
+ * Exec streams cut mid-run: after `afterBytes` bytes of stdout the emulator drops the connection
+ * (a TCP close, no status frame), as when the API server, the kubelet or a proxy between them loses
+ * the stream. The command runs on with its output going nowhere — closing an exec stream does not
+ * kill the process (client-node #2532; the kubelet's streaming server only stops copying).
+ */
+export class ExecCuts {
+  private cuts: Array<{ match: (argv: readonly string[]) => boolean; afterBytes: number; remaining: number }> = [];
+  /** How many streams were cut. */
+  cut = 0;
+
+  /** Cut the next `times` execs whose argv `match` after `afterBytes` bytes of stdout. */
+  inject(opts: { afterBytes: number; times?: number; match?: (argv: readonly string[]) => boolean }): void {
+    this.cuts.push({ afterBytes: opts.afterBytes, remaining: opts.times ?? 1, match: opts.match ?? (() => true) });
+  }
+
+  /** The byte count after which this exec is cut, if any (consumes one). */
+  take(argv: readonly string[]): number | undefined {
+    const c = this.cuts.find((x) => x.remaining > 0 && x.match(argv));
+    if (c === undefined) return undefined;
+    c.remaining--;
+    return c.afterBytes;
+  }
+}

@@ -18,7 +18,7 @@ import { handleExecUpgrade } from './exec-channel.js';
 import { emulateIstiodRootCert } from './istiod-debug.js';
 import { routeRequest } from './rest.js';
 import { defaultExecRegistry, type ExecRegistry } from './handlers.js';
-import { FaultInjector, type RequestInfo } from './faults.js';
+import { ExecCuts, FaultInjector, type RequestInfo } from './faults.js';
 import { LogSource } from './logs.js';
 import { apiVersionOf, findByKind, type ResourceDef } from './resources.js';
 import { ObjectStore, StatusError } from './store.js';
@@ -66,6 +66,8 @@ export class ApiServer {
   readonly exec: ExecRegistry = defaultExecRegistry();
   readonly logs = new LogSource();
   readonly faults = new FaultInjector();
+  /** Exec streams to cut mid-run (the command runs on). */
+  readonly execCuts = new ExecCuts();
   readonly requests: RequestRecord[] = [];
   /** Run by close() first (processes and loopback servers that exec handlers started). */
   readonly closers: Array<() => void | Promise<void>> = [];

@@ -12,7 +12,7 @@ declare module 'ws' {
     readonly OPEN: 1;
     readonly readyState: number;
     readonly protocol: string;
-    send(data: Buffer | string): void;
+    send(data: Buffer | string, cb?: (err?: Error) => void): void;
     close(code?: number, reason?: string): void;
     terminate(): void;
   }
