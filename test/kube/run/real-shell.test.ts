@@ -106,10 +106,12 @@ describeWithTool(TOOLS.busybox, 'kube run against a real busybox shell and curl 
     expect(answered).toBe(samples.length);
     // The seed's rule (outlier detection): local v1 answers, from the pod the emulator runs.
     const v1 = bed.c1.list('v1', 'Pod', 'sample', 'app=helloworld,version=v1').map((p) => p.metadata.name);
-    expect(samples.every((s) => s.status === 200 && s.version === 'v1' && v1.includes(s.instance ?? ''))).toBe(true);
-    // Stamps from the pod's clock: within the run (plus a resolution step), ordered per loop.
+    expect(samples.filter((s) => !(s.status === 200 && s.version === 'v1' && v1.includes(s.instance ?? '')))).toEqual([]);
+    // Stamps from the pod's clock: within the run (plus a resolution step, and 1 s for real
+    // processes on a busy machine: a fork can wait that long on 2 loaded cores), ordered per loop.
     const stepUs = clock.resolutionMs * 1000;
-    expect(samples.every((s) => s.startUs >= -stepUs && s.startUs < 800_000 + 2 * stepUs + 200_000 && s.endUs >= s.startUs)).toBe(true);
+    const outside = samples.filter((s) => !(s.startUs >= -stepUs && s.startUs < 800_000 + 2 * stepUs + 1_000_000 && s.endUs >= s.startUs));
+    expect(outside).toEqual([]);
     expect(load.notes()).toEqual([]);
     // The loops' files in the pod (its /tmp is this machine's) were removed once the streams were read.
     expect([0, 1].some((l) => existsSync(`/tmp/meshbench-realshell-${process.pid}-0-${l}.out`))).toBe(false);
