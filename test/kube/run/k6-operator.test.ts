@@ -1,6 +1,7 @@
 /**
- * The k6-operator TestRun (issue 13 item 2): valid against the operator's published CRD schema
- * (v1.3.0, the oldest release supported), and run by the emulator's operator stand-in along the
+ * The k6-operator TestRun (issue 13 item 2): valid against the operator's CRD (v1.3.0, the oldest
+ * release supported; its fields written out in k6-testrun-schema.ts, the Kubernetes types it embeds
+ * checked by Kubernetes' own schemas), and run by the emulator's operator stand-in along the
  * operator's own code path. The seed's TestRun (`initializer: {metadata}` only) gets an
  * initializer without the script's environment, whose `k6 archive` throws "MESHBENCH_URL is not
  * set" and ends the TestRun in stage error; meshbench's TestRun gives the initializer the
@@ -9,7 +10,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { register, validate } from '@kubernetes-models/validate';
-import { parse } from 'yaml';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { KubeObject } from '../../../src/kube/gateway.js';
 import { K6_CONTAINER, K6_OPERATOR_ARGUMENTS, K6_SYSTEM_TAGS, k6Plan } from '../../../src/kube/run/k6-objects.js';
@@ -19,38 +19,28 @@ import { parseOperatorCli } from '../../support/apiserver/k6-operator.js';
 import { VirtualClock } from '../../support/traffic-clock.js';
 import { schemaProblems } from '../schema.js';
 import { startTestBed, type TestBed } from './bed.js';
+import { embeddedPodProblems, TESTRUN_SCHEMA_V1_3 } from './k6-testrun-schema.js';
 
 const scenario: Scenario = k6TestScenario({ kind: 'open', ratePerS: 20, durationUs: 2_000_000 });
 const script = readFileSync(join(process.cwd(), 'scenarios', 'k6', 'meshbench.ts'), 'utf8');
 const base = { scenario, url: 'http://helloworld.sample:5000/hello', namespace: 'sample', name: 'meshbench-k6-abc123-0', runId: 'abc123', image: 'grafana/k6:1.4.2', script, nativeSidecar: true };
 
-/**
- * The CRD's structural schema, strict: an object with `properties` rejects other fields, as
- * `kubectl apply --validate=strict` (field validation Strict) does where the API server would
- * otherwise prune them silently — a field the operator does not know would be dropped without a
- * word. `x-kubernetes-*` markers carry no validation ajv needs (int-or-string fields also have
- * controller-gen's anyOf), so they are dropped.
- */
-function strictSchema(v: unknown): unknown {
-  if (Array.isArray(v)) return v.map(strictSchema);
-  if (v === null || typeof v !== 'object') return v;
-  const o = v as Record<string, unknown>;
-  const out: Record<string, unknown> = {};
-  for (const [k, x] of Object.entries(o)) if (!k.startsWith('x-kubernetes-')) out[k] = k === 'properties' ? Object.fromEntries(Object.entries(x as object).map(([p, s]) => [p, strictSchema(s)])) : strictSchema(x);
-  if (o['properties'] !== undefined && o['additionalProperties'] === undefined && o['x-kubernetes-preserve-unknown-fields'] !== true) out['additionalProperties'] = false;
-  return out;
-}
-
 const SCHEMA_ID = 'k6.io.v1alpha1.TestRun.v1.3.0';
-register(SCHEMA_ID, strictSchema(parse(readFileSync(join(process.cwd(), 'test', 'fixtures', 'k6-operator', 'testrun-openapi-v1.3.0.yaml'), 'utf8'))) as object);
+register(SCHEMA_ID, TESTRUN_SCHEMA_V1_3);
 
+/** Problems of a TestRun: the CRD's own fields (strict), then the Kubernetes types it embeds, in the pods the operator builds. */
 function testRunProblems(obj: unknown): string {
   try {
     validate(SCHEMA_ID, obj);
-    return '';
   } catch (e) {
     return (e as Error).message;
   }
+  const spec = (obj as { spec: Record<string, Record<string, unknown> | undefined> }).spec;
+  for (const role of ['initializer', 'starter', 'runner']) {
+    const problems = embeddedPodProblems(spec[role], role === 'runner' ? spec['ports'] : undefined);
+    if (problems !== '') return `spec.${role}: ${problems}`;
+  }
+  return '';
 }
 
 /** The seed's TestRun: runner settings, and an initializer with metadata only. */
@@ -78,6 +68,9 @@ describe('the TestRun against the k6-operator CRD schema (v1.3.0)', () => {
     expect(testRunProblems({ ...tr, spec: { ...spec, runner: { ...(spec['runner'] as object), nodeName: 'n1' } } })).toMatch(/additional properties|nodeName/i);
     expect(testRunProblems({ ...tr, spec: { ...spec, parallelism: '2' } })).toMatch(/integer/);
     expect(testRunProblems({ ...tr, spec: { ...spec, cleanup: 'always' } })).toMatch(/allowed values|enum/i);
+    // An embedded Kubernetes type with a wrong shape: the pod the operator builds would be refused.
+    expect(testRunProblems({ ...tr, spec: { ...spec, runner: { ...(spec['runner'] as object), env: [{ value: 'x' }] } } })).toMatch(/spec\.runner: .*name/);
+    expect(testRunProblems({ ...tr, spec: { ...spec, runner: { ...(spec['runner'] as object), resources: { requests: { cpu: true } } } } })).toMatch(/spec\.runner:/);
   });
 
   it('the Job variant is a valid batch/v1 Job with the runner affinity and resources', () => {
