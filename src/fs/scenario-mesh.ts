@@ -4,7 +4,7 @@
  * `destinationRule` is), else the built-in two-cluster mesh. A built-in scenario written for
  * another topology (cross-network-failover on three clusters) then runs as written with no flag.
  */
-import { isAbsolute, relative, resolve, dirname } from 'node:path';
+import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { field, stringField } from '../model/validate-problems.js';
 import { readDocumentRef } from './document-files.js';
 import { BUILTIN_MESH } from './documents.js';
@@ -35,5 +35,6 @@ async function scenarioMeshRef(scenarioRef: string, cwd: string): Promise<string
   // A path is relative to the scenario file; given to readDocumentRef relative to cwd.
   const abs = isAbsolute(ref) ? ref : resolve(dirname(read.file.absPath), ref);
   const rel = relative(cwd, abs);
-  return rel.startsWith('..') || isAbsolute(rel) ? abs : rel.length === 0 ? abs : rel.startsWith('.') ? rel : `./${rel}`;
+  // `./` keeps a bare file name from being read as a built-in mesh's name.
+  return rel === '' || rel.startsWith('..') || isAbsolute(rel) ? abs : `./${rel}`;
 }

@@ -5,7 +5,6 @@ import { documentKind, type DocumentKind } from '../model/validate-header.js';
 import { checkDestinationRuleSource, checkMeshLimits, checkMeshSource, checkScenarioSource } from './document-checks.js';
 import { meshRefFor } from './scenario-mesh.js';
 import { readDocumentRef, readPathRef, type SourceFile } from './document-files.js';
-import { BUILTIN_MESH } from './documents.js';
 import { parseYamlFile, toProblem } from './yaml-positions.js';
 
 /**
@@ -57,6 +56,7 @@ export async function validateFiles(files: readonly string[], opts: { cwd: strin
   // Each scenario is checked against --mesh, else the mesh it names (spec.mesh), else the built-in
   // one; each mesh is read once and reported once (`report.mesh`: the first, or --mesh).
   const meshes = new Map<string, Mesh | undefined>();
+  const meshDisplays = new Map<string, string>();
   const meshFor = async (ref: string): Promise<{ mesh: Mesh | undefined; display: string }> => {
     if (meshes.has(ref)) return { mesh: meshes.get(ref), display: meshDisplays.get(ref) ?? ref };
     const read = await readDocumentRef(ref, opts.cwd, 'mesh');
@@ -75,7 +75,6 @@ export async function validateFiles(files: readonly string[], opts: { cwd: strin
     else if (problems.length > 0 && report.mesh.file !== entry.file) report.files.push(entry);
     return { mesh: r.mesh, display: read.file.display };
   };
-  const meshDisplays = new Map<string, string>();
 
   for (const ref of files) {
     const read = /\.(ya?ml|json)$/i.test(ref) ? await readPathRef(ref, opts.cwd) : await readDocumentRef(ref, opts.cwd, 'scenario');
