@@ -60,13 +60,16 @@ export async function benchSimTrials(base: SimJob, trials: number): Promise<{ ro
   };
 }
 
-/** Floor loops (600k requests each) on one worker and spread over `workers` workers, median of 3. */
+/**
+ * Floor loops (600k requests each) on one worker and spread over `workers` workers, median of 3.
+ * Their latencies have the V1 floor's 15.2 ms mean (200 µs + U·U·60 ms): what scales is the loop, not its depth.
+ */
 async function floorCeiling(workers: number): Promise<{ singleRate: number; parallelRate: number }> {
   const loops = 8 * workers;
   const entry = new URL('./sim-throughput.js', import.meta.url).href;
   const code =
     `const { parentPort, workerData } = require('node:worker_threads');` +
-    `import(${JSON.stringify(entry)}).then(({ floorLoop }) => { for (let i = 0; i < workerData; i++) floorLoop(600000, 1000); parentPort.postMessage('done'); });`;
+    `import(${JSON.stringify(entry)}).then(({ floorLoop }) => { for (let i = 0; i < workerData; i++) floorLoop(600000, 1000, 15200); parentPort.postMessage('done'); });`;
   const run = (w: number) =>
     Promise.all(
       Array.from({ length: w }, () => new Promise<void>((resolve, reject) => {

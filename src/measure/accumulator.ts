@@ -115,7 +115,6 @@ class TrialAccumulator implements Accumulator {
   record(sample: Sample): void {
     if (this.finished) throw new Error('accumulator: record() after finish()');
     const scheduled = sample.scheduledUs;
-    const status = sample.status;
     const v = this.internVersion(sample.version);
     const c = this.internCluster(sample.cluster);
     let flags = 0;
@@ -133,19 +132,20 @@ class TrialAccumulator implements Accumulator {
       }
     }
     const end = sample.endUs;
-    if (this.ordered !== null) {
-      const seq = sample.seq;
+    const seq = sample.seq;
+    const columns = this.columns;
+    if (columns !== null) {
+      // Everything else is counted in one pass at finish, when the phases are known.
+      if (seq === undefined) columns.push(scheduled, sample.startUs, end, sample.status, v, c, flags);
+      else columns.put(seq, scheduled, sample.startUs, end, sample.status, v, c, flags);
+    } else if (this.ordered !== null) {
       if (seq === undefined) throw new Error('accumulator: an ordered stream needs Sample.seq');
       const rows = this.ordered.rows;
-      rows.put(seq, scheduled, sample.startUs, end, status, v, c, flags);
+      rows.put(seq, scheduled, sample.startUs, end, sample.status, v, c, flags);
       // Samples arrive in completion order: rows that completed before this one are final.
       rows.releaseBefore(end, this.ordered.counts.sink);
-    } else if (this.columns !== null) {
-      // Everything else is counted in one pass at finish, when the phases are known.
-      const seq = sample.seq;
-      if (seq === undefined) this.columns.push(scheduled, sample.startUs, end, status, v, c, flags);
-      else this.columns.put(seq, scheduled, sample.startUs, end, status, v, c, flags);
     } else {
+      const status = sample.status;
       this.overall.add(end - scheduled, status, v, c, flags, sample.startUs - scheduled);
       const ok = isSuccess(status);
       if (ok) this.okLatency.record(end - scheduled);

@@ -28,6 +28,12 @@ export class Columns {
   /** While placing: 1 where a row was written (kept across `reset`, zeroed there). */
   private present: Uint8Array | null = null;
   private placed = 0;
+  /**
+   * The index array `orderByScheduled` fills, kept for the next trial: these columns serve trial
+   * after trial, and a fresh 600,000-row index array per trial was ~1/3 of the end-of-trial
+   * allocations (garbage the collector then walks).
+   */
+  private orderScratch: Uint32Array = new Uint32Array(0);
 
   /** @param capacity expected rows (the open model knows rate × duration); grows by doubling beyond. */
   constructor(capacity = 1024) {
@@ -129,8 +135,34 @@ export class Columns {
     if (this.present !== null) this.present = growTo(this.present, new Uint8Array(size), this.placing ? this.n : 0);
   }
 
+  /** True when the rows are in scheduled order (no NaN time): phases and windows are then index ranges. */
+  isSorted(): boolean {
+    const s = this.scheduledUs;
+    const n = this.n;
+    if (n > 0 && Number.isNaN(s[0]!)) return false;
+    for (let i = 1; i < n; i++) {
+      // Negated so a NaN time also counts as out of order.
+      if (!(s[i]! >= s[i - 1]!)) return false;
+    }
+    return true;
+  }
+
+  /** First row index at or after `row` whose scheduled time is ≥ `t`, for sorted rows (bisection). */
+  firstAtOrAfter(t: number, row = 0): number {
+    const s = this.scheduledUs;
+    let lo = row;
+    let hi = this.n;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (s[mid]! >= t) hi = mid;
+      else lo = mid + 1;
+    }
+    return lo;
+  }
+
   /**
    * Row indices with scheduledUs ≥ fromUs, ordered by scheduled time (ties by arrival).
+   * The array is valid until the next call on these columns (its memory is reused).
    * Samples arrive in completion order, which is scheduled order shuffled only locally (a request
    * overtakes the few scheduled just before it), so a stable insertion sort costs about n moves.
    * A pathological order (many long timeouts) would cost n², so past 8n moves the bucket sort
@@ -142,23 +174,10 @@ export class Columns {
     // Rows placed at their scheduled position (`put`) are in order already: then the rows at or
     // after fromUs are a suffix, found by bisection, and the passes below (count, gather, sort)
     // would give exactly that suffix in index order.
-    let sorted = !(n > 0 && Number.isNaN(s[0]!));
-    for (let i = 1; i < n; i++) {
-      // Negated so a NaN time also counts as out of order (the general path below drops it).
-      if (!(s[i]! >= s[i - 1]!)) {
-        sorted = false;
-        break;
-      }
-    }
-    if (sorted) {
-      let lo = 0;
-      let hi = n;
-      while (lo < hi) {
-        const mid = (lo + hi) >>> 1;
-        if (s[mid]! >= fromUs) hi = mid;
-        else lo = mid + 1;
-      }
-      const idx = new Uint32Array(n - lo);
+    if (this.isSorted()) {
+      const lo = this.firstAtOrAfter(fromUs);
+      if (this.orderScratch.length < n - lo) this.orderScratch = new Uint32Array(Math.max(n - lo, this.scheduledUs.length));
+      const idx = this.orderScratch.subarray(0, n - lo);
       for (let i = lo; i < n; i++) idx[i - lo] = i;
       return idx;
     }

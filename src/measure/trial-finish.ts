@@ -108,6 +108,9 @@ function windowCounters(st: TrialState, times: Map<string, number>, phases: read
 /**
  * The one pass over the rows: each request goes to its phase's counts (phases partition the run,
  * so the whole-run counts are their sum), to the series and to any `during` window holding it.
+ * Rows in scheduled order (the simulator places each at its `seq`) make every phase and window an
+ * index range, counted in a loop of its own without a per-row search; other rows (imports, in
+ * completion order) find their phase row by row. Both give the same counts: every count is a sum.
  */
 function countRows(
   st: TrialState,
@@ -117,11 +120,25 @@ function countRows(
   windows: readonly WindowCounter[],
   okCounts: Float64Array,
 ): number {
+  const active = windows.filter((w) => w.own);
+  if (cols.isSorted()) {
+    let clamped = 0;
+    let lo = 0;
+    for (let p = 0; p < phases.length; p++) {
+      const hi = p + 1 < phases.length ? cols.firstAtOrAfter(phases[p + 1]!.fromUs, lo) : cols.n;
+      clamped += countRange(cols, lo, hi, builders[p]!, st.series, okCounts);
+      lo = hi;
+    }
+    for (const win of active) {
+      const from = cols.firstAtOrAfter(win.fromUs);
+      countRange(cols, from, Math.max(from, cols.firstAtOrAfter(win.toUs, from)), win.builder!, null, null);
+    }
+    return clamped;
+  }
   let clamped = 0;
   // A typed array: event times are sometimes small integers, sometimes heap numbers, and a plain
   // array would change its elements kind between trials (a deoptimisation per trial).
   const bounds = Float64Array.from(phases.slice(1), (p) => p.fromUs);
-  const active = windows.filter((w) => w.own);
   const series = st.series;
   const { scheduledUs, startUs, endUs, status, version, cluster, flags } = cols;
   for (let i = 0; i < cols.n; i++) {
@@ -148,10 +165,34 @@ function countRows(
   return clamped;
 }
 
+/**
+ * Counts rows [lo, hi) into `builder`, and into the series and the success latency when given (a
+ * phase; a window only has its builder). Returns the latencies clamped into the histogram's range.
+ */
+function countRange(cols: Columns, lo: number, hi: number, builder: CountsBuilder, series: SeriesBuilder | null, okCounts: Float64Array | null): number {
+  let clamped = 0;
+  const { scheduledUs, startUs, endUs, status, version, cluster, flags } = cols;
+  for (let i = lo; i < hi; i++) {
+    const s = scheduledUs[i]!;
+    const latencyUs = endUs[i]! - s;
+    if (!(latencyUs >= 0 && latencyUs <= HDR_HIGHEST_US)) clamped++;
+    const idx = latencyIndex(latencyUs);
+    const code = status[i]!;
+    const v = version[i]!;
+    builder.addIndexed(idx, code, v, cluster[i]!, flags[i]!, startUs[i]! - s);
+    if (series === null) continue;
+    const ok = isSuccess(code);
+    series.addIndexed(s, idx, ok, v);
+    if (ok) okCounts![idx]! += 1;
+  }
+  return clamped;
+}
+
 /** Successes per version among rows scheduled before `toUs`. */
 function versionsBefore(st: TrialState, cols: Columns, toUs: number): Record<string, number> {
   const b = new CountsBuilder();
-  for (let i = 0; i < cols.n; i++) if (cols.scheduledUs[i]! < toUs && cols.version[i]! >= 0) b.add(0, cols.status[i]!, cols.version[i]!, -1, 0, 0);
+  const n = cols.isSorted() ? cols.firstAtOrAfter(toUs) : cols.n;
+  for (let i = 0; i < n; i++) if (cols.scheduledUs[i]! < toUs && cols.version[i]! >= 0) b.add(0, cols.status[i]!, cols.version[i]!, -1, 0, 0);
   return b.versionCounts(st.names);
 }
 

@@ -184,6 +184,24 @@ describe('accumulator: phases, windows, series', () => {
     expect(JSON.stringify(placed.finish(EVENTS))).toBe(JSON.stringify(appended.finish(EVENTS)));
   });
 
+  it('counts phases and windows the same from rows in scheduled order (index ranges) as from rows in completion order (a search per row)', () => {
+    // A window that is no phase (fault..mid) gets counters of its own; one that is a phase shares them.
+    const thresholds = [parseThreshold('errors.rate < 1% during fault..mid'), parseThreshold('errors.rate < 1% during fault..restore')];
+    const events: RunEvent[] = [...EVENTS, { name: 'mid', atMs: 30_000, action: 'note' }];
+    const opts: AccumulatorOptions = { load: { model: 'open', ratePerS: 100, durationUs: 60e6 }, thresholds, failover: { fault: 'fault', restore: 'restore' }, client: CLIENT };
+    const byCompletion = failoverSamples();
+    expect(byCompletion.some((s, i) => i > 0 && s.scheduledUs < byCompletion[i - 1]!.scheduledUs)).toBe(true);
+    const bySchedule = [...byCompletion].sort((a, b) => a.scheduledUs - b.scheduledUs);
+    const appended = createAccumulator(opts);
+    feed((s) => appended.record(s), byCompletion);
+    const placed = createAccumulator(opts);
+    // Recorded in completion order too, each at its position in the schedule.
+    for (const s of byCompletion) placed.record({ ...s, seq: bySchedule.indexOf(s) });
+    const a = appended.finish(events);
+    expect(a.windows.find((w) => w.to === 'mid')!.counts!.requests).toBe(1000);
+    expect(JSON.stringify(placed.finish(events))).toBe(JSON.stringify(a));
+  });
+
   it('rejects seq positions that repeat, leave a gap or mix with samples without one', () => {
     const opts: AccumulatorOptions = { load: { model: 'open', ratePerS: 100, durationUs: 1e6 } };
     const sample = (seq?: number): Sample => ({ scheduledUs: 0, startUs: 0, endUs: 10, status: 200, ...(seq === undefined ? {} : { seq }) });

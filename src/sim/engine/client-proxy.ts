@@ -104,6 +104,13 @@ export class ClientProxy {
    * hash picks it, so the pick skips the hash draw (the choice is the same, the RNG stream shorter).
    */
   private wholePriority = -1;
+  /**
+   * Per worker, the priority every pick goes to when the pick needs no draw but the host's: one
+   * priority takes the whole load, it is not in panic and no locality weighting applies. Then
+   * `pick` goes straight to its healthy hosts' selector (what `pickOnce` would do, minus its
+   * branches on the per-request path). Undefined otherwise.
+   */
+  private direct: Array<PriorityState | undefined> = [];
   private assignment: ClusterLoadAssignment = { groups: [] };
   private assignmentStamp = 0;
   /**
@@ -200,6 +207,14 @@ export class ClientProxy {
    * `maxSelectionAttempts + 1` picks, the last used anyway). Undefined: no host (local 503).
    */
   pick(tried: readonly RtHost[], maxSelectionAttempts: number, worker = 0): RtHost | undefined {
+    if (tried.length === 0) {
+      const p = this.direct[worker];
+      if (p !== undefined) {
+        this.lastPickInPanic = false;
+        const i = p.healthySelector.pick();
+        return i < 0 ? undefined : p.healthy[i];
+      }
+    }
     this.priorities = this.byWorker[worker] ?? [];
     this.tried = tried;
     this.picked = undefined;
@@ -298,6 +313,13 @@ export class ClientProxy {
             this.config.healthyPanicThresholdPct,
           );
     this.wholePriority = this.loads.healthy.indexOf(100);
+    const whole = this.wholePriority;
+    const weighted = this.config.localityWeighted;
+    this.direct = this.byWorker.map((priorities) => {
+      const p = whole >= 0 ? priorities[whole] : undefined;
+      if (p === undefined || this.loads.inPanic[whole] === true || (weighted && p.localities.length > 1)) return undefined;
+      return p;
+    });
   }
 
   /** One worker's LB state over the shared host set (its own selectors and locality picker). */
