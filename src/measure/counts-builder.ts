@@ -78,8 +78,20 @@ export class CountsBuilder {
     }
   }
 
-  /** Latency of every request: the sum of the per-version histograms. */
+  /**
+   * Latency of every request: the sum of the per-version histograms. Read-only: when a single
+   * histogram holds every request (one version, the usual case for one client), it is that
+   * histogram itself, so its encoding is shared with `latencyByVersion` instead of computed twice.
+   */
   latency(): Histogram {
+    let only: Histogram | undefined = this.unversioned.totalCount > 0 ? this.unversioned : undefined;
+    let sources = only === undefined ? 0 : 1;
+    for (const h of this.byVersion) {
+      if (h === undefined || h.totalCount === 0) continue;
+      only = h;
+      sources++;
+    }
+    if (sources === 1) return only!;
     const all = new Histogram();
     all.add(this.unversioned);
     for (const h of this.byVersion) if (h !== undefined) all.add(h);

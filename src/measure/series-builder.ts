@@ -1,5 +1,5 @@
 import { HDR_COUNTS_LENGTH, hdrValueFromIndex } from './hdr-layout.js';
-import { SKETCH_BINS, sketchBinOf, toSparse } from './sketch.js';
+import { SketchWindow, sketchBinOf } from './sketch.js';
 import { sortedNames } from './counts-builder.js';
 import { packedSlots, putPacked } from './packed-array.js';
 import type { SeriesAggregate } from './types.js';
@@ -29,7 +29,7 @@ export class SeriesBuilder {
   private requests: Float64Array = new Float64Array(64);
   private errors: Float64Array = new Float64Array(64);
   private readonly byVersion = packedSlots<Float64Array>();
-  private sketches = packedSlots<Float64Array>();
+  private sketches = packedSlots<SketchWindow>();
   private points = 0;
 
   constructor(public bucketUs: number) {}
@@ -42,7 +42,7 @@ export class SeriesBuilder {
   private lastBucket = -1;
   private lastFromUs = Infinity;
   private lastToUs = -Infinity;
-  private lastSketch: Float64Array = new Float64Array(0);
+  private lastSketch: SketchWindow = new SketchWindow();
 
   /** Adds one request. */
   add(scheduledUs: number, latencyUs: number, ok: boolean, version: number): void {
@@ -66,7 +66,7 @@ export class SeriesBuilder {
       }
       col[b]! += 1;
     }
-    this.lastSketch[bin]! += 1;
+    this.lastSketch.add(bin);
   }
 
   /**
@@ -81,7 +81,7 @@ export class SeriesBuilder {
     if (b >= this.points) this.points = b + 1;
     let sk = this.sketches[b];
     if (sk === undefined) {
-      sk = new Float64Array(SKETCH_BINS);
+      sk = new SketchWindow();
       putPacked(this.sketches, b, sk);
     }
     this.lastBucket = b;
@@ -124,13 +124,13 @@ export class SeriesBuilder {
       const c = this.byVersion[i];
       if (c !== undefined) this.byVersion[i] = half(c);
     }
-    const sketches = packedSlots<Float64Array>();
+    const sketches = packedSlots<SketchWindow>();
     for (let i = 0; i < this.sketches.length; i++) {
       const s = this.sketches[i];
       if (s === undefined) continue;
       const into = sketches[i >> 1];
       if (into === undefined) putPacked(sketches, i >> 1, s);
-      else for (let k = 0; k < SKETCH_BINS; k++) into[k]! += s[k]!;
+      else into.addAll(s);
     }
     this.sketches = sketches;
     this.points = Math.ceil(this.points / 2);
@@ -150,7 +150,7 @@ export class SeriesBuilder {
     const latency = [];
     for (let b = 0; b < points; b++) {
       const s = this.sketches[b];
-      latency.push(s === undefined ? [] : toSparse(s));
+      latency.push(s === undefined ? [] : s.toSparse());
     }
     return { bucketUs: this.bucketUs, requests: take(this.requests), errors: take(this.errors), byVersion, latency };
   }

@@ -2,8 +2,8 @@
  * A coarse log-linear latency sketch for per-bucket percentiles in the series (one per time
  * bucket, so it must be small): 32 sub-bins per power of two, exact below 32 µs, 896 bins for
  * 0 … 2^32 µs, ≤ 3.1% bin width, reported at the bin middle (≤ 1.6% error). A full HDR
- * histogram per bucket would cost 188 KB × 600 buckets; this costs 3.5 KB while a bucket is open
- * and a few hundred numbers once stored sparsely.
+ * histogram per bucket would cost 188 KB × 600 buckets; this costs at most 7 KB while a bucket is
+ * open (less as a `SketchWindow`) and a few hundred numbers once stored sparsely.
  */
 
 const SUB_BITS = 5;
@@ -44,6 +44,51 @@ export function toSparse(dense: ArrayLike<number>): SparseSketch {
     if (c !== 0) out.push(i, c);
   }
   return out;
+}
+
+/** Bins added on each side when a window widens: one power of two (32 bins). */
+const WINDOW_SLACK_BINS = SUB;
+
+/**
+ * Dense counts over a window of bins, [lo, lo + counts.length), widened as bins outside it arrive.
+ * A series keeps one sketch per time bucket and per client: the latencies of one bucket span a
+ * few powers of two, so a window costs a few hundred bytes where all 896 bins cost 7 KB.
+ */
+export class SketchWindow {
+  private lo = 0;
+  private counts = new Float64Array(0);
+
+  /** Adds `n` to a bin in [0, SKETCH_BINS). */
+  add(bin: number, n = 1): void {
+    const k = bin - this.lo;
+    if (k >= 0 && k < this.counts.length) this.counts[k]! += n;
+    else this.widenAndAdd(bin, n);
+  }
+
+  private widenAndAdd(bin: number, n: number): void {
+    const old = this.counts;
+    const lo = Math.max(0, Math.min(old.length === 0 ? bin : this.lo, bin) - WINDOW_SLACK_BINS);
+    const hi = Math.min(SKETCH_BINS, Math.max(old.length === 0 ? bin + 1 : this.lo + old.length, bin + 1) + WINDOW_SLACK_BINS);
+    const counts = new Float64Array(hi - lo);
+    if (old.length > 0) counts.set(old, this.lo - lo);
+    this.lo = lo;
+    this.counts = counts;
+    counts[bin - lo]! += n;
+  }
+
+  /** Adds every count of another window. */
+  addAll(other: SketchWindow): void {
+    const c = other.counts;
+    for (let k = 0; k < c.length; k++) if (c[k] !== 0) this.add(other.lo + k, c[k]!);
+  }
+
+  /** Sparse form (`toSparse` of the dense bins). */
+  toSparse(): SparseSketch {
+    const out: number[] = [];
+    const c = this.counts;
+    for (let k = 0; k < c.length; k++) if (c[k] !== 0) out.push(this.lo + k, c[k]!);
+    return out;
+  }
 }
 
 /** Adds a sparse sketch into dense bin counts. */

@@ -4,7 +4,7 @@ import { isSuccess, type RunEvent } from '../model/sample.js';
 import type { AccumulatorOptions } from './accumulator-options.js';
 import type { Columns } from './columns.js';
 import { CountsBuilder, type NameTables } from './counts-builder.js';
-import { HDR_COUNTS_LENGTH, HDR_HIGHEST_US } from './hdr-layout.js';
+import { HDR_HIGHEST_US } from './hdr-layout.js';
 import { Histogram, latencyIndex } from './histogram.js';
 import type { OrderedCounts } from './ordered-counts.js';
 import { streamedTrialFailover, trialFailover } from './trial-failover.js';
@@ -148,6 +148,20 @@ function countRows(
   return clamped;
 }
 
+/**
+ * Highest `latencyIndex` among the rows (0 when none): the success counts need only that many
+ * indices, not the full 188 KB layout (a trial with 50 clients finishes 51 sets of rows).
+ */
+function latencyIndexBound(cols: Columns): number {
+  const { scheduledUs, endUs } = cols;
+  let maxUs = 0;
+  for (let i = 0; i < cols.n; i++) {
+    const latencyUs = endUs[i]! - scheduledUs[i]!;
+    if (latencyUs > maxUs) maxUs = latencyUs;
+  }
+  return latencyIndex(maxUs);
+}
+
 /** Successes per version among rows scheduled before `toUs`. */
 function versionsBefore(st: TrialState, cols: Columns, toUs: number): Record<string, number> {
   const b = new CountsBuilder();
@@ -205,7 +219,7 @@ export function finishTrial(st: TrialState, events: readonly RunEvent[]): TrialM
   let rowsOkLatency = st.okLatency;
   if (cols !== null || ord !== null) {
     if (cols !== null) {
-      const okCounts = new Float64Array(HDR_COUNTS_LENGTH);
+      const okCounts = new Float64Array(latencyIndexBound(cols) + 1);
       clamped = countRows(st, cols, specs, phaseBuilders, windows, okCounts);
       rowsOkLatency = Histogram.ofCounts(okCounts);
     }
