@@ -46,8 +46,8 @@ export function toSparse(dense: ArrayLike<number>): SparseSketch {
   return out;
 }
 
-/** Bins added on each side when a window widens: one power of two (32 bins). */
-const WINDOW_SLACK_BINS = SUB;
+/** Bins added on each side of a new window: two powers of two (64 bins). */
+const WINDOW_SLACK_BINS = 2 * SUB;
 
 /**
  * Dense counts over a window of bins, [lo, lo + counts.length), widened as bins outside it arrive.
@@ -65,10 +65,12 @@ export class SketchWindow {
     else this.widenAndAdd(bin, n);
   }
 
+  /** Widens the window to hold `bin`, by at least its own length on that side (a window widens a few times at most). */
   private widenAndAdd(bin: number, n: number): void {
     const old = this.counts;
-    const lo = Math.max(0, Math.min(old.length === 0 ? bin : this.lo, bin) - WINDOW_SLACK_BINS);
-    const hi = Math.min(SKETCH_BINS, Math.max(old.length === 0 ? bin + 1 : this.lo + old.length, bin + 1) + WINDOW_SLACK_BINS);
+    const slack = Math.max(WINDOW_SLACK_BINS, old.length);
+    const lo = old.length === 0 || bin < this.lo ? Math.max(0, bin - slack) : this.lo;
+    const hi = old.length === 0 || bin >= this.lo + old.length ? Math.min(SKETCH_BINS, bin + 1 + slack) : this.lo + old.length;
     const counts = new Float64Array(hi - lo);
     if (old.length > 0) counts.set(old, this.lo - lo);
     this.lo = lo;

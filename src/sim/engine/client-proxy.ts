@@ -104,7 +104,12 @@ export class ClientProxy {
    * hash picks it, so the pick skips the hash draw (the choice is the same, the RNG stream shorter).
    */
   private wholePriority = -1;
-  private assignment: ClusterLoadAssignment = { groups: [] };
+  /**
+   * The assignment's non-empty groups by priority, as hosts (what `rebuild` starts from): set by
+   * each EDS update, so the rebuilds that health changes cause (ejections, un-ejections, CDS) do not
+   * look every endpoint up again.
+   */
+  private groupsByPriority: HostGroup[][] = [];
   private assignmentStamp = 0;
   /**
    * Round-robin positions per host source (priority, healthy/all, locality), kept across rebuilds:
@@ -164,9 +169,10 @@ export class ClientProxy {
   applyAssignment(assignment: ClusterLoadAssignment): boolean {
     let changed = false;
     const cla = dedupeAssignment(assignment);
-    this.assignment = cla;
     const stamp = ++this.assignmentStamp;
+    const byPriority: HostGroup[][] = [];
     for (const g of cla.groups) {
+      const hosts: RtHost[] = [];
       for (const ep of g.endpoints) {
         const key = hostAddressKey(ep);
         let h = this.hosts.get(key);
@@ -182,8 +188,11 @@ export class ClientProxy {
         if (h.edsUnhealthy !== unhealthy) changed = true;
         h.edsUnhealthy = unhealthy;
         h.seenInAssignment = stamp;
+        hosts.push(h);
       }
+      if (hosts.length > 0) (byPriority[g.priority] ??= []).push({ weight: g.weight, hosts });
     }
+    this.groupsByPriority = byPriority;
     for (const [key, h] of this.hosts) {
       if (h.seenInAssignment === stamp) continue;
       if (h.monitor !== undefined) this.detector?.removeHost(h.monitor);
@@ -261,9 +270,13 @@ export class ClientProxy {
     return i < 0 ? undefined : p.healthy[i];
   }
 
-  /** A host selector for one host source of one worker; ROUND_ROBIN keeps that source's position across rebuilds. */
-  private selector(hosts: readonly RtHost[], source: string): HostSelector {
+  /**
+   * A host selector for one host source of one worker; ROUND_ROBIN keeps that source's position
+   * across rebuilds. `source` names the source (`sourceKey`); it is formatted only for ROUND_ROBIN.
+   */
+  private selector(hosts: readonly RtHost[], worker: number, priority: number, kind: string, locality = -1): HostSelector {
     if (this.config.lbPolicy !== 'ROUND_ROBIN') return createHostSelector(this.config.lbPolicy, hosts, this.rng);
+    const source = sourceKey(worker, priority, kind, locality);
     let cursor = this.rrCursors.get(source);
     if (cursor === undefined) {
       cursor = { next: this.rng.u32() };
@@ -274,16 +287,7 @@ export class ClientProxy {
 
   /** Recompute per-priority health, loads and selectors (mirrors Envoy's priority set update callbacks). */
   private rebuild(): void {
-    const byPriority: Array<Array<{ weight: number; hosts: RtHost[] }>> = [];
-    for (const g of this.assignment.groups) {
-      if (g.endpoints.length === 0) continue;
-      const hosts: RtHost[] = [];
-      for (const ep of g.endpoints) {
-        const h = this.hosts.get(hostAddressKey(ep));
-        if (h !== undefined) hosts.push(h);
-      }
-      (byPriority[g.priority] ??= []).push({ weight: g.weight, hosts });
-    }
+    const byPriority = this.groupsByPriority;
     const opf = this.config.overprovisioningFactor;
     this.byWorker = [];
     for (let w = 0; w < this.workers; w++) this.byWorker.push(this.buildWorker(byPriority, w, opf));
@@ -301,29 +305,30 @@ export class ClientProxy {
   }
 
   /** One worker's LB state over the shared host set (its own selectors and locality picker). */
-  private buildWorker(byPriority: Array<Array<{ weight: number; hosts: RtHost[] }>>, worker: number, opf: number): PriorityState[] {
-    const prefix = worker === 0 ? '' : `w${worker}/`;
+  private buildWorker(byPriority: readonly HostGroup[][], worker: number, opf: number): PriorityState[] {
     const out: PriorityState[] = [];
     for (let pi = 0; pi < byPriority.length; pi++) {
       const groups = byPriority[pi] ?? [];
-      const hosts = groups.flatMap((g) => g.hosts);
-      const healthy = hosts.filter((h) => h.healthy);
-      const localities: LocalityState[] = groups.map((g, li) => {
-        const lh = g.hosts.filter((h) => h.healthy);
-        return {
-          weight: g.weight,
-          hosts: g.hosts,
-          healthy: lh,
-          healthySelector: this.selector(lh, `${prefix}${pi}/locality-healthy/${li}`),
-        };
-      });
+      const hosts: RtHost[] = [];
+      const healthy: RtHost[] = [];
+      const localities: LocalityState[] = [];
+      for (let li = 0; li < groups.length; li++) {
+        const g = groups[li]!;
+        const lh: RtHost[] = [];
+        for (const h of g.hosts) {
+          hosts.push(h);
+          if (h.healthy) lh.push(h);
+        }
+        for (const h of lh) healthy.push(h);
+        localities.push({ weight: g.weight, hosts: g.hosts, healthy: lh, healthySelector: this.selector(lh, worker, pi, 'locality-healthy', li) });
+      }
       const weighted = this.config.localityWeighted && localities.length > 1;
       out.push({
         hosts,
         healthy,
         localities,
-        healthySelector: this.selector(healthy, `${prefix}${pi}/healthy`),
-        allSelector: this.selector(hosts, `${prefix}${pi}/all`),
+        healthySelector: this.selector(healthy, worker, pi, 'healthy'),
+        allSelector: this.selector(hosts, worker, pi, 'all'),
         localityPickerHealthy: weighted
           ? createLocalityPicker(
               localities.map((l) => ({ weight: l.weight, eligibleHosts: l.healthy.length, hostCount: l.hosts.length })),
@@ -334,6 +339,18 @@ export class ClientProxy {
     }
     return out;
   }
+}
+
+/** One locality group of the assignment as hosts. */
+interface HostGroup {
+  weight: number;
+  hosts: RtHost[];
+}
+
+/** Name of a host source, the key of its round-robin position: `[w<worker>/]<priority>/<kind>[/<locality>]`. */
+function sourceKey(worker: number, priority: number, kind: string, locality: number): string {
+  const prefix = worker === 0 ? '' : `w${worker}/`;
+  return locality < 0 ? `${prefix}${priority}/${kind}` : `${prefix}${priority}/${kind}/${locality}`;
 }
 
 function emptyLoads(): PriorityLoads {
