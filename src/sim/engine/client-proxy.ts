@@ -275,7 +275,12 @@ export class ClientProxy {
    * across rebuilds. `source` names the source (`sourceKey`); it is formatted only for ROUND_ROBIN.
    */
   private selector(hosts: readonly RtHost[], worker: number, priority: number, kind: string, locality = -1): HostSelector {
-    if (this.config.lbPolicy !== 'ROUND_ROBIN') return createHostSelector(this.config.lbPolicy, hosts, this.rng);
+    if (this.config.lbPolicy !== 'ROUND_ROBIN') {
+      // What createHostSelector gives for no host or one (no draw): one shared object instead of a closure per rebuild.
+      if (hosts.length === 0) return NO_HOST;
+      if (hosts.length === 1) return ONLY_HOST;
+      return createHostSelector(this.config.lbPolicy, hosts, this.rng);
+    }
     const source = sourceKey(worker, priority, kind, locality);
     let cursor = this.rrCursors.get(source);
     if (cursor === undefined) {
@@ -309,19 +314,16 @@ export class ClientProxy {
     const out: PriorityState[] = [];
     for (let pi = 0; pi < byPriority.length; pi++) {
       const groups = byPriority[pi] ?? [];
-      const hosts: RtHost[] = [];
-      const healthy: RtHost[] = [];
+      // Host lists are never changed once built, so a list with every host healthy stands for its
+      // healthy list, and a priority of one locality shares that locality's lists.
       const localities: LocalityState[] = [];
       for (let li = 0; li < groups.length; li++) {
         const g = groups[li]!;
-        const lh: RtHost[] = [];
-        for (const h of g.hosts) {
-          hosts.push(h);
-          if (h.healthy) lh.push(h);
-        }
-        for (const h of lh) healthy.push(h);
+        const lh = healthyOf(g.hosts);
         localities.push({ weight: g.weight, hosts: g.hosts, healthy: lh, healthySelector: this.selector(lh, worker, pi, 'locality-healthy', li) });
       }
+      const hosts = localities.length === 1 ? localities[0]!.hosts : localities.flatMap((l) => l.hosts);
+      const healthy = localities.length === 1 ? localities[0]!.healthy : healthyOf(hosts);
       const weighted = this.config.localityWeighted && localities.length > 1;
       out.push({
         hosts,
@@ -339,6 +341,15 @@ export class ClientProxy {
     }
     return out;
   }
+}
+
+const NO_HOST: HostSelector = { pick: () => -1 };
+const ONLY_HOST: HostSelector = { pick: () => 0 };
+
+/** The healthy hosts of a list: the list itself when every host is healthy. */
+function healthyOf(hosts: RtHost[]): RtHost[] {
+  for (let i = 0; i < hosts.length; i++) if (!hosts[i]!.healthy) return hosts.filter((h) => h.healthy);
+  return hosts;
 }
 
 /** One locality group of the assignment as hosts. */

@@ -10,9 +10,10 @@ import type { Mesh } from '../../model/mesh.js';
 import type { IstioProfile } from '../istio-profile.js';
 import { buildClusterConfig } from '../istiod/cluster-config.js';
 import { Debouncer, type DebounceStep } from '../istiod/debounce.js';
-import { buildClusterLoadAssignment } from '../istiod/endpoint-builder.js';
+import { buildClusterLoadAssignment, localityLabelOf, type GroupedEndpoints } from '../istiod/endpoint-builder.js';
 import { gatewayForwardSet } from '../istiod/gateway-view.js';
 import type { TrafficDistribution } from '../istiod/locality-lb.js';
+import type { RawGroup } from '../istiod/network-filter.js';
 import type { NetworkViewCache } from '../istiod/network-view-cache.js';
 import type { ClusterConfig, ClusterLoadAssignment, IstioEndpoint, NetworkGateway } from '../xds-types.js';
 import type { ClientProxy } from './client-proxy.js';
@@ -58,6 +59,14 @@ export class Istiod {
   private sorted: SimPod[] | undefined;
   /** Each not-ready endpoint's UNHEALTHY copy, one per endpoint object (a stable input for networkViews). */
   private readonly notReadyCopies = new WeakMap<IstioEndpoint, IstioEndpoint>();
+  /**
+   * The known endpoints by locality label, each label's group kept (same list object) until one of
+   * its pods changes: a push rebuilds the one group that changed instead of listing and grouping
+   * every endpoint of the mesh, and the network view cache knows an unchanged group by its list.
+   */
+  private readonly byLabel = new Map<string, { pods: Map<string, SimPod>; group: RawGroup | undefined }>();
+  /** Every group in label order (groupByLocality's output), until a group changes. */
+  private grouped: GroupedEndpoints | undefined;
   /** Set by the engine: the scenario's client proxies that run in this cluster, in scenario order. */
   readonly clientProxies: ClientProxy[] = [];
   pushes = 0;
@@ -91,7 +100,10 @@ export class Istiod {
       debounceMaxUs: opts.mesh.controlPlane.debounceMaxUs,
       enableEdsDebounce: true,
     });
-    for (const p of opts.initialEndpoints) this.known.set(p.id, p);
+    for (const p of opts.initialEndpoints) {
+      this.known.set(p.id, p);
+      this.addToLabel(p);
+    }
   }
 
   /** The CDS this istiod would push now (the DestinationRule in force here). */
@@ -103,7 +115,7 @@ export class Istiod {
   assignmentFor(proxy: ClientProxy): ClusterLoadAssignment {
     return buildClusterLoadAssignment({
       proxy: proxy.view,
-      endpoints: this.knownEndpoints(),
+      endpoints: this.localityGroups(),
       gateways: this.gateways,
       trafficPolicy: this.destinationRule?.trafficPolicy,
       profile: this.profile,
@@ -130,14 +142,18 @@ export class Istiod {
 
   /** The EndpointSlice watch delivered a change of one endpoint. */
   endpointSeen(pod: SimPod, state: EndpointState, nowUs: number): void {
+    const before = this.known.get(pod.id);
     if (state === 'removed') {
       if (this.known.delete(pod.id)) this.sorted = undefined;
-    } else if (this.known.get(pod.id) !== pod) {
+    } else if (before !== pod) {
       this.known.set(pod.id, pod);
       this.sorted = undefined;
     }
     if (state === 'not-ready') this.notReady.add(pod.id);
     else this.notReady.delete(pod.id);
+    // The group of the pod (and of the object it replaced) changes: membership or readiness.
+    if (before !== undefined) this.removeFromLabel(before);
+    if (state !== 'removed') this.addToLabel(pod);
     this.act(this.debouncer.onEvent(nowUs, 'eds'), nowUs);
   }
 
@@ -182,9 +198,48 @@ export class Istiod {
     }
   }
 
-  /** Endpoints in discovery order; not-ready ones marked (the builder decides whether to send them). */
-  private knownEndpoints() {
-    return this.sortedKnown().map((p) => (this.notReady.has(p.id) ? this.notReadyCopy(p.endpoint) : p.endpoint));
+  /**
+   * Known endpoints grouped by locality label as groupByLocality groups them (labels sorted, each
+   * group in discovery order), not-ready ones marked (the builder decides whether to send them).
+   */
+  private localityGroups(): GroupedEndpoints {
+    if (this.grouped !== undefined) return this.grouped;
+    const labels = [...this.byLabel.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    const grouped: RawGroup[] = [];
+    for (const label of labels) {
+      const entry = this.byLabel.get(label)!;
+      entry.group ??= this.groupOf(entry.pods);
+      grouped.push(entry.group);
+    }
+    this.grouped = { grouped };
+    return this.grouped;
+  }
+
+  private groupOf(pods: ReadonlyMap<string, SimPod>): RawGroup {
+    const endpoints = [...pods.values()].sort(discoveryOrder).map((p) => (this.notReady.has(p.id) ? this.notReadyCopy(p.endpoint) : p.endpoint));
+    return { locality: (endpoints[0] as IstioEndpoint).locality, endpoints };
+  }
+
+  private addToLabel(pod: SimPod): void {
+    const label = localityLabelOf(pod.endpoint.locality);
+    let entry = this.byLabel.get(label);
+    if (entry === undefined) {
+      entry = { pods: new Map(), group: undefined };
+      this.byLabel.set(label, entry);
+    }
+    entry.pods.set(pod.id, pod);
+    entry.group = undefined;
+    this.grouped = undefined;
+  }
+
+  private removeFromLabel(pod: SimPod): void {
+    const label = localityLabelOf(pod.endpoint.locality);
+    const entry = this.byLabel.get(label);
+    if (entry === undefined || entry.pods.get(pod.id) !== pod) return;
+    entry.pods.delete(pod.id);
+    entry.group = undefined;
+    if (entry.pods.size === 0) this.byLabel.delete(label);
+    this.grouped = undefined;
   }
 
   private notReadyCopy(e: IstioEndpoint): IstioEndpoint {
@@ -198,12 +253,12 @@ export class Istiod {
 
   /** Discovery order: clusters in mesh order, then workloads, then pod creation order (sorted again only when the set changed). */
   private sortedKnown(): readonly SimPod[] {
-    this.sorted ??= [...this.known.values()].sort(
-      (a, b) =>
-        a.deployment.cluster.index - b.deployment.cluster.index ||
-        a.deployment.workloadIndex - b.deployment.workloadIndex ||
-        a.ordinal - b.ordinal,
-    );
+    this.sorted ??= [...this.known.values()].sort(discoveryOrder);
     return this.sorted;
   }
+}
+
+/** Discovery order: clusters in mesh order, then workloads, then pod creation order. */
+function discoveryOrder(a: SimPod, b: SimPod): number {
+  return a.deployment.cluster.index - b.deployment.cluster.index || a.deployment.workloadIndex - b.deployment.workloadIndex || a.ordinal - b.ordinal;
 }
