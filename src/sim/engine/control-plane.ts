@@ -10,7 +10,7 @@ import type { Mesh } from '../../model/mesh.js';
 import type { IstioProfile } from '../istio-profile.js';
 import { buildClusterConfig } from '../istiod/cluster-config.js';
 import { Debouncer, type DebounceStep } from '../istiod/debounce.js';
-import { buildClusterLoadAssignment, localityLabelOf, type GroupedEndpoints } from '../istiod/endpoint-builder.js';
+import { buildClusterLoadAssignment, type GroupedEndpoints } from '../istiod/endpoint-builder.js';
 import { gatewayForwardSet } from '../istiod/gateway-view.js';
 import type { TrafficDistribution } from '../istiod/locality-lb.js';
 import type { RawGroup } from '../istiod/network-filter.js';
@@ -63,8 +63,9 @@ export class Istiod {
    * The known endpoints by locality label, each label's group kept (same list object) until one of
    * its pods changes: a push rebuilds the one group that changed instead of listing and grouping
    * every endpoint of the mesh, and the network view cache knows an unchanged group by its list.
+   * Built at the first EDS build: an istiod without a client proxy never needs it.
    */
-  private readonly byLabel = new Map<string, { pods: Map<string, SimPod>; group: RawGroup | undefined }>();
+  private byLabel: PodsByLabel | undefined;
   /** Every group in label order (groupByLocality's output), until a group changes. */
   private grouped: GroupedEndpoints | undefined;
   /** Set by the engine: the scenario's client proxies that run in this cluster, in scenario order. */
@@ -100,10 +101,7 @@ export class Istiod {
       debounceMaxUs: opts.mesh.controlPlane.debounceMaxUs,
       enableEdsDebounce: true,
     });
-    for (const p of opts.initialEndpoints) {
-      this.known.set(p.id, p);
-      this.addToLabel(p);
-    }
+    for (const p of opts.initialEndpoints) this.known.set(p.id, p);
   }
 
   /** The CDS this istiod would push now (the DestinationRule in force here). */
@@ -152,8 +150,10 @@ export class Istiod {
     if (state === 'not-ready') this.notReady.add(pod.id);
     else this.notReady.delete(pod.id);
     // The group of the pod (and of the object it replaced) changes: membership or readiness.
-    if (before !== undefined) this.removeFromLabel(before);
-    if (state !== 'removed') this.addToLabel(pod);
+    if (this.byLabel !== undefined) {
+      if (before !== undefined) this.removeFromLabel(this.byLabel, before);
+      if (state !== 'removed') this.addToLabel(this.byLabel, pod);
+    }
     this.act(this.debouncer.onEvent(nowUs, 'eds'), nowUs);
   }
 
@@ -204,10 +204,16 @@ export class Istiod {
    */
   private localityGroups(): GroupedEndpoints {
     if (this.grouped !== undefined) return this.grouped;
-    const labels = [...this.byLabel.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    let byLabel = this.byLabel;
+    if (byLabel === undefined) {
+      byLabel = new Map();
+      for (const p of this.known.values()) this.addToLabel(byLabel, p);
+      this.byLabel = byLabel;
+    }
+    const labels = [...byLabel.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
     const grouped: RawGroup[] = [];
     for (const label of labels) {
-      const entry = this.byLabel.get(label)!;
+      const entry = byLabel.get(label)!;
       entry.group ??= this.groupOf(entry.pods);
       grouped.push(entry.group);
     }
@@ -220,25 +226,25 @@ export class Istiod {
     return { locality: (endpoints[0] as IstioEndpoint).locality, endpoints };
   }
 
-  private addToLabel(pod: SimPod): void {
-    const label = localityLabelOf(pod.endpoint.locality);
-    let entry = this.byLabel.get(label);
+  private addToLabel(byLabel: PodsByLabel, pod: SimPod): void {
+    const label = pod.localityLabel;
+    let entry = byLabel.get(label);
     if (entry === undefined) {
       entry = { pods: new Map(), group: undefined };
-      this.byLabel.set(label, entry);
+      byLabel.set(label, entry);
     }
     entry.pods.set(pod.id, pod);
     entry.group = undefined;
     this.grouped = undefined;
   }
 
-  private removeFromLabel(pod: SimPod): void {
-    const label = localityLabelOf(pod.endpoint.locality);
-    const entry = this.byLabel.get(label);
+  private removeFromLabel(byLabel: PodsByLabel, pod: SimPod): void {
+    const label = pod.localityLabel;
+    const entry = byLabel.get(label);
     if (entry === undefined || entry.pods.get(pod.id) !== pod) return;
     entry.pods.delete(pod.id);
     entry.group = undefined;
-    if (entry.pods.size === 0) this.byLabel.delete(label);
+    if (entry.pods.size === 0) byLabel.delete(label);
     this.grouped = undefined;
   }
 
@@ -257,6 +263,9 @@ export class Istiod {
     return this.sorted;
   }
 }
+
+/** Known pods by locality label, with the label's group (undefined: to build again). */
+type PodsByLabel = Map<string, { pods: Map<string, SimPod>; group: RawGroup | undefined }>;
 
 /** Discovery order: clusters in mesh order, then workloads, then pod creation order. */
 function discoveryOrder(a: SimPod, b: SimPod): number {

@@ -30,11 +30,17 @@ interface Entry {
   out: WorkingGroup;
 }
 
+/** What one gateway set's filters share. */
+interface GatewaySetEntry {
+  index: GatewayIndex;
+  /** Filtered groups by hash of their endpoints and view. */
+  groups: Map<number, Entry[]>;
+  /** Filtered groups by endpoint list object, then by proxy network. */
+  byList: WeakMap<readonly IstioEndpoint[], Map<string, WorkingGroup>>;
+}
+
 export class NetworkViewCache {
-  private readonly byGateways = new WeakMap<
-    readonly NetworkGateway[],
-    { index: GatewayIndex; groups: Map<number, Entry[]>; byList: WeakMap<readonly IstioEndpoint[], Map<string, WorkingGroup>> }
-  >();
+  private readonly byGateways = new WeakMap<readonly NetworkGateway[], GatewaySetEntry>();
   private size = 0;
 
   /** endpointsByNetworkFilter(raw, proxy, indexGateways(gateways)), each group filtered once per view. */
@@ -46,18 +52,17 @@ export class NetworkViewCache {
     }
     const { index, groups, byList } = entry;
     return raw.map((g) => {
-      const view = viewOf(g, proxy.network);
       // The same endpoint list object (an istiod keeps a group's list until one of its pods
-      // changes) needs no hash: its output per view is remembered with it.
-      let views = byList.get(g.endpoints);
-      const seen = views?.get(view);
+      // changes) needs no hash: its output per proxy network is remembered with it.
+      let byNetwork = byList.get(g.endpoints);
+      const seen = byNetwork?.get(proxy.network);
       if (seen !== undefined) return seen;
-      if (views === undefined) {
-        views = new Map();
-        byList.set(g.endpoints, views);
+      if (byNetwork === undefined) {
+        byNetwork = new Map();
+        byList.set(g.endpoints, byNetwork);
       }
-      const out = this.filterGroup(g, view, proxy, index, groups);
-      views.set(view, out);
+      const out = this.filterGroup(g, viewOf(g, proxy.network), proxy, index, groups);
+      byNetwork.set(proxy.network, out);
       return out;
     });
   }
