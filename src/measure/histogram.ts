@@ -32,6 +32,9 @@ interface CountsView {
  */
 const FIRST_COUNTS_LENGTH = 8 * 1024;
 
+/** A number that is not a small integer (see the Histogram constructor). */
+const DOUBLE_FIELD = 0.5;
+
 /** One library histogram reused by every `encode` (created on first use, never at import time). */
 let encoder: (LibHistogram & CountsView) | undefined;
 /** Highest index the encoder may hold a non-zero count at (what the next `encode` must clear). */
@@ -77,6 +80,19 @@ export class Histogram {
    */
   private encoded: EncodedHistogram | undefined;
   private encodedAtTotal = -1;
+
+  constructor() {
+    // The counters start as floating-point fields (V8 field representation "double"): totals often
+    // come from Float64Array sums (ofCounts, add), and storing one into a field that started as a
+    // small integer changes the object's hidden class. With 50 clients' histograms that sent `add`
+    // into a deoptimise/reoptimise loop (~900 deopts in 3 trials, --trace-deopt).
+    this.totalCount = DOUBLE_FIELD;
+    this.clamped = DOUBLE_FIELD;
+    this.encodedAtTotal = DOUBLE_FIELD;
+    this.totalCount = 0;
+    this.clamped = 0;
+    this.encodedAtTotal = -1;
+  }
 
   /** Records one value (µs). The hot path: one index computation and two increments. */
   record(valueUs: number): void {
