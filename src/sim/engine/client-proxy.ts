@@ -316,15 +316,20 @@ export class ClientProxy {
       const groups = byPriority[pi] ?? [];
       // Host lists are never changed once built, so a list with every host healthy stands for its
       // healthy list, and a priority of one locality shares that locality's lists.
+      const weighted = this.config.localityWeighted && groups.length > 1;
+      // Locality states are read only by a locality-weighted pick. Without one, each locality's
+      // selector is only the RNG draw its build makes (keeping the stream as it was), not built.
+      const keepLocalities = weighted || this.config.lbPolicy === 'ROUND_ROBIN';
       const localities: LocalityState[] = [];
       for (let li = 0; li < groups.length; li++) {
         const g = groups[li]!;
         const lh = healthyOf(g.hosts);
-        localities.push({ weight: g.weight, hosts: g.hosts, healthy: lh, healthySelector: this.selector(lh, worker, pi, 'locality-healthy', li) });
+        if (keepLocalities) localities.push({ weight: g.weight, hosts: g.hosts, healthy: lh, healthySelector: this.selector(lh, worker, pi, 'locality-healthy', li) });
+        else if (selectorDrawsSeed(this.config.lbPolicy, lh.length)) this.rng.u32();
       }
-      const hosts = localities.length === 1 ? localities[0]!.hosts : localities.flatMap((l) => l.hosts);
-      const healthy = localities.length === 1 ? localities[0]!.healthy : healthyOf(hosts);
-      const weighted = this.config.localityWeighted && localities.length > 1;
+      const only = groups.length === 1 ? groups[0]!.hosts : undefined;
+      const hosts = only ?? groups.flatMap((g) => g.hosts);
+      const healthy = healthyOf(hosts);
       out.push({
         hosts,
         healthy,
@@ -341,6 +346,15 @@ export class ClientProxy {
     }
     return out;
   }
+}
+
+/**
+ * Whether createHostSelector draws its seed from the RNG when built over `hosts` hosts (host-selector.ts:
+ * one draw, except for no host, one host, or RANDOM). test/sim/engine/client-proxy-draws.test.ts
+ * holds the two to the same count.
+ */
+export function selectorDrawsSeed(policy: ClusterConfig['lbPolicy'], hosts: number): boolean {
+  return hosts >= 2 && policy !== 'RANDOM';
 }
 
 const NO_HOST: HostSelector = { pick: () => -1 };
