@@ -223,19 +223,16 @@ export function finishTrial(st: TrialState, events: readonly RunEvent[]): TrialM
       clamped = countRows(st, cols, specs, phaseBuilders, windows, okCounts);
       rowsOkLatency = Histogram.ofCounts(okCounts);
     }
-    if (phaseBuilders.length === 1) overallBuilder = phaseBuilders[0]!;
-    else {
-      overallBuilder = new CountsBuilder();
-      for (const b of phaseBuilders) overallBuilder.addAll(b);
-    }
   }
+  // Phases and windows are read before the whole-run counts are summed: with per-request columns
+  // the phase builders are this call's own, so the sum can go into the last one (read by nothing
+  // after this: the phase before the fault is the first) instead of copying every histogram.
+  const phaseData = specs.length === 1 ? null : specs.map((p, i) => ({ ...p, counts: phaseBuilders[i]!.toData(st.names, st.hasClient, false) }));
+  const windowData: WindowAggregate[] = windows.map((w) => ({ from: w.from, to: w.to, counts: w.builder === null ? null : w.builder.toData(st.names, st.hasClient) }));
+  if (cols !== null || ord !== null) overallBuilder = sumPhases(phaseBuilders, ord === null);
   const overall = overallBuilder.toData(st.names, st.hasClient);
   // One phase `all` is the whole run: reuse its counts instead of encoding them twice.
-  const phases: PhaseAggregate[] =
-    specs.length === 1
-      ? [{ ...specs[0]!, counts: { ...overall, latencyByVersion: {} } }]
-      : specs.map((p, i) => ({ ...p, counts: phaseBuilders[i]!.toData(st.names, st.hasClient, false) }));
-  const windowData: WindowAggregate[] = windows.map((w) => ({ from: w.from, to: w.to, counts: w.builder === null ? null : w.builder.toData(st.names, st.hasClient) }));
+  const phases: PhaseAggregate[] = phaseData ?? [{ ...specs[0]!, counts: { ...overall, latencyByVersion: {} } }];
 
   let firstEventUs = Infinity;
   for (const e of events) firstEventUs = Math.min(firstEventUs, Math.round(e.atMs * 1000));
@@ -291,6 +288,18 @@ function sum(builders: readonly CountsBuilder[]): CountsBuilder {
   if (nonEmpty.length === 1) return nonEmpty[0]!;
   const out = new CountsBuilder();
   for (const b of builders) out.addAll(b);
+  return out;
+}
+
+/**
+ * The whole run's counts: the phases' sum (phases partition the run). `intoLast`: the last phase's
+ * builder is nobody else's and is not read again, so the others are added into it (sums of counts
+ * are the same in any order); otherwise a new builder.
+ */
+function sumPhases(builders: readonly CountsBuilder[], intoLast: boolean): CountsBuilder {
+  if (builders.length === 1) return builders[0]!;
+  const out = intoLast ? builders[builders.length - 1]! : new CountsBuilder();
+  for (const b of builders) if (b !== out) out.addAll(b);
   return out;
 }
 
