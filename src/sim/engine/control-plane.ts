@@ -13,11 +13,11 @@ import { Debouncer, type DebounceStep } from '../istiod/debounce.js';
 import { buildClusterLoadAssignment, type GroupedEndpoints } from '../istiod/endpoint-builder.js';
 import { gatewayForwardSet } from '../istiod/gateway-view.js';
 import type { TrafficDistribution } from '../istiod/locality-lb.js';
-import type { RawGroup } from '../istiod/network-filter.js';
 import type { NetworkViewCache } from '../istiod/network-view-cache.js';
 import type { ClusterConfig, ClusterLoadAssignment, IstioEndpoint, NetworkGateway } from '../xds-types.js';
 import type { ClientProxy } from './client-proxy.js';
 import type { ControlPlaneDelays } from './control-plane-delays.js';
+import { discoveryOrder, LocalityGroups } from './locality-groups.js';
 import type { EndpointState, SimCluster, SimGateway, SimPod, WorldScheduler } from './world.js';
 
 /** What a push delivers to a client proxy. */
@@ -60,14 +60,12 @@ export class Istiod {
   /** Each not-ready endpoint's UNHEALTHY copy, one per endpoint object (a stable input for networkViews). */
   private readonly notReadyCopies = new WeakMap<IstioEndpoint, IstioEndpoint>();
   /**
-   * The known endpoints by locality label, each label's group kept (same list object) until one of
-   * its pods changes: a push rebuilds the one group that changed instead of listing and grouping
-   * every endpoint of the mesh, and the network view cache knows an unchanged group by its list.
-   * Built at the first EDS build: an istiod without a client proxy never needs it.
+   * The known endpoints grouped by locality label (locality-groups.ts), built at the first EDS
+   * build: an istiod without a client proxy never needs it.
    */
-  private byLabel: PodsByLabel | undefined;
-  /** Every group in label order (groupByLocality's output), until a group changes. */
-  private grouped: GroupedEndpoints | undefined;
+  private groups: LocalityGroups | undefined;
+  /** The ready pods this istiod started from, while it has seen no change (they group alike in every istiod). */
+  private start: readonly SimPod[] | undefined;
   /** Set by the engine: the scenario's client proxies that run in this cluster, in scenario order. */
   readonly clientProxies: ClientProxy[] = [];
   pushes = 0;
@@ -102,6 +100,7 @@ export class Istiod {
       enableEdsDebounce: true,
     });
     for (const p of opts.initialEndpoints) this.known.set(p.id, p);
+    if (this.known.size === opts.initialEndpoints.length) this.start = opts.initialEndpoints;
   }
 
   /** The CDS this istiod would push now (the DestinationRule in force here). */
@@ -149,10 +148,11 @@ export class Istiod {
     }
     if (state === 'not-ready') this.notReady.add(pod.id);
     else this.notReady.delete(pod.id);
+    this.start = undefined;
     // The group of the pod (and of the object it replaced) changes: membership or readiness.
-    if (this.byLabel !== undefined) {
-      if (before !== undefined) this.removeFromLabel(this.byLabel, before);
-      if (state !== 'removed') this.addToLabel(this.byLabel, pod);
+    if (this.groups !== undefined) {
+      if (before !== undefined) this.groups.remove(before);
+      if (state !== 'removed') this.groups.add(pod);
     }
     this.act(this.debouncer.onEvent(nowUs, 'eds'), nowUs);
   }
@@ -203,50 +203,11 @@ export class Istiod {
    * group in discovery order), not-ready ones marked (the builder decides whether to send them).
    */
   private localityGroups(): GroupedEndpoints {
-    if (this.grouped !== undefined) return this.grouped;
-    let byLabel = this.byLabel;
-    if (byLabel === undefined) {
-      byLabel = new Map();
-      for (const p of this.known.values()) this.addToLabel(byLabel, p);
-      this.byLabel = byLabel;
-    }
-    const labels = [...byLabel.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-    const grouped: RawGroup[] = [];
-    for (const label of labels) {
-      const entry = byLabel.get(label)!;
-      entry.group ??= this.groupOf(entry.pods);
-      grouped.push(entry.group);
-    }
-    this.grouped = { grouped };
-    return this.grouped;
+    this.groups ??= this.start !== undefined ? LocalityGroups.ofReady(this.start) : LocalityGroups.of(this.known.values());
+    return this.groups.grouping(this.listedEndpoint);
   }
 
-  private groupOf(pods: ReadonlyMap<string, SimPod>): RawGroup {
-    const endpoints = [...pods.values()].sort(discoveryOrder).map((p) => (this.notReady.has(p.id) ? this.notReadyCopy(p.endpoint) : p.endpoint));
-    return { locality: (endpoints[0] as IstioEndpoint).locality, endpoints };
-  }
-
-  private addToLabel(byLabel: PodsByLabel, pod: SimPod): void {
-    const label = pod.localityLabel;
-    let entry = byLabel.get(label);
-    if (entry === undefined) {
-      entry = { pods: new Map(), group: undefined };
-      byLabel.set(label, entry);
-    }
-    entry.pods.set(pod.id, pod);
-    entry.group = undefined;
-    this.grouped = undefined;
-  }
-
-  private removeFromLabel(byLabel: PodsByLabel, pod: SimPod): void {
-    const label = pod.localityLabel;
-    const entry = byLabel.get(label);
-    if (entry === undefined || entry.pods.get(pod.id) !== pod) return;
-    entry.pods.delete(pod.id);
-    entry.group = undefined;
-    if (entry.pods.size === 0) byLabel.delete(label);
-    this.grouped = undefined;
-  }
+  private readonly listedEndpoint = (p: SimPod): IstioEndpoint => (this.notReady.has(p.id) ? this.notReadyCopy(p.endpoint) : p.endpoint);
 
   private notReadyCopy(e: IstioEndpoint): IstioEndpoint {
     let copy = this.notReadyCopies.get(e);
@@ -262,12 +223,4 @@ export class Istiod {
     this.sorted ??= [...this.known.values()].sort(discoveryOrder);
     return this.sorted;
   }
-}
-
-/** Known pods by locality label, with the label's group (undefined: to build again). */
-type PodsByLabel = Map<string, { pods: Map<string, SimPod>; group: RawGroup | undefined }>;
-
-/** Discovery order: clusters in mesh order, then workloads, then pod creation order. */
-function discoveryOrder(a: SimPod, b: SimPod): number {
-  return a.deployment.cluster.index - b.deployment.cluster.index || a.deployment.workloadIndex - b.deployment.workloadIndex || a.ordinal - b.ordinal;
 }
