@@ -2,8 +2,8 @@
  * A coarse log-linear latency sketch for per-bucket percentiles in the series (one per time
  * bucket, so it must be small): 32 sub-bins per power of two, exact below 32 µs, 896 bins for
  * 0 … 2^32 µs, ≤ 3.1% bin width, reported at the bin middle (≤ 1.6% error). A full HDR
- * histogram per bucket would cost 188 KB × 600 buckets; this costs at most 7 KB while a bucket is
- * open (less as a `SketchWindow`) and a few hundred numbers once stored sparsely.
+ * histogram per bucket would cost 188 KB × 600 buckets; this costs 7 KB while a bucket is open
+ * (one dense array per series, series-builder.ts) and a few hundred numbers once stored sparsely.
  */
 
 const SUB_BITS = 5;
@@ -46,51 +46,27 @@ export function toSparse(dense: ArrayLike<number>): SparseSketch {
   return out;
 }
 
-/** Bins added on each side of a new window: two powers of two (64 bins). */
-const WINDOW_SLACK_BINS = 2 * SUB;
-
-/**
- * Dense counts over a window of bins, [lo, lo + counts.length), widened as bins outside it arrive.
- * A series keeps one sketch per time bucket and per client: the latencies of one bucket span a
- * few powers of two, so a window costs a few hundred bytes where all 896 bins cost 7 KB.
- */
-export class SketchWindow {
-  private lo = 0;
-  private counts = new Float64Array(0);
-
-  /** Adds `n` to a bin in [0, SKETCH_BINS). */
-  add(bin: number, n = 1): void {
-    const k = bin - this.lo;
-    if (k >= 0 && k < this.counts.length) this.counts[k]! += n;
-    else this.widenAndAdd(bin, n);
+/** The sum of two sparse sketches (bins increasing), sparse: a merge of the two bin lists. */
+export function addSparseSorted(a: SparseSketch, b: SparseSketch): SparseSketch {
+  const out: number[] = [];
+  let i = 0;
+  let j = 0;
+  while (i + 1 < a.length || j + 1 < b.length) {
+    const binA = i + 1 < a.length ? a[i]! : Infinity;
+    const binB = j + 1 < b.length ? b[j]! : Infinity;
+    if (binA === binB) {
+      out.push(binA, a[i + 1]! + b[j + 1]!);
+      i += 2;
+      j += 2;
+    } else if (binA < binB) {
+      out.push(binA, a[i + 1]!);
+      i += 2;
+    } else {
+      out.push(binB, b[j + 1]!);
+      j += 2;
+    }
   }
-
-  /** Widens the window to hold `bin`, by at least its own length on that side (a window widens a few times at most). */
-  private widenAndAdd(bin: number, n: number): void {
-    const old = this.counts;
-    const slack = Math.max(WINDOW_SLACK_BINS, old.length);
-    const lo = old.length === 0 || bin < this.lo ? Math.max(0, bin - slack) : this.lo;
-    const hi = old.length === 0 || bin >= this.lo + old.length ? Math.min(SKETCH_BINS, bin + 1 + slack) : this.lo + old.length;
-    const counts = new Float64Array(hi - lo);
-    if (old.length > 0) counts.set(old, this.lo - lo);
-    this.lo = lo;
-    this.counts = counts;
-    counts[bin - lo]! += n;
-  }
-
-  /** Adds every count of another window. */
-  addAll(other: SketchWindow): void {
-    const c = other.counts;
-    for (let k = 0; k < c.length; k++) if (c[k] !== 0) this.add(other.lo + k, c[k]!);
-  }
-
-  /** Sparse form (`toSparse` of the dense bins). */
-  toSparse(): SparseSketch {
-    const out: number[] = [];
-    const c = this.counts;
-    for (let k = 0; k < c.length; k++) if (c[k] !== 0) out.push(this.lo + k, c[k]!);
-    return out;
-  }
+  return out;
 }
 
 /** Adds a sparse sketch into dense bin counts. */
