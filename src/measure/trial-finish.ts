@@ -149,15 +149,16 @@ function countRows(
 }
 
 /**
- * Highest `latencyIndex` among the rows (0 when none): the success counts need only that many
- * indices, not the full 188 KB layout (a trial with 50 clients finishes 51 sets of rows).
+ * Highest `latencyIndex` among the successful rows (0 when none): the success counts need only
+ * that many indices, not the full 188 KB layout (a trial with 50 clients finishes 51 sets of rows,
+ * and their failures, timeouts among them, are the slowest requests).
  */
-function latencyIndexBound(cols: Columns): number {
-  const { scheduledUs, endUs } = cols;
+function successIndexBound(cols: Columns): number {
+  const { scheduledUs, endUs, status } = cols;
   let maxUs = 0;
   for (let i = 0; i < cols.n; i++) {
     const latencyUs = endUs[i]! - scheduledUs[i]!;
-    if (latencyUs > maxUs) maxUs = latencyUs;
+    if (latencyUs > maxUs && isSuccess(status[i]!)) maxUs = latencyUs;
   }
   return latencyIndex(maxUs);
 }
@@ -219,7 +220,7 @@ export function finishTrial(st: TrialState, events: readonly RunEvent[]): TrialM
   let rowsOkLatency = st.okLatency;
   if (cols !== null || ord !== null) {
     if (cols !== null) {
-      const okCounts = new Float64Array(latencyIndexBound(cols) + 1);
+      const okCounts = new Float64Array(successIndexBound(cols) + 1);
       clamped = countRows(st, cols, specs, phaseBuilders, windows, okCounts);
       rowsOkLatency = Histogram.ofCounts(okCounts);
     }
