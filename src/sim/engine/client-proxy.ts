@@ -193,11 +193,12 @@ export class ClientProxy {
       if (hosts.length > 0) (byPriority[g.priority] ??= []).push({ weight: g.weight, hosts });
     }
     this.groupsByPriority = byPriority;
-    for (const [key, h] of this.hosts) {
+    // Values, not entries: an entry iterator allocates a pair per host on every EDS update.
+    for (const h of this.hosts.values()) {
       if (h.seenInAssignment === stamp) continue;
       if (h.monitor !== undefined) this.detector?.removeHost(h.monitor);
       h.monitor = undefined;
-      this.hosts.delete(key);
+      this.hosts.delete(h.key);
       changed = true;
     }
     this.rebuild();

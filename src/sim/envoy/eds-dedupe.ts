@@ -59,14 +59,24 @@ export function duplicateAddresses(cla: ClusterLoadAssignment): Array<{ key: str
   return [...byKey.values()].filter((e) => e.copies.length > 1);
 }
 
+/**
+ * The check number at which each address was last seen: one table for every check instead of a
+ * new set per EDS update (with 50 clients, every push is 50 updates). Bounded: it starts afresh
+ * past `SEEN_KEEP` addresses.
+ */
+const seenAt = new Map<string, number>();
+const SEEN_KEEP = 65_536;
+let check = 0;
+
 /** Whether any address is listed twice (the check every EDS update makes; the details only when so). */
 function hasDuplicateAddress(cla: ClusterLoadAssignment): boolean {
-  const seen = new Set<string>();
+  if (seenAt.size > SEEN_KEEP) seenAt.clear();
+  const now = ++check;
   for (const g of cla.groups) {
     for (const ep of g.endpoints) {
       const key = hostAddressKey(ep);
-      if (seen.has(key)) return true;
-      seen.add(key);
+      if (seenAt.get(key) === now) return true;
+      seenAt.set(key, now);
     }
   }
   return false;
