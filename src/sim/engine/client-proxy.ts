@@ -329,7 +329,7 @@ export class ClientProxy {
         else if (selectorDrawsSeed(this.config.lbPolicy, lh.length)) this.rng.u32();
       }
       const only = groups.length === 1 ? groups[0]!.hosts : undefined;
-      const hosts = only ?? groups.flatMap((g) => g.hosts);
+      const hosts = only ?? concatHosts(groups);
       const healthy = healthyOf(hosts);
       out.push({
         hosts,
@@ -360,6 +360,13 @@ export function selectorDrawsSeed(policy: ClusterConfig['lbPolicy'], hosts: numb
 
 const NO_HOST: HostSelector = { pick: () => -1 };
 const ONLY_HOST: HostSelector = { pick: () => 0 };
+
+/** Every group's hosts in group order (a plain loop: Array.prototype.flatMap is a slow generic builtin in V8). */
+function concatHosts(groups: readonly HostGroup[]): RtHost[] {
+  const out: RtHost[] = [];
+  for (const g of groups) for (const h of g.hosts) out.push(h);
+  return out;
+}
 
 /** The healthy hosts of a list: the list itself when every host is healthy. */
 function healthyOf(hosts: RtHost[]): RtHost[] {
