@@ -128,8 +128,8 @@ export class Histogram {
 
   /**
    * A histogram over counts a caller gathered by `latencyIndex` (an array long enough for every
-   * index it holds, at most `HDR_COUNTS_LENGTH`), so a pass over many rows can increment a local array instead of
-   * calling `recordIndex` per row.
+   * index it holds, at most `HDR_COUNTS_LENGTH`), so a pass over many rows can increment a local
+   * array instead of calling `recordIndex` per row.
    */
   static ofCounts(counts: Float64Array): Histogram {
     const h = new Histogram();
@@ -273,7 +273,10 @@ export class Histogram {
  */
 function encodeCounts(counts: Float64Array, high: number): EncodedHistogram {
   const lib = libEncoder();
-  for (let i = high + 1; i <= encoderHigh; i++) lib.setCountAtIndex(i, 0);
+  const stale = encoderHigh;
+  // Raised before writing: a write that throws (a count beyond 2^53) leaves nothing uncleared.
+  encoderHigh = Math.max(stale, high);
+  for (let i = high + 1; i <= stale; i++) lib.setCountAtIndex(i, 0);
   for (let i = 0; i <= high; i++) lib.setCountAtIndex(i, counts[i]!);
   encoderHigh = high;
   lib.establishInternalTackingValues(high + 1);
