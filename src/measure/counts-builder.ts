@@ -109,6 +109,19 @@ export class CountsBuilder {
     return all;
   }
 
+  /**
+   * Gives every histogram's counts back for reuse (Histogram.release). Call only when nothing
+   * reads this builder again: the data it gave (`toData`) stays valid.
+   */
+  release(): void {
+    this.unversioned.release();
+    for (const h of this.byVersion) h?.release();
+    this.byVersion.length = 0;
+    this.latencySum?.release();
+    this.latencySum = undefined;
+    this.requests = -1;
+  }
+
   /** Adds every count of another builder (same name tables). */
   addAll(o: CountsBuilder): void {
     this.requests += o.requests;

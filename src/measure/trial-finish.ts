@@ -258,13 +258,20 @@ export function finishTrial(st: TrialState, events: readonly RunEvent[]): TrialM
   };
   const f = failover?.figures[0];
   if (f !== undefined) figures.failover = trialFailoverFigures(f);
+  const distribution = distributionTest(st, overall, beforeFirstEvent);
+  // With per-request columns the phase and window builders are this call's own and read no more:
+  // their histogram arrays go back for the next trial's (or the next client's) to reuse.
+  if (cols !== null && ord === null) {
+    for (const b of phaseBuilders) b.release();
+    for (const w of windows) if (w.own) w.builder?.release();
+  }
   return {
     trials: 1,
     load,
     overall,
     phases,
     windows: windowData,
-    distributionTest: distributionTest(st, overall, beforeFirstEvent),
+    distributionTest: distribution,
     series: st.series.toData(st.names.versions, minPoints),
     failover,
     perTrial: [figures],

@@ -100,6 +100,19 @@ describe('Histogram', () => {
     expect(added.encode()).toBe(grown.encode());
   });
 
+  it('reuses released counts from zero: a histogram built on them encodes as a fresh one', () => {
+    const used = new Histogram();
+    for (const v of values(4000, 21)) used.record(v % 200_000);
+    used.encode();
+    used.release();
+    expect(used.totalCount).toBe(0);
+    const vals = values(300, 22).map((v) => v % 100_000);
+    const next = new Histogram();
+    for (const v of vals) next.record(v);
+    expect(next.encode()).toBe(encodeIntoCompressedBase64(libHistogram(vals)));
+    expect(next.totalCount).toBe(300);
+  });
+
   it('compares histograms of different lengths (Mann-Whitney reads missing counts as zero)', () => {
     const short = new Histogram();
     const long = new Histogram();
