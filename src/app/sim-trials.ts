@@ -23,6 +23,8 @@ const COMBINE_EVERY = 32;
  * in use, so a nested call would simply allocate its own).
  */
 let spareColumns: Columns | undefined;
+/** The same for each client's measures (a run with 50 clients records into 51 sets of columns). */
+let spareClientColumns: Columns[] = [];
 
 /** Everything a trial needs; plain data so it can be posted to a worker. */
 export interface SimJob {
@@ -370,6 +372,9 @@ function* trialSteps(
   // next starts), kept for the next call too: fresh columns cost page faults on every trial.
   const columns = spareColumns ?? new Columns();
   spareColumns = undefined;
+  const clientColumns = spareClientColumns;
+  spareClientColumns = [];
+  while (clientColumns.length < clientOptions.length) clientColumns.push(new Columns());
   const batchOf = (): SimBatch => {
     const rest = combined === undefined ? pending : [combined, ...pending];
     return { measures: combineTrials(rest), events, eventsSeed: seeds[0] as number, requests, eventsProcessed, responseFlags: upstreamOverflow > 0 ? { UO: upstreamOverflow } : {} };
@@ -378,7 +383,7 @@ function* trialSteps(
     for (let i = 0; i < seeds.length; i++) {
       const seed = seeds[i] as number;
       const overall = createAccumulator(options, columns);
-      const acc = clientOptions.length === 0 ? overall : new ClientSplit(overall, clientOptions.map((o) => createAccumulator(o)), clients);
+      const acc = clientOptions.length === 0 ? overall : new ClientSplit(overall, clientOptions.map((o, k) => createAccumulator(o, clientColumns[k])), clients);
       const sim = startSimulation({ mesh: job.mesh, scenario: job.scenario, profile, seed }, acc);
       acc.watch(sim.events);
       while (!sim.advance(sliceEvents)) {
@@ -422,6 +427,7 @@ function* trialSteps(
     }
   } finally {
     spareColumns = columns;
+    spareClientColumns = clientColumns;
   }
   return batchOf();
 }

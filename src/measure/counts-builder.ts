@@ -78,12 +78,48 @@ export class CountsBuilder {
     }
   }
 
-  /** Latency of every request: the sum of the per-version histograms. */
+  /**
+   * Latency of every request: the sum of the per-version histograms. Read-only: when a single
+   * histogram holds every request (one version, the usual case for one client), it is that
+   * histogram itself, so its encoding is shared with `latencyByVersion` instead of computed twice.
+   */
   latency(): Histogram {
+    // A phase that is also a window is read twice: the sum is made once (every change adds requests).
+    if (this.latencySum !== undefined && this.latencySumAt === this.requests) return this.latencySum;
+    this.latencySum = this.sumLatency();
+    this.latencySumAt = this.requests;
+    return this.latencySum;
+  }
+
+  private latencySum: Histogram | undefined;
+  private latencySumAt = -1;
+
+  private sumLatency(): Histogram {
+    let only: Histogram | undefined = this.unversioned.totalCount > 0 ? this.unversioned : undefined;
+    let sources = only === undefined ? 0 : 1;
+    for (const h of this.byVersion) {
+      if (h === undefined || h.totalCount === 0) continue;
+      only = h;
+      sources++;
+    }
+    if (sources === 1) return only!;
     const all = new Histogram();
     all.add(this.unversioned);
     for (const h of this.byVersion) if (h !== undefined) all.add(h);
     return all;
+  }
+
+  /**
+   * Gives every histogram's counts back for reuse (Histogram.release). Call only when nothing
+   * reads this builder again: the data it gave (`toData`) stays valid.
+   */
+  release(): void {
+    this.unversioned.release();
+    for (const h of this.byVersion) h?.release();
+    this.byVersion.length = 0;
+    this.latencySum?.release();
+    this.latencySum = undefined;
+    this.requests = -1;
   }
 
   /** Adds every count of another builder (same name tables). */

@@ -26,11 +26,30 @@ interface CountsView {
   reset(): void;
 }
 
-/** Initial counts length: 8 HDR buckets of 1024 sub-buckets, values up to 2048 × 2^7 µs ≈ 262 ms. */
-const INITIAL_COUNTS_LENGTH = 8 * 1024;
+/**
+ * First counts length of a histogram that records anything: 8 HDR half-buckets of 1024 indices,
+ * values up to 2048 × 2^7 µs ≈ 262 ms, which holds most simulated latencies in one allocation.
+ */
+const FIRST_COUNTS_LENGTH = 8 * 1024;
+
+/**
+ * Counts arrays of `FIRST_COUNTS_LENGTH` given back by histograms nobody reads any more
+ * (`release`), zeroed, for the next histograms to start from: a trial with 50 clients fills a few
+ * hundred, and fresh 64 KB arrays cost page faults and external-memory garbage collections.
+ * Bounded: at most `SPARE_KEEP` are kept (4 MB).
+ */
+const spareCounts: Float64Array[] = [];
+const SPARE_KEEP = 64;
+
+/** A number that is not a small integer (see the Histogram constructor). */
+const DOUBLE_FIELD = 0.5;
 
 /** One library histogram reused by every `encode` (created on first use, never at import time). */
 let encoder: (LibHistogram & CountsView) | undefined;
+/** Highest index the encoder may hold a non-zero count at (what the next `encode` must clear). */
+let encoderHigh = -1;
+/** The encoding of an empty histogram (the same bytes every time; computed once). */
+let emptyEncoding: EncodedHistogram | undefined;
 
 function libEncoder(): LibHistogram & CountsView {
   encoder ??= build({
@@ -55,14 +74,34 @@ function libEncoder(): LibHistogram & CountsView {
  */
 export class Histogram {
   /**
-   * Counts by HDR index. Starts covering values up to ~262 ms (8 × 1024 indices) and grows to the
-   * full 1 h layout on the first larger value: most histograms never need the other 140 KB, and
-   * every scan (percentiles, merge, encode) stays short.
+   * Counts by HDR index, covering at least the highest index recorded: empty until the first
+   * value (a trial with many clients holds hundreds of histograms, many never used), then
+   * `FIRST_COUNTS_LENGTH`, doubled up to the full 1 h layout when larger values arrive. Most
+   * histograms never need the full 188 KB, and every scan (percentiles, merge, encode) stays short.
    */
-  counts: Float64Array = new Float64Array(INITIAL_COUNTS_LENGTH);
+  counts: Float64Array = new Float64Array(0);
   totalCount = 0;
   /** Values that were below 0 or above 1 h and were clamped. */
   clamped = 0;
+  /**
+   * The last `encode` and the total it was made at: counts only ever grow, so an unchanged total
+   * means unchanged counts (a histogram shared by a phase and a window is encoded once).
+   */
+  private encoded: EncodedHistogram | undefined;
+  private encodedAtTotal = -1;
+
+  constructor() {
+    // The counters start as floating-point fields (V8 field representation "double"): totals often
+    // come from Float64Array sums (ofCounts, add), and storing one into a field that started as a
+    // small integer changes the object's hidden class. With 50 clients' histograms that sent `add`
+    // into a deoptimise/reoptimise loop (~900 deopts in 3 trials, --trace-deopt).
+    this.totalCount = DOUBLE_FIELD;
+    this.clamped = DOUBLE_FIELD;
+    this.encodedAtTotal = DOUBLE_FIELD;
+    this.totalCount = 0;
+    this.clamped = 0;
+    this.encodedAtTotal = -1;
+  }
 
   /** Records one value (µs). The hot path: one index computation and two increments. */
   record(valueUs: number): void {
@@ -71,11 +110,33 @@ export class Histogram {
     this.recordIndex(hdrIndexOf(v));
   }
 
-  /** Makes the counts cover `index` (growing straight to the full layout). */
+  /** Makes the counts cover `index` (at least doubling, so a histogram grows twice at most). */
   private cover(index: number): void {
-    const bigger = new Float64Array(Math.max(HDR_COUNTS_LENGTH, index + 1));
+    if (this.counts.length === 0 && index < FIRST_COUNTS_LENGTH && spareCounts.length > 0) {
+      this.counts = spareCounts.pop()!;
+      return;
+    }
+    let length = Math.max(FIRST_COUNTS_LENGTH, this.counts.length);
+    while (length <= index) length *= 2;
+    const bigger = new Float64Array(Math.max(Math.min(length, HDR_COUNTS_LENGTH), index + 1));
     bigger.set(this.counts);
     this.counts = bigger;
+  }
+
+  /**
+   * Gives the counts array back for other histograms to reuse and leaves this one empty. Call only
+   * when nothing reads this histogram again (its encoding, already made, stays valid as a string).
+   */
+  release(): void {
+    const c = this.counts;
+    this.counts = new Float64Array(0);
+    this.totalCount = 0;
+    this.clamped = 0;
+    this.encoded = undefined;
+    this.encodedAtTotal = -1;
+    if (c.length !== FIRST_COUNTS_LENGTH || spareCounts.length >= SPARE_KEEP) return;
+    c.fill(0);
+    spareCounts.push(c);
   }
 
   /** Lowest non-empty index (−1 when empty); reads scan the counts instead of tracking it per record. */
@@ -95,9 +156,9 @@ export class Histogram {
   }
 
   /**
-   * A histogram over counts a caller gathered by `latencyIndex` (a full-layout array,
-   * `HDR_COUNTS_LENGTH` long), so a pass over many rows can increment a local array instead of
-   * calling `recordIndex` per row.
+   * A histogram over counts a caller gathered by `latencyIndex` (an array long enough for every
+   * index it holds, at most `HDR_COUNTS_LENGTH`), so a pass over many rows can increment a local
+   * array instead of calling `recordIndex` per row.
    */
   static ofCounts(counts: Float64Array): Histogram {
     const h = new Histogram();
@@ -201,12 +262,11 @@ export class Histogram {
    * library histogram of the same layout (no per-value re-recording).
    */
   encode(): EncodedHistogram {
-    const lib = libEncoder();
-    lib.reset();
-    const counts = this.counts;
-    for (let i = 0; i < counts.length; i++) if (counts[i] !== 0) lib.setCountAtIndex(i, counts[i]!);
-    lib.establishInternalTackingValues();
-    return encodeIntoCompressedBase64(lib);
+    if (this.encoded !== undefined && this.encodedAtTotal === this.totalCount) return this.encoded;
+    const encoded = this.totalCount === 0 ? (emptyEncoding ??= encodeCounts(this.counts, -1)) : encodeCounts(this.counts, this.highIndex);
+    this.encoded = encoded;
+    this.encodedAtTotal = this.totalCount;
+    return encoded;
   }
 
   /**
@@ -232,6 +292,24 @@ export class Histogram {
     }
     return h;
   }
+}
+
+/**
+ * Encodes counts up to index `high` through the shared library histogram. Only what the previous
+ * encoding may have left (up to `encoderHigh`) is cleared and only up to `high` is scanned,
+ * instead of `reset()` and a scan of the full 23,552-index layout: the encoding depends only on
+ * the counts and the highest non-zero index (the V2 format holds no timestamps or tag).
+ */
+function encodeCounts(counts: Float64Array, high: number): EncodedHistogram {
+  const lib = libEncoder();
+  const stale = encoderHigh;
+  // Raised before writing: a write that throws (a count beyond 2^53) leaves nothing uncleared.
+  encoderHigh = Math.max(stale, high);
+  for (let i = high + 1; i <= stale; i++) lib.setCountAtIndex(i, 0);
+  for (let i = 0; i <= high; i++) lib.setCountAtIndex(i, counts[i]!);
+  encoderHigh = high;
+  lib.establishInternalTackingValues(high + 1);
+  return encodeIntoCompressedBase64(lib);
 }
 
 /**

@@ -1,5 +1,5 @@
 import { HDR_COUNTS_LENGTH, hdrValueFromIndex } from './hdr-layout.js';
-import { SKETCH_BINS, sketchBinOf, toSparse } from './sketch.js';
+import { SKETCH_BINS, addSparseSorted, mergeSparse, sketchBinOf, type SparseSketch } from './sketch.js';
 import { sortedNames } from './counts-builder.js';
 import { packedSlots, putPacked } from './packed-array.js';
 import type { SeriesAggregate } from './types.js';
@@ -29,8 +29,18 @@ export class SeriesBuilder {
   private requests: Float64Array = new Float64Array(64);
   private errors: Float64Array = new Float64Array(64);
   private readonly byVersion = packedSlots<Float64Array>();
-  private sketches = packedSlots<Float64Array>();
+  /** Latency sketch of each bucket, sparse, up to the bucket open now (`open`). */
+  private sketches = packedSlots<SparseSketch>();
   private points = 0;
+  /**
+   * Dense bin counts of the open bucket (the previous request's), turned sparse when another bucket
+   * is entered: one array for the whole series instead of one per bucket (a trial with 50 clients
+   * has 51 series of 60 buckets), and only the bins touched [openLowBin, openHighBin] are read back.
+   */
+  private readonly open = new Float64Array(SKETCH_BINS);
+  private openBucket = -1;
+  private openLowBin = SKETCH_BINS;
+  private openHighBin = -1;
 
   constructor(public bucketUs: number) {}
 
@@ -42,7 +52,6 @@ export class SeriesBuilder {
   private lastBucket = -1;
   private lastFromUs = Infinity;
   private lastToUs = -Infinity;
-  private lastSketch: Float64Array = new Float64Array(0);
 
   /** Adds one request. */
   add(scheduledUs: number, latencyUs: number, ok: boolean, version: number): void {
@@ -66,7 +75,29 @@ export class SeriesBuilder {
       }
       col[b]! += 1;
     }
-    this.lastSketch[bin]! += 1;
+    this.open[bin]! += 1;
+    if (bin < this.openLowBin) this.openLowBin = bin;
+    if (bin > this.openHighBin) this.openHighBin = bin;
+  }
+
+  /** Moves the open bucket's counts into its sparse sketch (added to what an earlier visit left there). */
+  private closeBucket(): void {
+    const b = this.openBucket;
+    this.openBucket = -1;
+    if (b < 0 || this.openHighBin < 0) return;
+    const dense = this.open;
+    const sparse: SparseSketch = [];
+    for (let i = this.openLowBin; i <= this.openHighBin; i++) {
+      const c = dense[i]!;
+      if (c !== 0) {
+        sparse.push(i, c);
+        dense[i] = 0;
+      }
+    }
+    this.openLowBin = SKETCH_BINS;
+    this.openHighBin = -1;
+    const before = this.sketches[b];
+    putPacked(this.sketches, b, before === undefined ? sparse : addSparseSorted(before, sparse));
   }
 
   /**
@@ -79,13 +110,9 @@ export class SeriesBuilder {
     else if (b >= MAX_SERIES_POINTS) b = this.coarsenFor(scheduledUs);
     if (b >= this.requests.length) this.grow(b + 1);
     if (b >= this.points) this.points = b + 1;
-    let sk = this.sketches[b];
-    if (sk === undefined) {
-      sk = new Float64Array(SKETCH_BINS);
-      putPacked(this.sketches, b, sk);
-    }
+    this.closeBucket();
+    this.openBucket = b;
     this.lastBucket = b;
-    this.lastSketch = sk;
     this.lastFromUs = b * this.bucketUs;
     this.lastToUs = (b + 1) * this.bucketUs;
     return b;
@@ -124,13 +151,13 @@ export class SeriesBuilder {
       const c = this.byVersion[i];
       if (c !== undefined) this.byVersion[i] = half(c);
     }
-    const sketches = packedSlots<Float64Array>();
+    this.closeBucket();
+    const sketches = packedSlots<SparseSketch>();
     for (let i = 0; i < this.sketches.length; i++) {
       const s = this.sketches[i];
       if (s === undefined) continue;
       const into = sketches[i >> 1];
-      if (into === undefined) putPacked(sketches, i >> 1, s);
-      else for (let k = 0; k < SKETCH_BINS; k++) into[k]! += s[k]!;
+      putPacked(sketches, i >> 1, into === undefined ? s : mergeSparse([into, s]));
     }
     this.sketches = sketches;
     this.points = Math.ceil(this.points / 2);
@@ -142,6 +169,10 @@ export class SeriesBuilder {
 
   /** Plain data; `points` = buckets up to the last one with a request (at least `minPoints`). */
   toData(versions: readonly string[], minPoints = 0): SeriesAggregate {
+    this.closeBucket();
+    this.lastBucket = -1;
+    this.lastFromUs = Infinity;
+    this.lastToUs = -Infinity;
     const points = Math.max(this.points, Math.min(minPoints, MAX_SERIES_POINTS));
     if (points > this.requests.length) this.grow(points);
     const take = (a: Float64Array | undefined): number[] => (a === undefined ? new Array<number>(points).fill(0) : Array.from(a.subarray(0, points)));
@@ -150,7 +181,7 @@ export class SeriesBuilder {
     const latency = [];
     for (let b = 0; b < points; b++) {
       const s = this.sketches[b];
-      latency.push(s === undefined ? [] : toSparse(s));
+      latency.push(s === undefined ? [] : s.slice());
     }
     return { bucketUs: this.bucketUs, requests: take(this.requests), errors: take(this.errors), byVersion, latency };
   }

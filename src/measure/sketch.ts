@@ -2,8 +2,8 @@
  * A coarse log-linear latency sketch for per-bucket percentiles in the series (one per time
  * bucket, so it must be small): 32 sub-bins per power of two, exact below 32 µs, 896 bins for
  * 0 … 2^32 µs, ≤ 3.1% bin width, reported at the bin middle (≤ 1.6% error). A full HDR
- * histogram per bucket would cost 188 KB × 600 buckets; this costs 3.5 KB while a bucket is open
- * and a few hundred numbers once stored sparsely.
+ * histogram per bucket would cost 188 KB × 600 buckets; this costs 7 KB while a bucket is open
+ * (one dense array per series, series-builder.ts) and a few hundred numbers once stored sparsely.
  */
 
 const SUB_BITS = 5;
@@ -42,6 +42,29 @@ export function toSparse(dense: ArrayLike<number>): SparseSketch {
   for (let i = 0; i < dense.length; i++) {
     const c = dense[i]!;
     if (c !== 0) out.push(i, c);
+  }
+  return out;
+}
+
+/** The sum of two sparse sketches (bins increasing), sparse: a merge of the two bin lists. */
+export function addSparseSorted(a: SparseSketch, b: SparseSketch): SparseSketch {
+  const out: number[] = [];
+  let i = 0;
+  let j = 0;
+  while (i + 1 < a.length || j + 1 < b.length) {
+    const binA = i + 1 < a.length ? a[i]! : Infinity;
+    const binB = j + 1 < b.length ? b[j]! : Infinity;
+    if (binA === binB) {
+      out.push(binA, a[i + 1]! + b[j + 1]!);
+      i += 2;
+      j += 2;
+    } else if (binA < binB) {
+      out.push(binA, a[i + 1]!);
+      i += 2;
+    } else {
+      out.push(binB, b[j + 1]!);
+      j += 2;
+    }
   }
   return out;
 }

@@ -139,9 +139,11 @@ export function mannWhitneyHistograms(a: Histogram, b: Histogram): MannWhitneyRe
   let below = 0;
   let rankSumA = 0;
   let tieTerm = 0;
-  for (let i = 0; i < ca.length; i++) {
-    const x = ca[i]!;
-    const y = cb[i]!;
+  // Histograms cover only up to their highest value, so the two arrays may differ in length.
+  const length = Math.max(ca.length, cb.length);
+  for (let i = 0; i < length; i++) {
+    const x = ca[i] ?? 0;
+    const y = cb[i] ?? 0;
     const t = x + y;
     if (t === 0) continue;
     rankSumA += x * (below + (t + 1) / 2);

@@ -4,7 +4,7 @@ import { isSuccess, type RunEvent } from '../model/sample.js';
 import type { AccumulatorOptions } from './accumulator-options.js';
 import type { Columns } from './columns.js';
 import { CountsBuilder, type NameTables } from './counts-builder.js';
-import { HDR_COUNTS_LENGTH, HDR_HIGHEST_US } from './hdr-layout.js';
+import { HDR_HIGHEST_US } from './hdr-layout.js';
 import { Histogram, latencyIndex } from './histogram.js';
 import type { OrderedCounts } from './ordered-counts.js';
 import { streamedTrialFailover, trialFailover } from './trial-failover.js';
@@ -188,6 +188,21 @@ function countRange(cols: Columns, lo: number, hi: number, builder: CountsBuilde
   return clamped;
 }
 
+/**
+ * Highest `latencyIndex` among the successful rows (0 when none): the success counts need only
+ * that many indices, not the full 188 KB layout (a trial with 50 clients finishes 51 sets of rows,
+ * and their failures, timeouts among them, are the slowest requests).
+ */
+function successIndexBound(cols: Columns): number {
+  const { scheduledUs, endUs, status } = cols;
+  let maxUs = 0;
+  for (let i = 0; i < cols.n; i++) {
+    const latencyUs = endUs[i]! - scheduledUs[i]!;
+    if (latencyUs > maxUs && isSuccess(status[i]!)) maxUs = latencyUs;
+  }
+  return latencyIndex(maxUs);
+}
+
 /** Successes per version among rows scheduled before `toUs`. */
 function versionsBefore(st: TrialState, cols: Columns, toUs: number): Record<string, number> {
   const b = new CountsBuilder();
@@ -246,23 +261,20 @@ export function finishTrial(st: TrialState, events: readonly RunEvent[]): TrialM
   let rowsOkLatency = st.okLatency;
   if (cols !== null || ord !== null) {
     if (cols !== null) {
-      const okCounts = new Float64Array(HDR_COUNTS_LENGTH);
+      const okCounts = new Float64Array(successIndexBound(cols) + 1);
       clamped = countRows(st, cols, specs, phaseBuilders, windows, okCounts);
       rowsOkLatency = Histogram.ofCounts(okCounts);
     }
-    if (phaseBuilders.length === 1) overallBuilder = phaseBuilders[0]!;
-    else {
-      overallBuilder = new CountsBuilder();
-      for (const b of phaseBuilders) overallBuilder.addAll(b);
-    }
   }
+  // Phases and windows are read before the whole-run counts are summed: with per-request columns
+  // the phase builders are this call's own, so the sum can go into the last one (read by nothing
+  // after this: the phase before the fault is the first) instead of copying every histogram.
+  const phaseData = specs.length === 1 ? null : specs.map((p, i) => ({ ...p, counts: phaseBuilders[i]!.toData(st.names, st.hasClient, false) }));
+  const windowData: WindowAggregate[] = windows.map((w) => ({ from: w.from, to: w.to, counts: w.builder === null ? null : w.builder.toData(st.names, st.hasClient) }));
+  if (cols !== null || ord !== null) overallBuilder = sumPhases(phaseBuilders, ord === null);
   const overall = overallBuilder.toData(st.names, st.hasClient);
   // One phase `all` is the whole run: reuse its counts instead of encoding them twice.
-  const phases: PhaseAggregate[] =
-    specs.length === 1
-      ? [{ ...specs[0]!, counts: { ...overall, latencyByVersion: {} } }]
-      : specs.map((p, i) => ({ ...p, counts: phaseBuilders[i]!.toData(st.names, st.hasClient, false) }));
-  const windowData: WindowAggregate[] = windows.map((w) => ({ from: w.from, to: w.to, counts: w.builder === null ? null : w.builder.toData(st.names, st.hasClient) }));
+  const phases: PhaseAggregate[] = phaseData ?? [{ ...specs[0]!, counts: { ...overall, latencyByVersion: {} } }];
 
   let firstEventUs = Infinity;
   for (const e of events) firstEventUs = Math.min(firstEventUs, Math.round(e.atMs * 1000));
@@ -287,13 +299,20 @@ export function finishTrial(st: TrialState, events: readonly RunEvent[]): TrialM
   };
   const f = failover?.figures[0];
   if (f !== undefined) figures.failover = trialFailoverFigures(f);
+  const distribution = distributionTest(st, overall, beforeFirstEvent);
+  // With per-request columns the phase and window builders are this call's own and read no more:
+  // their histogram arrays go back for the next trial's (or the next client's) to reuse.
+  if (cols !== null && ord === null) {
+    for (const b of phaseBuilders) b.release();
+    for (const w of windows) if (w.own) w.builder?.release();
+  }
   return {
     trials: 1,
     load,
     overall,
     phases,
     windows: windowData,
-    distributionTest: distributionTest(st, overall, beforeFirstEvent),
+    distributionTest: distribution,
     series: st.series.toData(st.names.versions, minPoints),
     failover,
     perTrial: [figures],
@@ -318,6 +337,18 @@ function sum(builders: readonly CountsBuilder[]): CountsBuilder {
   if (nonEmpty.length === 1) return nonEmpty[0]!;
   const out = new CountsBuilder();
   for (const b of builders) out.addAll(b);
+  return out;
+}
+
+/**
+ * The whole run's counts: the phases' sum (phases partition the run). `intoLast`: the last phase's
+ * builder is nobody else's and is not read again, so the others are added into it (sums of counts
+ * are the same in any order); otherwise a new builder.
+ */
+function sumPhases(builders: readonly CountsBuilder[], intoLast: boolean): CountsBuilder {
+  if (builders.length === 1) return builders[0]!;
+  const out = intoLast ? builders[builders.length - 1]! : new CountsBuilder();
+  for (const b of builders) if (b !== out) out.addAll(b);
   return out;
 }
 

@@ -111,7 +111,12 @@ export class ClientProxy {
    * branches on the per-request path). Undefined otherwise.
    */
   private direct: Array<PriorityState | undefined> = [];
-  private assignment: ClusterLoadAssignment = { groups: [] };
+  /**
+   * The assignment's non-empty groups by priority, as hosts (what `rebuild` starts from): set by
+   * each EDS update, so the rebuilds that health changes cause (ejections, un-ejections, CDS) do not
+   * look every endpoint up again.
+   */
+  private groupsByPriority: HostGroup[][] = [];
   private assignmentStamp = 0;
   /**
    * Round-robin positions per host source (priority, healthy/all, locality), kept across rebuilds:
@@ -171,9 +176,10 @@ export class ClientProxy {
   applyAssignment(assignment: ClusterLoadAssignment): boolean {
     let changed = false;
     const cla = dedupeAssignment(assignment);
-    this.assignment = cla;
     const stamp = ++this.assignmentStamp;
+    const byPriority: HostGroup[][] = [];
     for (const g of cla.groups) {
+      const hosts: RtHost[] = [];
       for (const ep of g.endpoints) {
         const key = hostAddressKey(ep);
         let h = this.hosts.get(key);
@@ -189,13 +195,17 @@ export class ClientProxy {
         if (h.edsUnhealthy !== unhealthy) changed = true;
         h.edsUnhealthy = unhealthy;
         h.seenInAssignment = stamp;
+        hosts.push(h);
       }
+      if (hosts.length > 0) (byPriority[g.priority] ??= []).push({ weight: g.weight, hosts });
     }
-    for (const [key, h] of this.hosts) {
+    this.groupsByPriority = byPriority;
+    // Values, not entries: an entry iterator allocates a pair per host on every EDS update.
+    for (const h of this.hosts.values()) {
       if (h.seenInAssignment === stamp) continue;
       if (h.monitor !== undefined) this.detector?.removeHost(h.monitor);
       h.monitor = undefined;
-      this.hosts.delete(key);
+      this.hosts.delete(h.key);
       changed = true;
     }
     this.rebuild();
@@ -276,9 +286,18 @@ export class ClientProxy {
     return i < 0 ? undefined : p.healthy[i];
   }
 
-  /** A host selector for one host source of one worker; ROUND_ROBIN keeps that source's position across rebuilds. */
-  private selector(hosts: readonly RtHost[], source: string): HostSelector {
-    if (this.config.lbPolicy !== 'ROUND_ROBIN') return createHostSelector(this.config.lbPolicy, hosts, this.rng);
+  /**
+   * A host selector for one host source of one worker; ROUND_ROBIN keeps that source's position
+   * across rebuilds. `source` names the source (`sourceKey`); it is formatted only for ROUND_ROBIN.
+   */
+  private selector(hosts: readonly RtHost[], worker: number, priority: number, kind: string, locality = -1): HostSelector {
+    if (this.config.lbPolicy !== 'ROUND_ROBIN') {
+      // What createHostSelector gives for no host or one (no draw): one shared object instead of a closure per rebuild.
+      if (hosts.length === 0) return NO_HOST;
+      if (hosts.length === 1) return ONLY_HOST;
+      return createHostSelector(this.config.lbPolicy, hosts, this.rng);
+    }
+    const source = sourceKey(worker, priority, kind, locality);
     let cursor = this.rrCursors.get(source);
     if (cursor === undefined) {
       cursor = { next: this.rng.u32() };
@@ -289,16 +308,7 @@ export class ClientProxy {
 
   /** Recompute per-priority health, loads and selectors (mirrors Envoy's priority set update callbacks). */
   private rebuild(): void {
-    const byPriority: Array<Array<{ weight: number; hosts: RtHost[] }>> = [];
-    for (const g of this.assignment.groups) {
-      if (g.endpoints.length === 0) continue;
-      const hosts: RtHost[] = [];
-      for (const ep of g.endpoints) {
-        const h = this.hosts.get(hostAddressKey(ep));
-        if (h !== undefined) hosts.push(h);
-      }
-      (byPriority[g.priority] ??= []).push({ weight: g.weight, hosts });
-    }
+    const byPriority = this.groupsByPriority;
     const opf = this.config.overprovisioningFactor;
     this.byWorker = [];
     for (let w = 0; w < this.workers; w++) this.byWorker.push(this.buildWorker(byPriority, w, opf));
@@ -323,29 +333,32 @@ export class ClientProxy {
   }
 
   /** One worker's LB state over the shared host set (its own selectors and locality picker). */
-  private buildWorker(byPriority: Array<Array<{ weight: number; hosts: RtHost[] }>>, worker: number, opf: number): PriorityState[] {
-    const prefix = worker === 0 ? '' : `w${worker}/`;
+  private buildWorker(byPriority: readonly HostGroup[][], worker: number, opf: number): PriorityState[] {
     const out: PriorityState[] = [];
     for (let pi = 0; pi < byPriority.length; pi++) {
       const groups = byPriority[pi] ?? [];
-      const hosts = groups.flatMap((g) => g.hosts);
-      const healthy = hosts.filter((h) => h.healthy);
-      const localities: LocalityState[] = groups.map((g, li) => {
-        const lh = g.hosts.filter((h) => h.healthy);
-        return {
-          weight: g.weight,
-          hosts: g.hosts,
-          healthy: lh,
-          healthySelector: this.selector(lh, `${prefix}${pi}/locality-healthy/${li}`),
-        };
-      });
-      const weighted = this.config.localityWeighted && localities.length > 1;
+      // Host lists are never changed once built, so a list with every host healthy stands for its
+      // healthy list, and a priority of one locality shares that locality's lists.
+      const weighted = this.config.localityWeighted && groups.length > 1;
+      // Locality states are read only by a locality-weighted pick. Without one, each locality's
+      // selector is only the RNG draw its build makes (keeping the stream as it was), not built.
+      const keepLocalities = weighted || this.config.lbPolicy === 'ROUND_ROBIN';
+      const localities: LocalityState[] = [];
+      for (let li = 0; li < groups.length; li++) {
+        const g = groups[li]!;
+        const lh = healthyOf(g.hosts);
+        if (keepLocalities) localities.push({ weight: g.weight, hosts: g.hosts, healthy: lh, healthySelector: this.selector(lh, worker, pi, 'locality-healthy', li) });
+        else if (selectorDrawsSeed(this.config.lbPolicy, lh.length)) this.rng.u32();
+      }
+      const only = groups.length === 1 ? groups[0]!.hosts : undefined;
+      const hosts = only ?? concatHosts(groups);
+      const healthy = healthyOf(hosts);
       out.push({
         hosts,
         healthy,
         localities,
-        healthySelector: this.selector(healthy, `${prefix}${pi}/healthy`),
-        allSelector: this.selector(hosts, `${prefix}${pi}/all`),
+        healthySelector: this.selector(healthy, worker, pi, 'healthy'),
+        allSelector: this.selector(hosts, worker, pi, 'all'),
         localityPickerHealthy: weighted
           ? createLocalityPicker(
               localities.map((l) => ({ weight: l.weight, eligibleHosts: l.healthy.length, hostCount: l.hosts.length })),
@@ -356,6 +369,43 @@ export class ClientProxy {
     }
     return out;
   }
+}
+
+/**
+ * Whether createHostSelector draws its seed from the RNG when built over `hosts` hosts (host-selector.ts:
+ * one draw, except for no host, one host, or RANDOM). test/sim/engine/client-proxy-draws.test.ts
+ * holds the two to the same count.
+ */
+export function selectorDrawsSeed(policy: ClusterConfig['lbPolicy'], hosts: number): boolean {
+  return hosts >= 2 && policy !== 'RANDOM';
+}
+
+const NO_HOST: HostSelector = { pick: () => -1 };
+const ONLY_HOST: HostSelector = { pick: () => 0 };
+
+/** Every group's hosts in group order (a plain loop: Array.prototype.flatMap is a slow generic builtin in V8). */
+function concatHosts(groups: readonly HostGroup[]): RtHost[] {
+  const out: RtHost[] = [];
+  for (const g of groups) for (const h of g.hosts) out.push(h);
+  return out;
+}
+
+/** The healthy hosts of a list: the list itself when every host is healthy. */
+function healthyOf(hosts: RtHost[]): RtHost[] {
+  for (let i = 0; i < hosts.length; i++) if (!hosts[i]!.healthy) return hosts.filter((h) => h.healthy);
+  return hosts;
+}
+
+/** One locality group of the assignment as hosts. */
+interface HostGroup {
+  weight: number;
+  hosts: RtHost[];
+}
+
+/** Name of a host source, the key of its round-robin position: `[w<worker>/]<priority>/<kind>[/<locality>]`. */
+function sourceKey(worker: number, priority: number, kind: string, locality: number): string {
+  const prefix = worker === 0 ? '' : `w${worker}/`;
+  return locality < 0 ? `${prefix}${priority}/${kind}` : `${prefix}${priority}/${kind}/${locality}`;
 }
 
 function emptyLoads(): PriorityLoads {

@@ -10,13 +10,14 @@ import type { Mesh } from '../../model/mesh.js';
 import type { IstioProfile } from '../istio-profile.js';
 import { buildClusterConfig } from '../istiod/cluster-config.js';
 import { Debouncer, type DebounceStep } from '../istiod/debounce.js';
-import { buildClusterLoadAssignment } from '../istiod/endpoint-builder.js';
+import { buildClusterLoadAssignment, type GroupedEndpoints } from '../istiod/endpoint-builder.js';
 import { gatewayForwardSet } from '../istiod/gateway-view.js';
 import type { TrafficDistribution } from '../istiod/locality-lb.js';
 import type { NetworkViewCache } from '../istiod/network-view-cache.js';
 import type { ClusterConfig, ClusterLoadAssignment, IstioEndpoint, NetworkGateway } from '../xds-types.js';
 import type { ClientProxy } from './client-proxy.js';
 import type { ControlPlaneDelays } from './control-plane-delays.js';
+import { discoveryOrder, LocalityGroups } from './locality-groups.js';
 import type { EndpointState, SimCluster, SimGateway, SimPod, WorldScheduler } from './world.js';
 
 /** What a push delivers to a client proxy. */
@@ -58,6 +59,13 @@ export class Istiod {
   private sorted: SimPod[] | undefined;
   /** Each not-ready endpoint's UNHEALTHY copy, one per endpoint object (a stable input for networkViews). */
   private readonly notReadyCopies = new WeakMap<IstioEndpoint, IstioEndpoint>();
+  /**
+   * The known endpoints grouped by locality label (locality-groups.ts), built at the first EDS
+   * build: an istiod without a client proxy never needs it.
+   */
+  private groups: LocalityGroups | undefined;
+  /** The ready pods this istiod started from, while it has seen no change (they group alike in every istiod). */
+  private start: readonly SimPod[] | undefined;
   /** Set by the engine: the scenario's client proxies that run in this cluster, in scenario order. */
   readonly clientProxies: ClientProxy[] = [];
   pushes = 0;
@@ -92,6 +100,7 @@ export class Istiod {
       enableEdsDebounce: true,
     });
     for (const p of opts.initialEndpoints) this.known.set(p.id, p);
+    if (this.known.size === opts.initialEndpoints.length) this.start = opts.initialEndpoints;
   }
 
   /** The CDS this istiod would push now (the DestinationRule in force here). */
@@ -103,7 +112,7 @@ export class Istiod {
   assignmentFor(proxy: ClientProxy): ClusterLoadAssignment {
     return buildClusterLoadAssignment({
       proxy: proxy.view,
-      endpoints: this.knownEndpoints(),
+      endpoints: this.localityGroups(),
       gateways: this.gateways,
       trafficPolicy: this.destinationRule?.trafficPolicy,
       profile: this.profile,
@@ -130,14 +139,21 @@ export class Istiod {
 
   /** The EndpointSlice watch delivered a change of one endpoint. */
   endpointSeen(pod: SimPod, state: EndpointState, nowUs: number): void {
+    const before = this.known.get(pod.id);
     if (state === 'removed') {
       if (this.known.delete(pod.id)) this.sorted = undefined;
-    } else if (this.known.get(pod.id) !== pod) {
+    } else if (before !== pod) {
       this.known.set(pod.id, pod);
       this.sorted = undefined;
     }
     if (state === 'not-ready') this.notReady.add(pod.id);
     else this.notReady.delete(pod.id);
+    this.start = undefined;
+    // The group of the pod (and of the object it replaced) changes: membership or readiness.
+    if (this.groups !== undefined) {
+      if (before !== undefined) this.groups.remove(before);
+      if (state !== 'removed') this.groups.add(pod);
+    }
     this.act(this.debouncer.onEvent(nowUs, 'eds'), nowUs);
   }
 
@@ -182,10 +198,16 @@ export class Istiod {
     }
   }
 
-  /** Endpoints in discovery order; not-ready ones marked (the builder decides whether to send them). */
-  private knownEndpoints() {
-    return this.sortedKnown().map((p) => (this.notReady.has(p.id) ? this.notReadyCopy(p.endpoint) : p.endpoint));
+  /**
+   * Known endpoints grouped by locality label as groupByLocality groups them (labels sorted, each
+   * group in discovery order), not-ready ones marked (the builder decides whether to send them).
+   */
+  private localityGroups(): GroupedEndpoints {
+    this.groups ??= this.start !== undefined ? LocalityGroups.ofReady(this.start) : LocalityGroups.of(this.known.values());
+    return this.groups.grouping(this.listedEndpoint);
   }
+
+  private readonly listedEndpoint = (p: SimPod): IstioEndpoint => (this.notReady.has(p.id) ? this.notReadyCopy(p.endpoint) : p.endpoint);
 
   private notReadyCopy(e: IstioEndpoint): IstioEndpoint {
     let copy = this.notReadyCopies.get(e);
@@ -198,12 +220,7 @@ export class Istiod {
 
   /** Discovery order: clusters in mesh order, then workloads, then pod creation order (sorted again only when the set changed). */
   private sortedKnown(): readonly SimPod[] {
-    this.sorted ??= [...this.known.values()].sort(
-      (a, b) =>
-        a.deployment.cluster.index - b.deployment.cluster.index ||
-        a.deployment.workloadIndex - b.deployment.workloadIndex ||
-        a.ordinal - b.ordinal,
-    );
+    this.sorted ??= [...this.known.values()].sort(discoveryOrder);
     return this.sorted;
   }
 }

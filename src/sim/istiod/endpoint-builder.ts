@@ -14,8 +14,11 @@ import { toLocalityLbEndpoints } from './working-group.js';
 /** Everything one EDS build needs. */
 export interface ClusterLoadAssignmentInput {
   proxy: ProxyView;
-  /** The service's endpoints istiod lists (ready, not terminating), in discovery order. */
-  endpoints: readonly IstioEndpoint[];
+  /**
+   * The service's endpoints istiod lists (ready, not terminating), in discovery order; or already
+   * grouped, as `groupByLocality` would group them (a caller that keeps the groups between pushes).
+   */
+  endpoints: readonly IstioEndpoint[] | GroupedEndpoints;
   /** Known east-west gateways of the mesh (empty: single network, no split horizon). */
   gateways: readonly NetworkGateway[];
   /** The DestinationRule's top-level traffic policy for the service, if any. */
@@ -27,6 +30,11 @@ export interface ClusterLoadAssignmentInput {
   trafficDistribution?: TrafficDistribution;
   /** Shares each locality group's network-filtered endpoints between builds that see it alike (network-view-cache.ts). */
   networkViews?: NetworkViewCache | undefined;
+}
+
+/** Endpoints grouped by locality label: `groupByLocality`'s output for the endpoints in discovery order. */
+export interface GroupedEndpoints {
+  grouped: readonly RawGroup[];
 }
 
 /**
@@ -66,7 +74,7 @@ export function groupByLocality(endpoints: readonly IstioEndpoint[]): RawGroup[]
  * groups the same endpoints (the simulator never edits a locality in place).
  */
 const labelOf = new WeakMap<Locality, string>();
-function localityLabelOf(l: Locality): string {
+export function localityLabelOf(l: Locality): string {
   let label = labelOf.get(l);
   if (label === undefined) {
     label = formatLocality(l);
@@ -93,8 +101,7 @@ export function buildClusterLoadAssignment(input: ClusterLoadAssignmentInput): C
   });
   // filterIstioEndpoint: UnHealthy (not ready) endpoints only when the service sends them.
   const keepUnhealthy = sendsUnhealthyEndpoints(input.trafficPolicy, force, input.profile);
-  const listed = keepUnhealthy ? input.endpoints : input.endpoints.filter((e) => e.healthy !== false);
-  const raw = groupByLocality(listed);
+  const raw = listedGroups(input.endpoints, keepUnhealthy);
   if (raw.length === 0) return { groups: [] };
   const filtered =
     input.networkViews === undefined
@@ -103,4 +110,20 @@ export function buildClusterLoadAssignment(input: ClusterLoadAssignmentInput): C
   const enableFailover = force || input.trafficPolicy?.outlierDetection !== undefined;
   const groups = applyLocalityLoadBalancer(filtered, input.proxy, setting, enableFailover, input.profile);
   return { groups: groups.map(toLocalityLbEndpoints) };
+}
+
+/** The listed endpoints grouped by locality: not-ready ones left out unless the service sends them. */
+function listedGroups(endpoints: readonly IstioEndpoint[] | GroupedEndpoints, keepUnhealthy: boolean): readonly RawGroup[] {
+  const isListed = (e: IstioEndpoint): boolean => e.healthy !== false;
+  if (!('grouped' in endpoints)) return groupByLocality(keepUnhealthy ? endpoints : endpoints.filter(isListed));
+  if (keepUnhealthy) return endpoints.grouped;
+  // Filtering each group is filtering before grouping: a group left empty disappears, and a group
+  // takes the locality of its first listed endpoint.
+  const out: RawGroup[] = [];
+  for (const g of endpoints.grouped) {
+    const listed = g.endpoints.filter(isListed);
+    if (listed.length === g.endpoints.length) out.push(g);
+    else if (listed.length > 0) out.push({ locality: (listed[0] as IstioEndpoint).locality, endpoints: listed });
+  }
+  return out;
 }

@@ -30,36 +30,60 @@ interface Entry {
   out: WorkingGroup;
 }
 
+/** What one gateway set's filters share. */
+interface GatewaySetEntry {
+  index: GatewayIndex;
+  /** Filtered groups by hash of their endpoints and view. */
+  groups: Map<number, Entry[]>;
+  /** Filtered groups by endpoint list object, then by proxy network. */
+  byList: WeakMap<readonly IstioEndpoint[], Map<string, WorkingGroup>>;
+}
+
 export class NetworkViewCache {
-  private readonly byGateways = new WeakMap<readonly NetworkGateway[], { index: GatewayIndex; groups: Map<number, Entry[]> }>();
+  private readonly byGateways = new WeakMap<readonly NetworkGateway[], GatewaySetEntry>();
   private size = 0;
 
   /** endpointsByNetworkFilter(raw, proxy, indexGateways(gateways)), each group filtered once per view. */
   filter(raw: readonly RawGroup[], proxy: ProxyView, gateways: readonly NetworkGateway[]): WorkingGroup[] {
     let entry = this.byGateways.get(gateways);
     if (entry === undefined) {
-      entry = { index: indexGateways(gateways), groups: new Map() };
+      entry = { index: indexGateways(gateways), groups: new Map(), byList: new WeakMap() };
       this.byGateways.set(gateways, entry);
     }
-    const { index, groups } = entry;
+    const { index, groups, byList } = entry;
     return raw.map((g) => {
-      const view = viewOf(g, proxy.network);
-      const hash = hashOf(g.endpoints, view);
-      const bucket = groups.get(hash);
-      const found = bucket?.find((e) => e.view === view && sameList(e.endpoints, g.endpoints));
-      if (found !== undefined) return found.out;
-      const out = endpointsByNetworkFilter([g], proxy, index)[0] as WorkingGroup;
-      if (this.size >= KEEP) {
-        // Bounded memory: start afresh (the next pushes refill it with what is current).
-        groups.clear();
-        this.size = 0;
+      // The same endpoint list object (an istiod keeps a group's list until one of its pods
+      // changes) needs no hash: its output per proxy network is remembered with it.
+      let byNetwork = byList.get(g.endpoints);
+      const seen = byNetwork?.get(proxy.network);
+      if (seen !== undefined) return seen;
+      if (byNetwork === undefined) {
+        byNetwork = new Map();
+        byList.set(g.endpoints, byNetwork);
       }
-      const list = groups.get(hash);
-      if (list === undefined) groups.set(hash, [{ view, endpoints: g.endpoints, out }]);
-      else list.push({ view, endpoints: g.endpoints, out });
-      this.size++;
+      const out = this.filterGroup(g, viewOf(g, proxy.network), proxy, index, groups);
+      byNetwork.set(proxy.network, out);
       return out;
     });
+  }
+
+  /** The hash-keyed path: the same endpoints in another list object (another istiod's group) hit here. */
+  private filterGroup(g: RawGroup, view: string, proxy: ProxyView, index: GatewayIndex, groups: Map<number, Entry[]>): WorkingGroup {
+    const hash = hashOf(g.endpoints, view);
+    const bucket = groups.get(hash);
+    const found = bucket?.find((e) => e.view === view && sameList(e.endpoints, g.endpoints));
+    if (found !== undefined) return found.out;
+    const out = endpointsByNetworkFilter([g], proxy, index)[0] as WorkingGroup;
+    if (this.size >= KEEP) {
+      // Bounded memory: start afresh (the next pushes refill it with what is current).
+      groups.clear();
+      this.size = 0;
+    }
+    const list = groups.get(hash);
+    if (list === undefined) groups.set(hash, [{ view, endpoints: g.endpoints, out }]);
+    else list.push({ view, endpoints: g.endpoints, out });
+    this.size++;
+    return out;
   }
 }
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseLocality } from '../../../src/model/locality.js';
-import { buildClusterLoadAssignment } from '../../../src/sim/istiod/endpoint-builder.js';
+import { buildClusterLoadAssignment, groupByLocality } from '../../../src/sim/istiod/endpoint-builder.js';
+import { NetworkViewCache } from '../../../src/sim/istiod/network-view-cache.js';
 import { endpointsByNetworkFilter, indexGateways } from '../../../src/sim/istiod/network-filter.js';
 import { istioProfile } from '../../../src/sim/istio-profile.js';
 import type { NetworkGateway, ProxyView } from '../../../src/sim/xds-types.js';
@@ -73,5 +74,27 @@ describe('buildClusterLoadAssignment', () => {
   });
   it('returns no groups without endpoints', () => {
     expect(buildClusterLoadAssignment({ proxy, endpoints: [], gateways: [], profile }).groups).toEqual([]);
+  });
+  it('builds the same assignment from endpoints grouped ahead (istiod keeps its groups between pushes)', () => {
+    const gateways = [gw('192.0.2.1', 'network2', 'c2')];
+    const eps = [
+      endpoint('10.1.0.1'),
+      endpoint('10.1.0.2', { healthy: false }),
+      endpoint('10.1.0.3', { locality: parseLocality('r1/z2/s1') }),
+      endpoint('10.2.0.1', { network: 'network2', cluster: 'c2', locality: parseLocality('r2/z1/s1'), healthy: false }),
+      endpoint('10.2.0.2', { network: 'network2', cluster: 'c2', locality: parseLocality('r2/z1/s1') }),
+      endpoint('10.2.0.3', { network: 'network2', cluster: 'c2', locality: parseLocality('r2/z2/s1'), healthy: false }),
+    ];
+    const grouped = { grouped: groupByLocality(eps) };
+    const outlier = { outlierDetection: { consecutive5xxErrors: 1 } };
+    // 1.24 drops not-ready endpoints (a group of them only disappears), 1.31 sends them as UNHEALTHY.
+    for (const p of [istioProfile('1.24')!, istioProfile('1.31')!]) {
+      for (const trafficPolicy of [undefined, outlier]) {
+        const cache = new NetworkViewCache();
+        const plain = buildClusterLoadAssignment({ proxy, endpoints: eps, gateways, profile: p, trafficPolicy });
+        // Twice through one cache: the second build hits the groups the first one filtered.
+        for (let i = 0; i < 2; i++) expect(buildClusterLoadAssignment({ proxy, endpoints: grouped, gateways, profile: p, trafficPolicy, networkViews: cache })).toEqual(plain);
+      }
+    }
   });
 });
