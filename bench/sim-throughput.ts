@@ -110,6 +110,9 @@ export function floorLoopV1(requests: number, ratePerS: number): void {
  */
 const WARMUP_RUNS = 6;
 
+/** Mean latency of the V1 floor (200 µs + U·U·60 ms): the shallow context row. */
+const SHALLOW_MEAN_US = 15_200;
+
 export function benchSimThroughput(base: SimJob, reps: number): BenchRow[] {
   const job = failoverJob(base, 1000, 600);
   let requests = 0;
@@ -124,9 +127,13 @@ export function benchSimThroughput(base: SimJob, reps: number): BenchRow[] {
   // The last warm-up trial's mean latency sets the floor's requests in flight (see floorLoop).
   const floorMeanUs = meanLatencyUs;
   const floor = () => floorLoop(requests, 1000, floorMeanUs);
+  // Context: the same floor with the V1 floor's latencies (mean 15.2 ms, ≈ 15 in flight), as it
+  // was measured before its depth followed the trial's.
+  const floorShallow = () => floorLoop(requests, 1000, SHALLOW_MEAN_US);
   const floorV1 = () => floorLoopV1(requests, 1000);
   for (let i = 0; i < WARMUP_RUNS; i++) {
     floor();
+    floorShallow();
     floorV1();
   }
   // Paired and interleaved: each repetition times one trial and the floor loops right after it,
@@ -134,10 +141,12 @@ export function benchSimThroughput(base: SimJob, reps: number): BenchRow[] {
   // instead of on one. The ratio reported is the median of the per-pair ratios.
   const simTimes: number[] = [];
   const floorTimes: number[] = [];
+  const floorShallowTimes: number[] = [];
   const floorV1Times: number[] = [];
   for (let i = 0; i < reps; i++) {
     simTimes.push(timeRuns(1, sim, 0)[0]!);
     floorTimes.push(timeRuns(1, floor, 0)[0]!);
+    floorShallowTimes.push(timeRuns(1, floorShallow, 0)[0]!);
     floorV1Times.push(timeRuns(1, floorV1, 0)[0]!);
   }
   const simMs = median(simTimes);
@@ -157,6 +166,16 @@ export function benchSimThroughput(base: SimJob, reps: number): BenchRow[] {
       target: '≥ 1,000,000 req/s and ≥ 0.25 of the floor',
       ok: value >= 1_000_000 && ratio >= 0.25,
       baselineIs: 'floor loop: heap push+pop, 3 RNG draws, a pod FIFO in and out, a pooled connection taken and returned, 1 histogram record per request',
+    },
+    {
+      name: 'sim.throughput.floorShallow',
+      value,
+      unit: 'req/s',
+      baseline: requests / (median(floorShallowTimes) / 1000),
+      ratio: median(floorShallowTimes.map((f, i) => f / simTimes[i]!)),
+      target: 'context: against the floor with the V1 floor\'s 15 requests in flight instead of the trial\'s',
+      ok: true,
+      baselineIs: 'the floor loop with latencies of mean 15.2 ms (200 µs + U·U·60 ms), as measured until December 2',
     },
     {
       name: 'sim.throughput.floorV1',
