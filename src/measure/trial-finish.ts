@@ -139,27 +139,15 @@ function countRows(
   // A typed array: event times are sometimes small integers, sometimes heap numbers, and a plain
   // array would change its elements kind between trials (a deoptimisation per trial).
   const bounds = Float64Array.from(phases.slice(1), (p) => p.fromUs);
-  const series = st.series;
-  const { scheduledUs, startUs, endUs, status, version, cluster, flags } = cols;
+  const scheduledUs = cols.scheduledUs;
   for (let i = 0; i < cols.n; i++) {
     const s = scheduledUs[i]!;
-    const latencyUs = endUs[i]! - s;
-    // latencyIndex clamps into the histogram's range (0 … 1 h): count what it moved.
-    if (!(latencyUs >= 0 && latencyUs <= HDR_HIGHEST_US)) clamped++;
-    const idx = latencyIndex(latencyUs);
-    const code = status[i]!;
-    const v = version[i]!;
     let p = 0;
     while (p < bounds.length && s >= bounds[p]!) p++;
-    builders[p]!.addIndexed(idx, code, v, cluster[i]!, flags[i]!, startUs[i]! - s);
-    const ok = isSuccess(code);
-    series.addIndexed(s, idx, ok, v);
-    // The trial's success median, from the index already computed (a second pass over the rows
-    // recomputing it cost ~3% of a 600k-request trial's measures and engine).
-    if (ok) okCounts[idx]! += 1;
+    clamped += countRange(cols, i, i + 1, builders[p]!, st.series, okCounts);
     for (let w = 0; w < active.length; w++) {
       const win = active[w]!;
-      if (s >= win.fromUs && s < win.toUs) win.builder!.addIndexed(idx, code, v, cluster[i]!, flags[i]!, startUs[i]! - s);
+      if (s >= win.fromUs && s < win.toUs) countRange(cols, i, i + 1, win.builder!, null, null);
     }
   }
   return clamped;
@@ -167,7 +155,9 @@ function countRows(
 
 /**
  * Counts rows [lo, hi) into `builder`, and into the series and the success latency when given (a
- * phase; a window only has its builder). Returns the latencies clamped into the histogram's range.
+ * phase; a window only has its builder). Returns how many latencies latencyIndex clamped into the
+ * histogram's range (0 … 1 h). The trial's success median comes from the index computed here (a
+ * second pass over the rows recomputing it cost ~3% of a 600k-request trial's measures and engine).
  */
 function countRange(cols: Columns, lo: number, hi: number, builder: CountsBuilder, series: SeriesBuilder | null, okCounts: Float64Array | null): number {
   let clamped = 0;
