@@ -103,10 +103,10 @@ export function floorLoopV1(requests: number, ratePerS: number): void {
 }
 
 /**
- * Untimed trials before the timed ones: V8 needs five or six 600k-request trials to finish
- * optimising the engine and the measures (their run times fall until then, and deoptimisations
- * still show in the trace up to the fifth), and a multi-trial run spends nearly all its trials
- * past that point.
+ * Untimed trials before the timed ones: the run times of 600k-request trials fall until about the
+ * fifth while V8 optimises the engine and the measures (`--trace-deopt` shows deoptimisations of
+ * `advance`, `record` and `countRows` in trials 2–4, and rarer ones of `pick` and `toData` as late
+ * as the ninth), and a multi-trial run spends nearly all its trials past that point.
  */
 const WARMUP_RUNS = 6;
 
