@@ -1,4 +1,5 @@
-import { build, decodeFromCompressedBase64, encodeIntoCompressedBase64, type Histogram as LibHistogram } from 'hdr-histogram-js';
+import { decodeFromCompressedBase64 } from 'hdr-histogram-js';
+import { encodeHdrCounts } from './hdr-encode.js';
 import {
   HDR_COUNTS_LENGTH,
   HDR_DIGITS,
@@ -44,30 +45,15 @@ const SPARE_KEEP = 64;
 /** A number that is not a small integer (see the Histogram constructor). */
 const DOUBLE_FIELD = 0.5;
 
-/** One library histogram reused by every `encode` (created on first use, never at import time). */
-let encoder: (LibHistogram & CountsView) | undefined;
-/** Highest index the encoder may hold a non-zero count at (what the next `encode` must clear). */
-let encoderHigh = -1;
 /** The encoding of an empty histogram (the same bytes every time; computed once). */
 let emptyEncoding: EncodedHistogram | undefined;
-
-function libEncoder(): LibHistogram & CountsView {
-  encoder ??= build({
-    useWebAssembly: false,
-    bitBucketSize: 64,
-    autoResize: false,
-    lowestDiscernibleValue: HDR_LOWEST_US,
-    highestTrackableValue: HDR_HIGHEST_US,
-    numberOfSignificantValueDigits: HDR_DIGITS,
-  }) as LibHistogram & CountsView;
-  return encoder;
-}
 
 /**
  * A latency histogram in µs with the HdrHistogram layout of product.md §3.3 (1 µs … 1 h,
  * 3 significant digits). Recording is a few integer operations on a Float64Array (see
- * `hdr-layout.ts` for why not the library's `recordValue`); encoding and decoding go through
- * hdr-histogram-js built with `useWebAssembly: false`, so nothing is initialised at import time.
+ * `hdr-layout.ts` for why not the library's `recordValue`); encoding writes the library's V2
+ * compressed bytes straight from the counts (`hdr-encode.ts`), decoding goes through
+ * hdr-histogram-js with `useWebAssembly: false`, so nothing is initialised at import time.
  *
  * Values outside [0, 1 h] are clamped to the nearest bound and counted in `clamped`.
  * Fractions of a µs are truncated, as HdrHistogram does.
@@ -294,22 +280,9 @@ export class Histogram {
   }
 }
 
-/**
- * Encodes counts up to index `high` through the shared library histogram. Only what the previous
- * encoding may have left (up to `encoderHigh`) is cleared and only up to `high` is scanned,
- * instead of `reset()` and a scan of the full 23,552-index layout: the encoding depends only on
- * the counts and the highest non-zero index (the V2 format holds no timestamps or tag).
- */
+/** Encodes counts up to index `high`, the highest non-zero one (`hdr-encode.ts`: the library's bytes). */
 function encodeCounts(counts: Float64Array, high: number): EncodedHistogram {
-  const lib = libEncoder();
-  const stale = encoderHigh;
-  // Raised before writing: a write that throws (a count beyond 2^53) leaves nothing uncleared.
-  encoderHigh = Math.max(stale, high);
-  for (let i = high + 1; i <= stale; i++) lib.setCountAtIndex(i, 0);
-  for (let i = 0; i <= high; i++) lib.setCountAtIndex(i, counts[i]!);
-  encoderHigh = high;
-  lib.establishInternalTackingValues(high + 1);
-  return encodeIntoCompressedBase64(lib);
+  return encodeHdrCounts(counts, high);
 }
 
 /**
