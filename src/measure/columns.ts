@@ -53,6 +53,8 @@ export class Columns {
     this.placing = false;
     this.placed = 0;
     this.n = 0;
+    // The same counts of rows may come back with other rows: the kept answer goes.
+    this.sortedAtN = -1;
   }
 
   /** Makes room for `rows` rows in all, in one step (never shrinks). */
@@ -110,6 +112,7 @@ export class Columns {
     present.fill(0, i, this.n);
     this.placed = i;
     this.n = i;
+    this.sortedAtN = -1;
     return i;
   }
 
@@ -135,8 +138,25 @@ export class Columns {
     if (this.present !== null) this.present = growTo(this.present, new Uint8Array(size), this.placing ? this.n : 0);
   }
 
-  /** True when the rows are in scheduled order (no NaN time): phases and windows are then index ranges. */
+  /**
+   * True when the rows are in scheduled order (no NaN time): phases and windows are then index
+   * ranges. The end of a trial asks three times (counts, the phase before the first event, the
+   * failover order); the answer is kept for as long as no row was written, which every write shows
+   * by moving `n` (push) or `placed` (put); `reset` and `keepCompletePrefix` drop it.
+   */
   isSorted(): boolean {
+    if (this.sortedAtN === this.n && this.sortedAtPlaced === this.placed) return this.sorted;
+    this.sorted = this.scanSorted();
+    this.sortedAtN = this.n;
+    this.sortedAtPlaced = this.placed;
+    return this.sorted;
+  }
+
+  private sorted = true;
+  private sortedAtN = -1;
+  private sortedAtPlaced = -1;
+
+  private scanSorted(): boolean {
     const s = this.scheduledUs;
     const n = this.n;
     if (n > 0 && Number.isNaN(s[0]!)) return false;

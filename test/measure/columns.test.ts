@@ -90,3 +90,21 @@ describe('Histogram.forEachBucket', () => {
     ]);
   });
 });
+
+describe('Columns.isSorted', () => {
+  it('answers for the rows written since, and again after a reset brings back as many rows in another order', () => {
+    const c = new Columns(8);
+    c.put(0, 1, 1, 2, 200, 0, 0, 0);
+    c.put(1, 2, 2, 3, 200, 0, 0, 0);
+    expect(c.isSorted()).toBe(true);
+    c.reset();
+    c.put(0, 5, 5, 6, 200, 0, 0, 0);
+    c.put(1, 2, 2, 3, 200, 0, 0, 0);
+    expect(c.isSorted()).toBe(false);
+    c.reset();
+    c.push(3, 3, 4, 200, 0, 0, 0);
+    expect(c.isSorted()).toBe(true);
+    c.push(1, 1, 2, 200, 0, 0, 0);
+    expect(c.isSorted()).toBe(false);
+  });
+});
