@@ -6,7 +6,7 @@
  */
 import type { Locality } from '../../model/locality.js';
 import { dedupeAssignment, hostAddressKey } from '../envoy/eds-dedupe.js';
-import { createHostSelector, type HostSelector } from '../envoy/host-selector.js';
+import { createHostSelector, isStatelessSelector, type HostSelector } from '../envoy/host-selector.js';
 import { createLocalityPicker, type LocalityPicker } from '../envoy/locality-wrr.js';
 import { HostMonitor, OutlierDetector, type LocalOriginResult } from '../envoy/outlier-detector.js';
 import { choosePriority, computePriorityLoads } from '../envoy/priority-load.js';
@@ -119,6 +119,29 @@ export class ClientProxy {
   private groupsByPriority: HostGroup[][] = [];
   private assignmentStamp = 0;
   /**
+   * The last assignment's groups, in its order: each group's endpoint list and the hosts built from
+   * it. istiod hands a locality group that did not change over as the same list object (its
+   * locality-groups and network-view caches), so the next update reuses those hosts instead of
+   * building a new list per group per push: with 50 clients the lists, kept until the next push,
+   * were a quarter of what survived the young generation.
+   */
+  private lastLists: Array<readonly LbEndpoint[]> = [];
+  private lastGroups: HostGroup[] = [];
+  /** The buffers the next update fills (swapped with `lastLists`/`lastGroups` after it). */
+  private nextLists: Array<readonly LbEndpoint[]> = [];
+  private nextGroups: HostGroup[] = [];
+  /**
+   * Per priority, its hosts and healthy hosts as the last rebuild made them, with the group lists
+   * they were made from: a rebuild whose groups and health did not change there (most of them,
+   * since a push usually changes one locality) keeps the same lists.
+   */
+  private sets: PrioritySet[] = [];
+  /**
+   * The last selector built per worker, priority and kind ('healthy' or 'all'), with the list it was
+   * built over: a stateless one (isStatelessSelector) over the same list is kept by the next rebuild.
+   */
+  private selectors: Array<{ hosts: readonly RtHost[]; policy: ClusterConfig['lbPolicy']; selector: HostSelector } | undefined> = [];
+  /**
    * Round-robin positions per host source (priority, healthy/all, locality), kept across rebuilds:
    * Envoy's RoundRobinLoadBalancer keeps `rr_indexes_` when the host set changes (round_robin_lb.h).
    */
@@ -177,29 +200,67 @@ export class ClientProxy {
     let changed = false;
     const cla = dedupeAssignment(assignment);
     const stamp = ++this.assignmentStamp;
-    const byPriority: HostGroup[][] = [];
-    for (const g of cla.groups) {
-      const hosts: RtHost[] = [];
-      for (const ep of g.endpoints) {
-        const key = hostAddressKey(ep);
-        let h = this.hosts.get(key);
-        if (h === undefined) {
-          h = new RtHost(ep, g.locality);
-          h.monitor = this.detector?.addHost(key);
-          this.hosts.set(key, h);
-          changed = true;
-        } else {
-          h.weight = ep.weight;
-        }
-        const unhealthy = ep.unhealthy === true;
-        if (h.edsUnhealthy !== unhealthy) changed = true;
-        h.edsUnhealthy = unhealthy;
-        h.seenInAssignment = stamp;
-        hosts.push(h);
+    // Each priority's list is refilled in place: nothing but `rebuild` reads it.
+    const byPriority = this.groupsByPriority;
+    for (const list of byPriority) if (list !== undefined) list.length = 0;
+    const lastLists = this.lastLists;
+    const lastGroups = this.lastGroups;
+    const nextLists = this.nextLists;
+    const nextGroups = this.nextGroups;
+    // Groups come in a stable order, so the last assignment is walked alongside this one: a group
+    // gone or added skips ahead or misses, without a lookup table per update.
+    let from = 0;
+    let priorities = 0;
+    for (let gi = 0; gi < cla.groups.length; gi++) {
+      const g = cla.groups[gi]!;
+      let group: HostGroup | undefined;
+      for (let j = from; j < lastLists.length; j++) {
+        if (lastLists[j] !== g.endpoints) continue;
+        // The same endpoint objects as last time (an LbEndpoint is never changed once built): the
+        // same hosts, with the same weights and EDS health; every one of them is still held, since
+        // only hosts missing from an assignment are dropped.
+        const last = lastGroups[j]!;
+        for (const h of last.hosts) h.seenInAssignment = stamp;
+        group = last.weight === g.weight ? last : { weight: g.weight, hosts: last.hosts };
+        from = j + 1;
+        break;
       }
-      if (hosts.length > 0) (byPriority[g.priority] ??= []).push({ weight: g.weight, hosts });
+      if (group === undefined) {
+        const hosts: RtHost[] = [];
+        for (const ep of g.endpoints) {
+          const key = hostAddressKey(ep);
+          let h = this.hosts.get(key);
+          if (h === undefined) {
+            h = new RtHost(ep, g.locality);
+            h.monitor = this.detector?.addHost(key);
+            this.hosts.set(key, h);
+            changed = true;
+          } else {
+            h.weight = ep.weight;
+          }
+          const unhealthy = ep.unhealthy === true;
+          if (h.edsUnhealthy !== unhealthy) changed = true;
+          h.edsUnhealthy = unhealthy;
+          h.seenInAssignment = stamp;
+          hosts.push(h);
+        }
+        group = { weight: g.weight, hosts };
+      }
+      nextLists[gi] = g.endpoints;
+      nextGroups[gi] = group;
+      if (group.hosts.length > 0) {
+        (byPriority[g.priority] ??= []).push(group);
+        if (g.priority >= priorities) priorities = g.priority + 1;
+      }
     }
-    this.groupsByPriority = byPriority;
+    // Priorities above the last one with hosts are dropped, as they were never listed.
+    byPriority.length = priorities;
+    nextLists.length = cla.groups.length;
+    nextGroups.length = cla.groups.length;
+    this.lastLists = nextLists;
+    this.lastGroups = nextGroups;
+    this.nextLists = lastLists;
+    this.nextGroups = lastGroups;
     // Values, not entries: an entry iterator allocates a pair per host on every EDS update.
     for (const h of this.hosts.values()) {
       if (h.seenInAssignment === stamp) continue;
@@ -309,9 +370,10 @@ export class ClientProxy {
   /** Recompute per-priority health, loads and selectors (mirrors Envoy's priority set update callbacks). */
   private rebuild(): void {
     const byPriority = this.groupsByPriority;
+    const sets = this.prioritySets(byPriority);
     const opf = this.config.overprovisioningFactor;
     this.byWorker = [];
-    for (let w = 0; w < this.workers; w++) this.byWorker.push(this.buildWorker(byPriority, w, opf));
+    for (let w = 0; w < this.workers; w++) this.byWorker.push(this.buildWorker(byPriority, sets, w, opf));
     this.priorities = this.byWorker[0] ?? [];
     const shared = this.priorities;
     this.loads =
@@ -332,13 +394,33 @@ export class ClientProxy {
     });
   }
 
+  /**
+   * Each priority's hosts (its groups' lists in order) and healthy hosts, shared by every worker.
+   * Host lists are never changed once built, so a priority whose groups and health are as they were
+   * keeps its lists, a list with every host healthy stands for its healthy list, and a priority of
+   * one locality shares that locality's list.
+   */
+  private prioritySets(byPriority: readonly HostGroup[][]): PrioritySet[] {
+    const sets = this.sets;
+    for (let pi = 0; pi < byPriority.length; pi++) {
+      const groups = byPriority[pi] ?? [];
+      const s = sets[pi];
+      if (s === undefined || !sameHostLists(s.lists, groups)) {
+        const hosts = groups.length === 1 ? groups[0]!.hosts : concatHosts(groups);
+        sets[pi] = { lists: groups.map((g) => g.hosts), hosts, healthy: healthyOf(hosts) };
+      } else if (!healthyUnchanged(s.hosts, s.healthy)) {
+        s.healthy = healthyOf(s.hosts);
+      }
+    }
+    sets.length = byPriority.length;
+    return sets;
+  }
+
   /** One worker's LB state over the shared host set (its own selectors and locality picker). */
-  private buildWorker(byPriority: readonly HostGroup[][], worker: number, opf: number): PriorityState[] {
+  private buildWorker(byPriority: readonly HostGroup[][], sets: readonly PrioritySet[], worker: number, opf: number): PriorityState[] {
     const out: PriorityState[] = [];
     for (let pi = 0; pi < byPriority.length; pi++) {
       const groups = byPriority[pi] ?? [];
-      // Host lists are never changed once built, so a list with every host healthy stands for its
-      // healthy list, and a priority of one locality shares that locality's lists.
       const weighted = this.config.localityWeighted && groups.length > 1;
       // Locality states are read only by a locality-weighted pick. Without one, each locality's
       // selector is only the RNG draw its build makes (keeping the stream as it was), not built.
@@ -346,19 +428,18 @@ export class ClientProxy {
       const localities: LocalityState[] = [];
       for (let li = 0; li < groups.length; li++) {
         const g = groups[li]!;
-        const lh = healthyOf(g.hosts);
-        if (keepLocalities) localities.push({ weight: g.weight, hosts: g.hosts, healthy: lh, healthySelector: this.selector(lh, worker, pi, 'locality-healthy', li) });
-        else if (selectorDrawsSeed(this.config.lbPolicy, lh.length)) this.rng.u32();
+        if (keepLocalities) {
+          const lh = healthyOf(g.hosts);
+          localities.push({ weight: g.weight, hosts: g.hosts, healthy: lh, healthySelector: this.selector(lh, worker, pi, 'locality-healthy', li) });
+        } else if (selectorDrawsSeed(this.config.lbPolicy, healthyCount(g.hosts))) this.rng.u32();
       }
-      const only = groups.length === 1 ? groups[0]!.hosts : undefined;
-      const hosts = only ?? concatHosts(groups);
-      const healthy = healthyOf(hosts);
+      const { hosts, healthy } = sets[pi]!;
       out.push({
         hosts,
         healthy,
         localities,
-        healthySelector: this.selector(healthy, worker, pi, 'healthy'),
-        allSelector: this.selector(hosts, worker, pi, 'all'),
+        healthySelector: this.sourceSelector(healthy, worker, pi, 0),
+        allSelector: this.sourceSelector(hosts, worker, pi, 1),
         localityPickerHealthy: weighted
           ? createLocalityPicker(
               localities.map((l) => ({ weight: l.weight, eligibleHosts: l.healthy.length, hostCount: l.hosts.length })),
@@ -368,6 +449,25 @@ export class ClientProxy {
       });
     }
     return out;
+  }
+
+  /**
+   * The selector of a priority's healthy (`kind` 0) or all (1) hosts for one worker. A stateless
+   * selector (isStatelessSelector) built by the last rebuild over this same list picks as a new one
+   * would, so it is kept; only the seed draw a build makes is made, keeping the RNG stream as it was.
+   */
+  private sourceSelector(hosts: readonly RtHost[], worker: number, priority: number, kind: 0 | 1): HostSelector {
+    const policy = this.config.lbPolicy;
+    if (policy === 'ROUND_ROBIN' || hosts.length < 2) return this.selector(hosts, worker, priority, kind === 0 ? 'healthy' : 'all');
+    const slot = (priority * this.workers + worker) * 2 + kind;
+    const last = this.selectors[slot];
+    if (last !== undefined && last.hosts === hosts && last.policy === policy && isStatelessSelector(policy, hosts)) {
+      if (selectorDrawsSeed(policy, hosts.length)) this.rng.u32();
+      return last.selector;
+    }
+    const selector = createHostSelector(policy, hosts, this.rng);
+    this.selectors[slot] = { hosts, policy, selector };
+    return selector;
   }
 }
 
@@ -388,6 +488,39 @@ function concatHosts(groups: readonly HostGroup[]): RtHost[] {
   const out: RtHost[] = [];
   for (const g of groups) for (const h of g.hosts) out.push(h);
   return out;
+}
+
+/** A priority's hosts and healthy hosts, and the group lists its hosts were made from. */
+interface PrioritySet {
+  lists: RtHost[][];
+  hosts: RtHost[];
+  healthy: RtHost[];
+}
+
+/** Whether a priority's groups list the same host lists, in the same order, as `lists`. */
+function sameHostLists(lists: readonly RtHost[][], groups: readonly HostGroup[]): boolean {
+  if (lists.length !== groups.length) return false;
+  for (let i = 0; i < lists.length; i++) if (lists[i] !== groups[i]!.hosts) return false;
+  return true;
+}
+
+/** Whether `healthy` is still exactly the healthy hosts of `hosts`, in order (no list built to check). */
+function healthyUnchanged(hosts: readonly RtHost[], healthy: readonly RtHost[]): boolean {
+  let j = 0;
+  for (let i = 0; i < hosts.length; i++) {
+    const h = hosts[i]!;
+    if (!h.healthy) continue;
+    if (healthy[j] !== h) return false;
+    j++;
+  }
+  return j === healthy.length;
+}
+
+/** How many hosts of a list are healthy. */
+function healthyCount(hosts: readonly RtHost[]): number {
+  let n = 0;
+  for (let i = 0; i < hosts.length; i++) if (hosts[i]!.healthy) n++;
+  return n;
 }
 
 /** The healthy hosts of a list: the list itself when every host is healthy. */

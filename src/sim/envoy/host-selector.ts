@@ -86,6 +86,16 @@ export function createHostSelector(
 }
 
 /** Envoy hostWeightsAreEqual (static weights). */
+/**
+ * Whether the selector createHostSelector builds over `hosts` keeps no state of its own between
+ * picks: LEAST_REQUEST over equal weights (two samples, rq_active read live) and RANDOM. Such a
+ * selector built over the same list picks as a new one would (given the same RNG draws).
+ */
+export function isStatelessSelector(policy: ClusterConfig['lbPolicy'], hosts: readonly SelectableHost[]): boolean {
+  if (hosts.length < 2) return true;
+  return policy === 'RANDOM' || (policy === 'LEAST_REQUEST' && weightsEqual(hosts));
+}
+
 function weightsEqual(hosts: readonly SelectableHost[]): boolean {
   const w = (hosts[0] as SelectableHost).weight;
   for (let i = 1; i < hosts.length; i++) if ((hosts[i] as SelectableHost).weight !== w) return false;
