@@ -1,5 +1,6 @@
 import { isSuccess } from '../model/sample.js';
 import { FLAG_ATTRIBUTED, FLAG_SAME_CLUSTER, FLAG_SAME_LOCALITY, FLAG_SAME_NETWORK } from './columns.js';
+import { setEncoded } from './deferred-encoding.js';
 import { Histogram, latencyIndex } from './histogram.js';
 import { packedSlots, putPacked } from './packed-array.js';
 import type { RequestAggregate } from './types.js';
@@ -181,7 +182,7 @@ export class CountsBuilder {
       const ok = this.versionOk[i] ?? 0;
       const h = this.byVersion[i];
       if (ok > 0 || h !== undefined) versions[name] = ok;
-      if (h !== undefined && withVersionLatency) latencyByVersion[name] = h.encode();
+      if (h !== undefined && withVersionLatency) setEncoded(latencyByVersion, name, h.encodeDeferred());
     }
 
     let locality: RequestAggregate['locality'] = null;
@@ -199,17 +200,21 @@ export class CountsBuilder {
         byCluster,
       };
     }
-    return {
+    const out: RequestAggregate = {
       requests: this.requests,
       errors: this.errors,
       statusCodes,
       lateStarts: this.lateStarts,
       lateMaxUs: this.lateMaxUs,
       versions,
-      latency: this.latency().encode(),
+      latency: '',
       latencyByVersion,
       locality,
     };
+    // Compressed when read (deferred-encoding.ts): a trial's histograms are read once, when its
+    // result is written or merged, not when it finishes.
+    setEncoded(out, 'latency', this.latency().encodeDeferred());
+    return out;
   }
 }
 

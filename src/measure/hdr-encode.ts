@@ -37,6 +37,24 @@ let scratch = new Uint8Array(4096);
  * @throws RangeError for a negative or non-integer count, or one above 2^53 (not exact in a double).
  */
 export function encodeHdrCounts(counts: Float64Array, high: number): string {
+  // Written first: writing may replace `scratch` with a larger array.
+  const length = writePayload(counts, high);
+  return compressHdrPayload(scratch.subarray(0, length));
+}
+
+/**
+ * The uncompressed V2 bytes of `counts[0 … high]` (a copy): what `compressHdrPayload` turns into
+ * the encoding. Writing them is a pass over the counts; compressing them is most of an encoding's
+ * cost, and can wait until the text is read (`DeferredEncoding`).
+ * @throws RangeError as `encodeHdrCounts`.
+ */
+export function hdrPayload(counts: Float64Array, high: number): Uint8Array {
+  const length = writePayload(counts, high);
+  return scratch.slice(0, length);
+}
+
+/** Writes the uncompressed V2 bytes into `scratch`; returns their length. */
+function writePayload(counts: Float64Array, high: number): number {
   // The library encodes at least index 0 (an empty histogram's tracked maximum is 0).
   const limit = Math.max(high + 1, 1);
   const need = HEADER_BYTES + limit * MAX_WORD_BYTES;
@@ -67,7 +85,12 @@ export function encodeHdrCounts(counts: Float64Array, high: number): string {
   putInt64(out, 16, HDR_LOWEST_US);
   putInt64(out, 24, HDR_HIGHEST_US);
   putInt64(out, 32, 1);
-  const compressed = deflateSync(out.subarray(0, pos));
+  return pos;
+}
+
+/** The compressed base64 encoding of uncompressed V2 bytes (`hdrPayload`). */
+export function compressHdrPayload(payload: Uint8Array): string {
+  const compressed = deflateSync(payload);
   // The library's target buffer starts 16 bytes long and grows to exactly what it holds, so a
   // compressed body under 8 bytes (never seen: zlib's header and checksum alone are 6) would leave
   // zero padding up to 16 bytes, which it encodes too.

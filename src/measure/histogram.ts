@@ -1,5 +1,6 @@
 import { decodeFromCompressedBase64 } from 'hdr-histogram-js';
-import { encodeHdrCounts } from './hdr-encode.js';
+import { DeferredEncoding } from './deferred-encoding.js';
+import { encodeHdrCounts, hdrPayload } from './hdr-encode.js';
 import {
   HDR_COUNTS_LENGTH,
   HDR_DIGITS,
@@ -75,6 +76,9 @@ export class Histogram {
    */
   private encoded: EncodedHistogram | undefined;
   private encodedAtTotal = -1;
+  /** The last `encodeDeferred` and the total it was made at (as `encoded`). */
+  private deferred: DeferredEncoding | undefined;
+  private deferredAtTotal = -1;
 
   constructor() {
     // The counters start as floating-point fields (V8 field representation "double"): totals often
@@ -84,9 +88,11 @@ export class Histogram {
     this.totalCount = DOUBLE_FIELD;
     this.clamped = DOUBLE_FIELD;
     this.encodedAtTotal = DOUBLE_FIELD;
+    this.deferredAtTotal = DOUBLE_FIELD;
     this.totalCount = 0;
     this.clamped = 0;
     this.encodedAtTotal = -1;
+    this.deferredAtTotal = -1;
   }
 
   /** Records one value (µs). The hot path: one index computation and two increments. */
@@ -120,6 +126,8 @@ export class Histogram {
     this.clamped = 0;
     this.encoded = undefined;
     this.encodedAtTotal = -1;
+    this.deferred = undefined;
+    this.deferredAtTotal = -1;
     if (c.length !== FIRST_COUNTS_LENGTH || spareCounts.length >= SPARE_KEEP) return;
     c.fill(0);
     spareCounts.push(c);
@@ -253,6 +261,20 @@ export class Histogram {
     this.encoded = encoded;
     this.encodedAtTotal = this.totalCount;
     return encoded;
+  }
+
+  /**
+   * The encoding as `encode` gives it, with the compression left until its text is first read
+   * (deferred-encoding.ts): the uncompressed bytes are copied now, so this histogram may change or
+   * be released afterwards. Shared like `encode`: unchanged counts give the same object.
+   */
+  encodeDeferred(): DeferredEncoding {
+    if (this.encoded !== undefined && this.encodedAtTotal === this.totalCount) return DeferredEncoding.ofText(this.encoded);
+    if (this.deferred !== undefined && this.deferredAtTotal === this.totalCount) return this.deferred;
+    const d = this.totalCount === 0 ? DeferredEncoding.ofText(this.encode()) : DeferredEncoding.ofPayload(hdrPayload(this.counts, this.highIndex));
+    this.deferred = d;
+    this.deferredAtTotal = this.totalCount;
+    return d;
   }
 
   /**

@@ -6,6 +6,7 @@ import type { Columns } from './columns.js';
 import { CountsBuilder, type NameTables } from './counts-builder.js';
 import { HDR_HIGHEST_US } from './hdr-layout.js';
 import { Histogram, latencyIndex } from './histogram.js';
+import { copyDeferred } from './deferred-encoding.js';
 import type { OrderedCounts } from './ordered-counts.js';
 import { streamedTrialFailover, trialFailover } from './trial-failover.js';
 import type { SeriesBuilder } from './series-builder.js';
@@ -264,7 +265,8 @@ export function finishTrial(st: TrialState, events: readonly RunEvent[]): TrialM
   if (cols !== null || ord !== null) overallBuilder = sumPhases(phaseBuilders, ord === null);
   const overall = overallBuilder.toData(st.names, st.hasClient);
   // One phase `all` is the whole run: reuse its counts instead of encoding them twice.
-  const phases: PhaseAggregate[] = phaseData ?? [{ ...specs[0]!, counts: { ...overall, latencyByVersion: {} } }];
+  // (Copied, not spread: a spread would read, and so compress, the deferred encodings.)
+  const phases: PhaseAggregate[] = phaseData ?? [{ ...specs[0]!, counts: copyDeferred(overall, { latencyByVersion: {} }) }];
 
   let firstEventUs = Infinity;
   for (const e of events) firstEventUs = Math.min(firstEventUs, Math.round(e.atMs * 1000));
