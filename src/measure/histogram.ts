@@ -1,6 +1,6 @@
 import { decodeFromCompressedBase64 } from 'hdr-histogram-js';
 import { DeferredEncoding } from './deferred-encoding.js';
-import { encodeHdrCounts, hdrPayload } from './hdr-encode.js';
+import { compressHdrPayload, encodeHdrCounts, hdrPayload, hdrPayloadSparse } from './hdr-encode.js';
 import {
   HDR_COUNTS_LENGTH,
   HDR_DIGITS,
@@ -43,6 +43,16 @@ const FIRST_COUNTS_LENGTH = 8 * 1024;
 const spareCounts: Float64Array[] = [];
 const SPARE_KEEP = 64;
 
+/**
+ * Most values a histogram keeps as a list of indices before it turns into dense counts: a list
+ * of this many is still a fraction of the 64 KB first counts array, and sorts in tens of µs.
+ */
+const LIST_CAP = 2048;
+
+/** The dense counts and non-zero bits a listed histogram is encoded from (all zero between uses; `listedPayload`). */
+let listedCounts: Float64Array | undefined;
+let listedBits: Uint32Array | undefined;
+
 /** A number that is not a small integer (see the Histogram constructor). */
 const DOUBLE_FIELD = 0.5;
 
@@ -66,7 +76,16 @@ export class Histogram {
    * `FIRST_COUNTS_LENGTH`, doubled up to the full 1 h layout when larger values arrive. Most
    * histograms never need the full 188 KB, and every scan (percentiles, merge, encode) stays short.
    */
-  counts: Float64Array = new Float64Array(0);
+  private dense: Float64Array = new Float64Array(0);
+  /**
+   * While the histogram holds at most `LIST_CAP` values and was never read as counts: the indices
+   * recorded, in recording order, instead of `dense` (null otherwise). A trial with 50 clients
+   * fills a few hundred histograms of a few hundred values each (per client, phase and version);
+   * as dense counts each was a 64 KB array to zero, fill at random and scan, and together they no
+   * longer fit in the CPU's caches. Listed, each is a few KB, and it is encoded from its sorted
+   * indices counted into one shared array (`listedPayload`).
+   */
+  private listed: number[] | null = null;
   totalCount = 0;
   /** Values that were below 0 or above 1 h and were clamped. */
   clamped = 0;
@@ -102,17 +121,65 @@ export class Histogram {
     this.recordIndex(hdrIndexOf(v));
   }
 
+  /**
+   * Counts by HDR index, covering at least the highest index recorded (a listed histogram becomes
+   * dense when read this way).
+   */
+  get counts(): Float64Array {
+    this.densify();
+    return this.dense;
+  }
+
+  /** Moves listed indices into dense counts (from then on the histogram stays dense). */
+  private densify(): void {
+    const l = this.listed;
+    if (l === null) return;
+    this.listed = null;
+    let max = 0;
+    for (let k = 0; k < l.length; k++) if (l[k]! > max) max = l[k]!;
+    if (max >= this.dense.length) this.cover(max);
+    const d = this.dense;
+    for (let k = 0; k < l.length; k++) d[l[k]!]! += 1;
+  }
+
+  /**
+   * The uncompressed encoding of a listed histogram: its indices counted into one shared array
+   * (with a bit per non-zero index), which stays in the CPU's caches from one histogram to the
+   * next and is zeroed again after.
+   */
+  private listedPayload(): Uint8Array {
+    const l = this.listed!;
+    const c = (listedCounts ??= new Float64Array(HDR_COUNTS_LENGTH));
+    const bits = (listedBits ??= new Uint32Array((HDR_COUNTS_LENGTH >>> 5) + 1));
+    let low = l[0]!;
+    let high = low;
+    for (let k = 0; k < l.length; k++) {
+      const i = l[k]!;
+      c[i]! += 1;
+      bits[i >>> 5]! |= 1 << (i & 31);
+      if (i < low) low = i;
+      if (i > high) high = i;
+    }
+    const payload = hdrPayloadSparse(c, bits, low, high);
+    for (let k = 0; k < l.length; k++) {
+      const i = l[k]!;
+      c[i] = 0;
+      bits[i >>> 5] = 0;
+    }
+    return payload;
+  }
+
   /** Makes the counts cover `index` (at least doubling, so a histogram grows twice at most). */
   private cover(index: number): void {
-    if (this.counts.length === 0 && index < FIRST_COUNTS_LENGTH && spareCounts.length > 0) {
-      this.counts = spareCounts.pop()!;
+    if (this.dense.length === 0 && index < FIRST_COUNTS_LENGTH && spareCounts.length > 0) {
+      this.dense = spareCounts.pop()!;
       return;
     }
-    let length = Math.max(FIRST_COUNTS_LENGTH, this.counts.length);
+    let length = Math.max(FIRST_COUNTS_LENGTH, this.dense.length);
     while (length <= index) length *= 2;
     const bigger = new Float64Array(Math.max(Math.min(length, HDR_COUNTS_LENGTH), index + 1));
-    bigger.set(this.counts);
-    this.counts = bigger;
+    bigger.set(this.dense);
+    this.dense = bigger;
   }
 
   /**
@@ -120,8 +187,9 @@ export class Histogram {
    * when nothing reads this histogram again (its encoding, already made, stays valid as a string).
    */
   release(): void {
-    const c = this.counts;
-    this.counts = new Float64Array(0);
+    const c = this.dense;
+    this.dense = new Float64Array(0);
+    this.listed = null;
     this.totalCount = 0;
     this.clamped = 0;
     this.encoded = undefined;
@@ -136,7 +204,13 @@ export class Histogram {
   /** Lowest non-empty index (−1 when empty); reads scan the counts instead of tracking it per record. */
   private get lowIndex(): number {
     if (this.totalCount === 0) return -1;
-    const c = this.counts;
+    const l = this.listed;
+    if (l !== null) {
+      let min = l[0]!;
+      for (let k = 1; k < l.length; k++) if (l[k]! < min) min = l[k]!;
+      return min;
+    }
+    const c = this.dense;
     for (let i = 0; i < c.length; i++) if (c[i] !== 0) return i;
     return -1;
   }
@@ -144,7 +218,13 @@ export class Histogram {
   /** Highest non-empty index (−1 when empty). */
   private get highIndex(): number {
     if (this.totalCount === 0) return -1;
-    const c = this.counts;
+    const l = this.listed;
+    if (l !== null) {
+      let max = l[0]!;
+      for (let k = 1; k < l.length; k++) if (l[k]! > max) max = l[k]!;
+      return max;
+    }
+    const c = this.dense;
     for (let i = c.length - 1; i >= 0; i--) if (c[i] !== 0) return i;
     return -1;
   }
@@ -158,15 +238,28 @@ export class Histogram {
     const h = new Histogram();
     let total = 0;
     for (let i = 0; i < counts.length; i++) total += counts[i]!;
-    h.counts = counts;
+    h.dense = counts;
     h.totalCount = total;
     return h;
   }
 
   /** Adds one value already turned into a counts index by `latencyIndex` (the hot path of the accumulator). */
   recordIndex(index: number): void {
-    if (index >= this.counts.length) this.cover(index);
-    this.counts[index]! += 1;
+    const l = this.listed;
+    if (l !== null) {
+      if (l.length < LIST_CAP) {
+        l.push(index);
+        this.totalCount += 1;
+        return;
+      }
+      this.densify();
+    } else if (this.totalCount === 0 && this.dense.length === 0) {
+      this.listed = [index];
+      this.totalCount += 1;
+      return;
+    }
+    if (index >= this.dense.length) this.cover(index);
+    this.dense[index]! += 1;
     this.totalCount += 1;
   }
 
@@ -179,8 +272,9 @@ export class Histogram {
       this.clamped += count - 1;
     }
     const i = hdrIndexOf(v);
-    if (i >= this.counts.length) this.cover(i);
-    this.counts[i]! += count;
+    this.densify();
+    if (i >= this.dense.length) this.cover(i);
+    this.dense[i]! += count;
     this.totalCount += count;
   }
 
@@ -192,10 +286,28 @@ export class Histogram {
   /** Adds every count of `other` (lossless: same layout). */
   add(other: Histogram): void {
     if (other.totalCount === 0) return;
-    const src = other.counts;
-    if (src.length > this.counts.length) this.cover(src.length - 1);
-    const dst = this.counts;
-    for (let i = 0; i < src.length; i++) dst[i]! += src[i]!;
+    const from = other.listed;
+    if (from !== null) {
+      // Listed into listed (or empty) stays listed while the two fit under the cap.
+      let to = this.listed;
+      if (to === null && this.totalCount === 0 && this.dense.length === 0) to = this.listed = [];
+      if (to !== null && to.length + from.length <= LIST_CAP) {
+        for (let k = 0; k < from.length; k++) to.push(from[k]!);
+      } else {
+        this.densify();
+        for (let k = 0; k < from.length; k++) {
+          const i = from[k]!;
+          if (i >= this.dense.length) this.cover(i);
+          this.dense[i]! += 1;
+        }
+      }
+    } else {
+      this.densify();
+      const src = other.dense;
+      if (src.length > this.dense.length) this.cover(src.length - 1);
+      const dst = this.dense;
+      for (let i = 0; i < src.length; i++) dst[i]! += src[i]!;
+    }
     this.totalCount += other.totalCount;
     this.clamped += other.clamped;
   }
@@ -257,7 +369,12 @@ export class Histogram {
    */
   encode(): EncodedHistogram {
     if (this.encoded !== undefined && this.encodedAtTotal === this.totalCount) return this.encoded;
-    const encoded = this.totalCount === 0 ? (emptyEncoding ??= encodeCounts(this.counts, -1)) : encodeCounts(this.counts, this.highIndex);
+    const encoded =
+      this.totalCount === 0
+        ? (emptyEncoding ??= encodeHdrCounts(new Float64Array(0), -1))
+        : this.listed !== null
+          ? compressHdrPayload(this.listedPayload())
+          : encodeHdrCounts(this.dense, this.highIndex);
     this.encoded = encoded;
     this.encodedAtTotal = this.totalCount;
     return encoded;
@@ -271,7 +388,10 @@ export class Histogram {
   encodeDeferred(): DeferredEncoding {
     if (this.encoded !== undefined && this.encodedAtTotal === this.totalCount) return DeferredEncoding.ofText(this.encoded);
     if (this.deferred !== undefined && this.deferredAtTotal === this.totalCount) return this.deferred;
-    const d = this.totalCount === 0 ? DeferredEncoding.ofText(this.encode()) : DeferredEncoding.ofPayload(hdrPayload(this.counts, this.highIndex));
+    const d =
+      this.totalCount === 0
+        ? DeferredEncoding.ofText(this.encode())
+        : DeferredEncoding.ofPayload(this.listed !== null ? this.listedPayload() : hdrPayload(this.dense, this.highIndex));
     this.deferred = d;
     this.deferredAtTotal = this.totalCount;
     return d;
@@ -291,8 +411,8 @@ export class Histogram {
       const c = lib.getCountAtIndex(i);
       if (c <= 0) continue;
       if (sameLayout) {
-        if (i >= h.counts.length) h.cover(i);
-        h.counts[i]! += c;
+        if (i >= h.dense.length) h.cover(i);
+        h.dense[i]! += c;
         h.totalCount += c;
       } else {
         h.recordCount(lib.valueFromIndex(i), c);
@@ -300,11 +420,6 @@ export class Histogram {
     }
     return h;
   }
-}
-
-/** Encodes counts up to index `high`, the highest non-zero one (`hdr-encode.ts`: the library's bytes). */
-function encodeCounts(counts: Float64Array, high: number): EncodedHistogram {
-  return encodeHdrCounts(counts, high);
 }
 
 /**
