@@ -49,6 +49,12 @@ const SPARE_KEEP = 64;
  */
 const LIST_CAP = 2048;
 
+/**
+ * First room of a list (64 bytes: V8 keeps a typed array this small on the heap; larger ones get
+ * a buffer outside it, which the young-generation collector does not copy).
+ */
+const FIRST_LIST_LENGTH = 16;
+
 /** The dense counts and non-zero bits a listed histogram is encoded from (all zero between uses; `listedPayload`). */
 let listedCounts: Float64Array | undefined;
 let listedBits: Uint32Array | undefined;
@@ -82,10 +88,12 @@ export class Histogram {
    * recorded, in recording order, instead of `dense` (null otherwise). A trial with 50 clients
    * fills a few hundred histograms of a few hundred values each (per client, phase and version);
    * as dense counts each was a 64 KB array to zero, fill at random and scan, and together they no
-   * longer fit in the CPU's caches. Listed, each is a few KB, and it is encoded from its sorted
-   * indices counted into one shared array (`listedPayload`).
+   * longer fit in the CPU's caches. Listed, each is a few KB, and it is encoded from its indices
+   * counted into one shared array (`listedPayload`).
    */
-  private listed: number[] | null = null;
+  private listed: Int32Array | null = null;
+  /** How many entries of `listed` are values (the rest is room to grow). */
+  private listedLength = 0;
   totalCount = 0;
   /** Values that were below 0 or above 1 h and were clamped. */
   clamped = 0;
@@ -134,12 +142,14 @@ export class Histogram {
   private densify(): void {
     const l = this.listed;
     if (l === null) return;
+    const n = this.listedLength;
     this.listed = null;
+    this.listedLength = 0;
     let max = 0;
-    for (let k = 0; k < l.length; k++) if (l[k]! > max) max = l[k]!;
+    for (let k = 0; k < n; k++) if (l[k]! > max) max = l[k]!;
     if (max >= this.dense.length) this.cover(max);
     const d = this.dense;
-    for (let k = 0; k < l.length; k++) d[l[k]!]! += 1;
+    for (let k = 0; k < n; k++) d[l[k]!]! += 1;
   }
 
   /**
@@ -149,11 +159,12 @@ export class Histogram {
    */
   private listedPayload(): Uint8Array {
     const l = this.listed!;
+    const n = this.listedLength;
     const c = (listedCounts ??= new Float64Array(HDR_COUNTS_LENGTH));
     const bits = (listedBits ??= new Uint32Array((HDR_COUNTS_LENGTH >>> 5) + 1));
     let low = l[0]!;
     let high = low;
-    for (let k = 0; k < l.length; k++) {
+    for (let k = 0; k < n; k++) {
       const i = l[k]!;
       c[i]! += 1;
       bits[i >>> 5]! |= 1 << (i & 31);
@@ -161,12 +172,22 @@ export class Histogram {
       if (i > high) high = i;
     }
     const payload = hdrPayloadSparse(c, bits, low, high);
-    for (let k = 0; k < l.length; k++) {
+    for (let k = 0; k < n; k++) {
       const i = l[k]!;
       c[i] = 0;
       bits[i >>> 5] = 0;
     }
     return payload;
+  }
+
+  /** Room in `listed` for at least `length` values (doubling, up to the cap); returns the new list. */
+  private growListed(length: number): Int32Array {
+    let size = Math.max(FIRST_LIST_LENGTH, this.listed?.length ?? 0);
+    while (size < length) size *= 2;
+    const bigger = new Int32Array(Math.min(size, LIST_CAP));
+    if (this.listed !== null) bigger.set(this.listed.subarray(0, this.listedLength));
+    this.listed = bigger;
+    return bigger;
   }
 
   /** Makes the counts cover `index` (at least doubling, so a histogram grows twice at most). */
@@ -190,6 +211,7 @@ export class Histogram {
     const c = this.dense;
     this.dense = new Float64Array(0);
     this.listed = null;
+    this.listedLength = 0;
     this.totalCount = 0;
     this.clamped = 0;
     this.encoded = undefined;
@@ -207,7 +229,7 @@ export class Histogram {
     const l = this.listed;
     if (l !== null) {
       let min = l[0]!;
-      for (let k = 1; k < l.length; k++) if (l[k]! < min) min = l[k]!;
+      for (let k = 1; k < this.listedLength; k++) if (l[k]! < min) min = l[k]!;
       return min;
     }
     const c = this.dense;
@@ -221,7 +243,7 @@ export class Histogram {
     const l = this.listed;
     if (l !== null) {
       let max = l[0]!;
-      for (let k = 1; k < l.length; k++) if (l[k]! > max) max = l[k]!;
+      for (let k = 1; k < this.listedLength; k++) if (l[k]! > max) max = l[k]!;
       return max;
     }
     const c = this.dense;
@@ -247,14 +269,19 @@ export class Histogram {
   recordIndex(index: number): void {
     const l = this.listed;
     if (l !== null) {
-      if (l.length < LIST_CAP) {
-        l.push(index);
+      const n = this.listedLength;
+      if (n < LIST_CAP) {
+        (n < l.length ? l : this.growListed(n + 1))[n] = index;
+        this.listedLength = n + 1;
         this.totalCount += 1;
         return;
       }
       this.densify();
     } else if (this.totalCount === 0 && this.dense.length === 0) {
-      this.listed = [index];
+      const first = new Int32Array(FIRST_LIST_LENGTH);
+      first[0] = index;
+      this.listed = first;
+      this.listedLength = 1;
       this.totalCount += 1;
       return;
     }
@@ -288,14 +315,17 @@ export class Histogram {
     if (other.totalCount === 0) return;
     const from = other.listed;
     if (from !== null) {
+      const m = other.listedLength;
       // Listed into listed (or empty) stays listed while the two fit under the cap.
-      let to = this.listed;
-      if (to === null && this.totalCount === 0 && this.dense.length === 0) to = this.listed = [];
-      if (to !== null && to.length + from.length <= LIST_CAP) {
-        for (let k = 0; k < from.length; k++) to.push(from[k]!);
+      const empty = this.listed === null && this.totalCount === 0 && this.dense.length === 0;
+      const n = this.listedLength;
+      if ((this.listed !== null || empty) && n + m <= LIST_CAP) {
+        const to = this.listed !== null && n + m <= this.listed.length ? this.listed : this.growListed(n + m);
+        to.set(from.subarray(0, m), n);
+        this.listedLength = n + m;
       } else {
         this.densify();
-        for (let k = 0; k < from.length; k++) {
+        for (let k = 0; k < m; k++) {
           const i = from[k]!;
           if (i >= this.dense.length) this.cover(i);
           this.dense[i]! += 1;
