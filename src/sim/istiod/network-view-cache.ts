@@ -30,13 +30,23 @@ interface Entry {
   out: WorkingGroup;
 }
 
+/**
+ * One endpoint list's filtered groups: by proxy network (one lookup per build), and by view, so a
+ * proxy on a network the list has not met yet still finds the group every other outside network
+ * shares (`*`) without hashing the list (50 clients' first builds: 50 × 49 remote groups).
+ */
+interface ListEntry {
+  byNetwork: Map<string, WorkingGroup>;
+  byView: Map<string, WorkingGroup>;
+}
+
 /** What one gateway set's filters share. */
 interface GatewaySetEntry {
   index: GatewayIndex;
   /** Filtered groups by hash of their endpoints and view. */
   groups: Map<number, Entry[]>;
-  /** Filtered groups by endpoint list object, then by proxy network. */
-  byList: WeakMap<readonly IstioEndpoint[], Map<string, WorkingGroup>>;
+  /** Filtered groups by endpoint list object, then by proxy network and by view. */
+  byList: WeakMap<readonly IstioEndpoint[], ListEntry>;
 }
 
 export class NetworkViewCache {
@@ -54,15 +64,20 @@ export class NetworkViewCache {
     return raw.map((g) => {
       // The same endpoint list object (an istiod keeps a group's list until one of its pods
       // changes) needs no hash: its output per proxy network is remembered with it.
-      let byNetwork = byList.get(g.endpoints);
-      const seen = byNetwork?.get(proxy.network);
+      let list = byList.get(g.endpoints);
+      const seen = list?.byNetwork.get(proxy.network);
       if (seen !== undefined) return seen;
-      if (byNetwork === undefined) {
-        byNetwork = new Map();
-        byList.set(g.endpoints, byNetwork);
+      if (list === undefined) {
+        list = { byNetwork: new Map(), byView: new Map() };
+        byList.set(g.endpoints, list);
       }
-      const out = this.filterGroup(g, viewOf(g, proxy.network), proxy, index, groups);
-      byNetwork.set(proxy.network, out);
+      const view = viewOf(g, proxy.network);
+      let out = list.byView.get(view);
+      if (out === undefined) {
+        out = this.filterGroup(g, view, proxy, index, groups);
+        list.byView.set(view, out);
+      }
+      list.byNetwork.set(proxy.network, out);
       return out;
     });
   }
