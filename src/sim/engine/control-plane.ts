@@ -57,8 +57,12 @@ export class Istiod {
   private readonly networkViews: NetworkViewCache | undefined;
   /** `known` in discovery order, until the set changes. */
   private sorted: SimPod[] | undefined;
-  /** Each not-ready endpoint's UNHEALTHY copy, one per endpoint object (a stable input for networkViews). */
-  private readonly notReadyCopies = new WeakMap<IstioEndpoint, IstioEndpoint>();
+  /**
+   * Each not-ready endpoint's UNHEALTHY copy, one per endpoint object (a stable input for
+   * networkViews): shared by every istiod when given, so two istiods listing the same pod not ready
+   * list the same object, and the network view cache knows their groups as the same.
+   */
+  private readonly notReadyCopies: WeakMap<IstioEndpoint, IstioEndpoint>;
   /**
    * The known endpoints grouped by locality label (locality-groups.ts), built at the first EDS
    * build: an istiod without a client proxy never needs it.
@@ -83,8 +87,11 @@ export class Istiod {
     trafficDistribution?: TrafficDistribution | undefined;
     /** Shared by every istiod of the simulation: builds of the same endpoint snapshot share their network view. */
     networkViews?: NetworkViewCache;
+    /** Shared by every istiod of the simulation with `networkViews` (see `notReadyCopies`). */
+    notReadyCopies?: WeakMap<IstioEndpoint, IstioEndpoint>;
   }) {
     this.networkViews = opts.networkViews;
+    this.notReadyCopies = opts.notReadyCopies ?? new WeakMap();
     this.trafficDistribution = opts.trafficDistribution;
     this.cluster = opts.cluster;
     this.mesh = opts.mesh;

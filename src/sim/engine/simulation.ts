@@ -12,7 +12,7 @@ import { defaultRetryPolicy } from '../istiod/retry-policy.js';
 import { NetworkViewCache } from '../istiod/network-view-cache.js';
 import { createRng, type Rng } from '../rng.js';
 import { gatewaysOf, proxyViewOf } from '../topology.js';
-import type { ClusterConfig, RetryPolicy } from '../xds-types.js';
+import type { ClusterConfig, IstioEndpoint, RetryPolicy } from '../xds-types.js';
 import {
   ATTEMPT_QUEUED,
   canServePending,
@@ -263,6 +263,7 @@ class Simulation {
     const gateways = gatewaysOf(this.mesh);
     // One cache for every istiod: they push the same endpoint snapshots (network-view-cache.ts).
     const networkViews = new NetworkViewCache();
+    const notReadyCopies = new WeakMap<IstioEndpoint, IstioEndpoint>();
     const serviceReady = [...this.world.podsById.values()].filter((p) => this.isScenarioService(p) && p.phase === 'ready');
     this.istiods = this.world.clusters.map(
       (cluster) =>
@@ -284,6 +285,7 @@ class Simulation {
           initialEndpoints: serviceReady,
           trafficDistribution: sc.request.trafficDistribution,
           networkViews,
+          notReadyCopies,
         }),
     );
     this.clients = specs.map((spec, i) => {
