@@ -81,8 +81,19 @@ export function createHostSelector(
           return h.weight / (h.activeRequests + 1);
         }
       : (i: number) => (hosts[i] as SelectableHost).weight;
-  const scheduler = EdfScheduler.create(n, weightOf, seed);
-  return { pick: () => scheduler.pick(weightOf) };
+  // The schedule is made on the first pick, from the weights as they were when the selector was
+  // built: the schedule a build would have made then. A selector is rebuilt on every EDS update and
+  // health change, and those of a priority that takes no load are never picked from (with 50
+  // clients, their EDF schedules were most of what an EDS update allocated).
+  const built = new Float64Array(n);
+  for (let i = 0; i < n; i++) built[i] = weightOf(i);
+  let scheduler: EdfScheduler | undefined;
+  return {
+    pick: () => {
+      scheduler ??= EdfScheduler.create(n, (i) => built[i]!, seed);
+      return scheduler.pick(weightOf);
+    },
+  };
 }
 
 /** Envoy hostWeightsAreEqual (static weights). */

@@ -87,6 +87,22 @@ describe('createHostSelector', () => {
     const c = count(() => s.pick(), 300, 2);
     expect(c[0]).toBeGreaterThan(190);
   });
+  it('LEAST_REQUEST, unequal weights: the schedule is the one of the weights when built, even when first picked later', () => {
+    // Made on the first pick (most selectors of an idle priority are never picked from), it must
+    // start from the weights as they were at build time, as Envoy's refresh makes it then.
+    for (const seed of [0, 1, 7, 12345, 4_000_000_000]) {
+      const hosts = [3, 1, 2, 5, 1].map((weight, i) => ({ weight, activeRequests: i % 3 }));
+      const eagerWeights = (i: number) => hosts[i]!.weight / (hosts[i]!.activeRequests + 1);
+      const eager = EdfScheduler.create(hosts.length, eagerWeights, seed);
+      const lazy = createHostSelector('LEAST_REQUEST', hosts, createRng('unused'), { seed });
+      // Load changes between the build and the first pick; later picks read it live on both sides.
+      hosts[0]!.activeRequests = 7;
+      hosts[3]!.activeRequests = 0;
+      const a = Array.from({ length: 40 }, () => lazy.pick());
+      const b = Array.from({ length: 40 }, () => eager.pick(eagerWeights));
+      expect(a, `seed ${seed}`).toEqual(b);
+    }
+  });
   it('ROUND_ROBIN rotates with equal weights and follows static weights otherwise', () => {
     const cursor = { next: 0 };
     const rr = createHostSelector('ROUND_ROBIN', [{ weight: 1, activeRequests: 0 }, { weight: 1, activeRequests: 9 }, { weight: 1, activeRequests: 0 }], createRng(1), { roundRobinCursor: cursor });
