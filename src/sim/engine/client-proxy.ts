@@ -128,6 +128,8 @@ export class ClientProxy {
   private lastLists: Array<readonly LbEndpoint[]> = [];
   private lastGroups: HostGroup[] = [];
   /** The buffers the next update fills (swapped with `lastLists`/`lastGroups` after it). */
+  /** Whether the pass `placeGroups` broke off at a duplicated address had added or changed a host. */
+  private changedBeforeDuplicate = false;
   private nextLists: Array<readonly LbEndpoint[]> = [];
   private nextGroups: HostGroup[] = [];
   /**
@@ -197,9 +199,38 @@ export class ClientProxy {
    * host set or a host's EDS health changed (what the engine observes as an EDS update).
    */
   applyAssignment(assignment: ClusterLoadAssignment): boolean {
+    // An address listed twice shows as a host this update placed already: the update then starts
+    // over from the assignment as Envoy keeps it (dedupeAssignment), keeping what the first pass
+    // changed (the hosts it added are first copies, which the kept assignment lists too). So the
+    // usual update, without duplicates, checks for them at no cost.
+    let placed = this.placeGroups(assignment, ++this.assignmentStamp);
     let changed = false;
-    const cla = dedupeAssignment(assignment);
-    const stamp = ++this.assignmentStamp;
+    if (placed === PLACED_DUPLICATE) {
+      changed = this.changedBeforeDuplicate;
+      placed = this.placeGroups(dedupeAssignment(assignment), ++this.assignmentStamp);
+    }
+    if (placed === PLACED_CHANGED) changed = true;
+    const stamp = this.assignmentStamp;
+    // Values, not entries: an entry iterator allocates a pair per host on every EDS update.
+    for (const h of this.hosts.values()) {
+      if (h.seenInAssignment === stamp) continue;
+      if (h.monitor !== undefined) this.detector?.removeHost(h.monitor);
+      h.monitor = undefined;
+      this.hosts.delete(h.key);
+      changed = true;
+    }
+    this.rebuild();
+    return changed;
+  }
+
+  /**
+   * Places the assignment's groups as hosts (by priority, for `rebuild`), marking each host with
+   * `stamp`. Returns PLACED_DUPLICATE as soon as an address comes a second time (what the pass
+   * changed until then is in `changedBeforeDuplicate`), else whether a host was added or changed
+   * its EDS health.
+   */
+  private placeGroups(cla: ClusterLoadAssignment, stamp: number): number {
+    let changed = false;
     // Each priority's list is refilled in place: nothing but `rebuild` reads it.
     const byPriority = this.groupsByPriority;
     for (const list of byPriority) if (list !== undefined) list.length = 0;
@@ -220,7 +251,10 @@ export class ClientProxy {
         // same hosts, with the same weights and EDS health; every one of them is still held, since
         // only hosts missing from an assignment are dropped.
         const last = lastGroups[j]!;
-        for (const h of last.hosts) h.seenInAssignment = stamp;
+        for (const h of last.hosts) {
+          if (h.seenInAssignment === stamp) return this.duplicateAfter(changed);
+          h.seenInAssignment = stamp;
+        }
         group = last.weight === g.weight ? last : { weight: g.weight, hosts: last.hosts };
         from = j + 1;
         break;
@@ -236,6 +270,7 @@ export class ClientProxy {
             this.hosts.set(key, h);
             changed = true;
           } else {
+            if (h.seenInAssignment === stamp) return this.duplicateAfter(changed);
             h.weight = ep.weight;
           }
           const unhealthy = ep.unhealthy === true;
@@ -261,17 +296,15 @@ export class ClientProxy {
     this.lastGroups = nextGroups;
     this.nextLists = lastLists;
     this.nextGroups = lastGroups;
-    // Values, not entries: an entry iterator allocates a pair per host on every EDS update.
-    for (const h of this.hosts.values()) {
-      if (h.seenInAssignment === stamp) continue;
-      if (h.monitor !== undefined) this.detector?.removeHost(h.monitor);
-      h.monitor = undefined;
-      this.hosts.delete(h.key);
-      changed = true;
-    }
-    this.rebuild();
-    return changed;
+    return changed ? PLACED_CHANGED : PLACED_UNCHANGED;
   }
+
+  /** What `placeGroups` returns on a duplicated address, keeping whether it had changed a host. */
+  private duplicateAfter(changed: boolean): number {
+    this.changedBeforeDuplicate = changed;
+    return PLACED_DUPLICATE;
+  }
+
 
   /**
    * Pick a host for an attempt, avoiding hosts this request already tried (previous_hosts, up to
@@ -479,6 +512,11 @@ export class ClientProxy {
 export function selectorDrawsSeed(policy: ClusterConfig['lbPolicy'], hosts: number): boolean {
   return hosts >= 2 && policy !== 'RANDOM';
 }
+
+/** What `placeGroups` found. */
+const PLACED_UNCHANGED = 0;
+const PLACED_CHANGED = 1;
+const PLACED_DUPLICATE = 2;
 
 const NO_HOST: HostSelector = { pick: () => -1 };
 const ONLY_HOST: HostSelector = { pick: () => 0 };

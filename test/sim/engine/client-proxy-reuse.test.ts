@@ -7,6 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseLocality } from '../../../src/model/locality.js';
 import { ClientProxy } from '../../../src/sim/engine/client-proxy.js';
+import { dedupeAssignment } from '../../../src/sim/envoy/eds-dedupe.js';
 import { createRng } from '../../../src/sim/rng.js';
 import type { ClusterConfig, ClusterLoadAssignment, EnvoyOutlierConfig, LbEndpoint } from '../../../src/sim/xds-types.js';
 
@@ -100,4 +101,40 @@ describe('a client proxy reusing what an EDS update left unchanged', () => {
       expect(shared).not.toContain('UNHEALTHY PICK');
     });
   }
+});
+
+describe('a client proxy given an address twice (envoy eds.cc: only the first copy is kept)', () => {
+  const gw = (weight: number): LbEndpoint => ({ id: 'gw2', address: '172.18.0.2', port: 15443, weight, kind: 'gateway', cluster: 'c2', network: 'n2', backends: [] });
+  const config: ClusterConfig = { lbPolicy: 'LEAST_REQUEST', localityWeighted: true, healthyPanicThresholdPct: 50, overprovisioningFactor: 140 };
+  const proxy = () =>
+    new ClientProxy({ id: 'sleep', cluster: 'c1', network: 'n1', locality: parseLocality('r1/z1'), labels: {} }, config, { strictMaxEjectionPercent: true, rng: createRng(5) });
+  const state = (p: ClientProxy, changed: boolean) => [
+    changed,
+    p.hostList.map((h) => `${h.target} w${h.weight} ${h.locality.zone} ${h.edsUnhealthy}`).sort(),
+    p.priorityLoads,
+    Array.from({ length: 60 }, () => p.pick([], 5)?.target ?? '-'),
+  ];
+  const local = [ep('a'), ep('b')];
+  // A sequence in which the duplicate comes in a group kept from the last update (after hosts the
+  // same update adds), in a new group, and not at all. (After an update with a duplicate nothing
+  // is kept: the kept assignment is made of new lists.)
+  const updates = (): ClusterLoadAssignment[] => {
+    const za = [gw(1)];
+    const plain: ClusterLoadAssignment = { groups: [{ locality: parseLocality('r1/z1'), priority: 0, weight: 2, endpoints: local }, { locality: parseLocality('r2/za'), priority: 1, weight: 1, endpoints: za }] };
+    const dupInKept: ClusterLoadAssignment = {
+      groups: [{ locality: parseLocality('r1/z1'), priority: 0, weight: 3, endpoints: [ep('c'), ...local] }, { locality: parseLocality('r2/zb'), priority: 0, weight: 3, endpoints: [gw(3)] }, { locality: parseLocality('r2/za'), priority: 1, weight: 1, endpoints: za }],
+    };
+    const dupInNew: ClusterLoadAssignment = { groups: [...plain.groups, { locality: parseLocality('r2/zb'), priority: 1, weight: 3, endpoints: [gw(3)] }] };
+    return [plain, dupInKept, plain, plain, dupInNew, plain];
+  };
+
+  it('ends as if given the assignment without the later copies, update after update', () => {
+    const direct = proxy();
+    const deduped = proxy();
+    for (const [i, u] of updates().entries()) {
+      const a = state(direct, direct.applyAssignment(u));
+      const b = state(deduped, deduped.applyAssignment(dedupeAssignment(u)));
+      expect(a, `update ${i}`).toEqual(b);
+    }
+  });
 });
