@@ -47,6 +47,13 @@ interface GatewaySetEntry {
   groups: Map<number, Entry[]>;
   /** Filtered groups by endpoint list object, then by proxy network and by view. */
   byList: WeakMap<readonly IstioEndpoint[], ListEntry>;
+  /**
+   * The last build per proxy network: its groups and their output. An istiod keeps a locality
+   * group's object until one of its pods changes, and a push usually follows one change, so the
+   * next build of that network finds nearly every group here by a comparison in order, without a
+   * lookup per group (50 groups per build, a build per client per push).
+   */
+  lastByNetwork: Map<string, { raw: readonly RawGroup[]; out: readonly WorkingGroup[] }>;
 }
 
 export class NetworkViewCache {
@@ -57,11 +64,21 @@ export class NetworkViewCache {
   filter(raw: readonly RawGroup[], proxy: ProxyView, gateways: readonly NetworkGateway[]): WorkingGroup[] {
     let entry = this.byGateways.get(gateways);
     if (entry === undefined) {
-      entry = { index: indexGateways(gateways), groups: new Map(), byList: new WeakMap() };
+      entry = { index: indexGateways(gateways), groups: new Map(), byList: new WeakMap(), lastByNetwork: new Map() };
       this.byGateways.set(gateways, entry);
     }
     const { index, groups, byList } = entry;
-    return raw.map((g) => {
+    const last = entry.lastByNetwork.get(proxy.network);
+    let from = 0;
+    const out = raw.map((g) => {
+      if (last !== undefined) {
+        // Groups come in label order: walk the last build alongside this one.
+        for (let j = from; j < last.raw.length; j++) {
+          if (last.raw[j] !== g) continue;
+          from = j + 1;
+          return last.out[j]!;
+        }
+      }
       // The same endpoint list object (an istiod keeps a group's list until one of its pods
       // changes) needs no hash: its output per proxy network is remembered with it.
       let list = byList.get(g.endpoints);
@@ -72,14 +89,16 @@ export class NetworkViewCache {
         byList.set(g.endpoints, list);
       }
       const view = viewOf(g, proxy.network);
-      let out = list.byView.get(view);
-      if (out === undefined) {
-        out = this.filterGroup(g, view, proxy, index, groups);
-        list.byView.set(view, out);
+      let filtered = list.byView.get(view);
+      if (filtered === undefined) {
+        filtered = this.filterGroup(g, view, proxy, index, groups);
+        list.byView.set(view, filtered);
       }
-      list.byNetwork.set(proxy.network, out);
-      return out;
+      list.byNetwork.set(proxy.network, filtered);
+      return filtered;
     });
+    entry.lastByNetwork.set(proxy.network, { raw, out });
+    return out;
   }
 
   /** The hash-keyed path: the same endpoints in another list object (another istiod's group) hit here. */

@@ -8,6 +8,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseLocality } from '../../../src/model/locality.js';
 import { buildClusterLoadAssignment } from '../../../src/sim/istiod/endpoint-builder.js';
+import { endpointsByNetworkFilter, indexGateways, type RawGroup } from '../../../src/sim/istiod/network-filter.js';
 import { NetworkViewCache } from '../../../src/sim/istiod/network-view-cache.js';
 import { istioProfile } from '../../../src/sim/istio-profile.js';
 import type { IstioEndpoint, NetworkGateway, ProxyView } from '../../../src/sim/xds-types.js';
@@ -75,5 +76,23 @@ describe('network view cache', () => {
     const after = buildClusterLoadAssignment({ proxy, endpoints: notReady, gateways, profile, networkViews: cache });
     expect(after).toEqual(buildClusterLoadAssignment({ proxy, endpoints: notReady, gateways, profile }));
     expect(after).not.toEqual(before);
+  });
+});
+
+describe('network view cache: the last build of a network, walked in order', () => {
+  it('filters as the uncached filter does when groups are kept, replaced, dropped, reordered, and builds alternate', () => {
+    const { endpoints, gateways, proxies } = mesh();
+    const cache = new NetworkViewCache();
+    const group = (zone: string, list: readonly IstioEndpoint[]): RawGroup => ({ locality: parseLocality(`r1/${zone}`), endpoints: list.filter((e) => e.locality.zone === zone) });
+    const [g1, g2, g3] = ['z1', 'z2', 'z3'].map((z) => group(z, endpoints)) as [RawGroup, RawGroup, RawGroup];
+    const g2b = group('z2', endpoints.filter((e) => e.id !== 'c2-p1'));
+    // Two istiods on one network would alternate their own group objects: [g1, g2, g3] and [g1, g2b, g3].
+    const builds: RawGroup[][] = [[g1, g2, g3], [g1, g2b, g3], [g1, g2, g3], [g1, g3], [g3, g1], [g2b, g1, g2, g3], [g1, g2, g3]];
+    const index = indexGateways(gateways);
+    for (const [b, raw] of builds.entries()) {
+      for (const proxy of proxies) {
+        expect(cache.filter(raw, proxy, gateways), `build ${b} ${proxy.id}`).toEqual(endpointsByNetworkFilter(raw, proxy, index));
+      }
+    }
   });
 });
