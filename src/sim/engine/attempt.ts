@@ -84,12 +84,18 @@ export function startAttempt(
       return ATTEMPT_SENT;
     }
   }
-  let pools = host.connPools as WorkerPool[] | undefined;
-  if (pools === undefined) {
-    pools = conns.poolOf(undefined, worker).pools;
-    host.connPools = pools;
+  // Workers 0 and 1 (Istio's default sidecar concurrency is 2) reach their pool from the host directly.
+  let pool = (worker === 0 ? host.pool0 : worker === 1 ? host.pool1 : undefined) as WorkerPool | undefined;
+  if (pool === undefined) {
+    let pools = host.connPools as WorkerPool[] | undefined;
+    if (pools === undefined) {
+      pools = conns.poolOf(undefined, worker).pools;
+      host.connPools = pools;
+      host.pool0 = pools[0];
+      host.pool1 = pools[1];
+    }
+    pool = pools[worker] as WorkerPool;
   }
-  const pool = pools[worker] as WorkerPool;
   const conn = conns.reuse(pool, nowUs);
   if (conn !== undefined) {
     if (!res.canAttach()) return overflow(a, nowUs, res);
@@ -141,7 +147,7 @@ export function sendPending(mesh: Mesh, a: AttemptState, nowUs: number, conns: C
 
 /** Whether a pool's oldest pending request can leave the queue now: an idle connection, or room for a new one. */
 export function canServePending(pool: WorkerPool, conns: ConnectionPools, res: ClusterResources): boolean {
-  return pool.pending.length > 0 && (pool.idle.length > 0 || conns.openNow < res.limits.maxConnections || pool.open === 0);
+  return pool.pending.length > 0 && (pool.idleCount > 0 || conns.openNow < res.limits.maxConnections || pool.open === 0);
 }
 
 function resolveTarget(world: World, mesh: Mesh, client: Locality, host: RtHost): void {

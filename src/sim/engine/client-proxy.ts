@@ -40,6 +40,9 @@ export class RtHost {
   hopUs = -1;
   /** The client's idle upstream connections to this host, per worker thread (connections.ts). */
   connPools: unknown = undefined;
+  /** `connPools[0]` and `connPools[1]`, one load closer on every attempt. */
+  pool0: unknown = undefined;
+  pool1: unknown = undefined;
 
   constructor(ep: LbEndpoint, locality: Locality) {
     this.key = `${ep.address}:${ep.port}`;

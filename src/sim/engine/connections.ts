@@ -36,12 +36,19 @@ export class Conn {
   lastUsedUs = 0;
   /** Requests sent on it (max_requests_per_connection). */
   requests = 0;
+  /** The idle connection below it in its pool's idle stack (while idle). */
+  nextIdle: Conn | undefined = undefined;
 }
 
 /** One worker thread's pool for one host (envoy ConnPoolImplBase). */
 export class WorkerPool {
-  /** Idle connections, most recently used last. */
-  readonly idle: Conn[] = [];
+  /**
+   * Idle connections as a stack linked through `Conn.nextIdle`, most recently used on top. With 50
+   * clients a pool is seldom in the CPU's caches when its next request comes, and every attempt
+   * walks host → pool → idle connection → pod: an array would add two objects to that walk.
+   */
+  idleTop: Conn | undefined = undefined;
+  idleCount = 0;
   /** Connections of this pool, idle or busy (tryCreateNewConnection: a pool with none always gets one). */
   open = 0;
   /** Requests waiting for a connection, oldest first (onUpstreamReady serves the oldest). */
@@ -72,14 +79,13 @@ export class ConnectionPools {
 
   /** An idle connection of the pool that is still usable, or undefined. */
   reuse(pool: WorkerPool, nowUs: number): Conn | undefined {
-    const stack = pool.idle;
-    while (stack.length > 0) {
-      const c = stack.pop() as Conn;
+    for (;;) {
+      const c = popIdle(pool);
+      if (c === undefined) return undefined;
       const pod = c.pod;
       if (nowUs - c.lastUsedUs < this.idleTimeoutUs && pod !== undefined && pod.sidecarUp) return c;
       this.discard(c);
     }
-    return undefined;
   }
 
   open(pool: WorkerPool, pod: SimPod): Conn {
@@ -96,7 +102,10 @@ export class ConnectionPools {
   /** Back to its pool's idle stack. */
   release(c: Conn, nowUs: number): void {
     c.lastUsedUs = nowUs;
-    (c.pool as WorkerPool).idle.push(c);
+    const pool = c.pool as WorkerPool;
+    c.nextIdle = pool.idleTop;
+    pool.idleTop = c;
+    pool.idleCount++;
   }
 
   discard(c: Conn): void {
@@ -112,6 +121,18 @@ export class ConnectionPools {
 
   /** Close every idle connection of a host (its gateway went down). */
   closeAll(hostPools: unknown): void {
-    for (const pool of (hostPools as WorkerPool[] | undefined) ?? []) while (pool.idle.length > 0) this.discard(pool.idle.pop() as Conn);
+    for (const pool of (hostPools as WorkerPool[] | undefined) ?? []) {
+      for (let c = popIdle(pool); c !== undefined; c = popIdle(pool)) this.discard(c);
+    }
   }
+}
+
+/** Takes the most recently used idle connection off a pool's stack. */
+function popIdle(pool: WorkerPool): Conn | undefined {
+  const c = pool.idleTop;
+  if (c === undefined) return undefined;
+  pool.idleTop = c.nextIdle;
+  c.nextIdle = undefined;
+  pool.idleCount--;
+  return c;
 }
