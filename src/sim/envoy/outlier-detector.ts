@@ -19,9 +19,12 @@ export class HostMonitor {
   ejectTimeBackoff = 0;
   numEjections = 0;
   removed = false;
+  /** Order of joining the detector (the interval timer reports un-ejected hosts in this order). */
+  readonly seq: number;
 
-  constructor(key: string) {
+  constructor(key: string, seq = 0) {
     this.key = key;
+    this.seq = seq;
   }
 }
 
@@ -54,6 +57,13 @@ export class OutlierDetector {
   readonly config: EnvoyOutlierConfig;
   private readonly opts: OutlierDetectorOptions;
   private readonly monitors = new Set<HostMonitor>();
+  /**
+   * The hosts the interval timer has work for: ejected, or with an eject-time backoff to count
+   * down. Every other host's tick is a no-op, and with 50 clients × 70 hosts × a tick per second,
+   * visiting them all was a cost of its own.
+   */
+  private readonly active = new Set<HostMonitor>();
+  private nextSeq = 0;
   private ejected = 0;
   private readonly unejectedScratch: HostMonitor[] = [];
 
@@ -79,7 +89,7 @@ export class OutlierDetector {
 
   /** A host joined the cluster (any priority): fresh counters. */
   addHost(key: string): HostMonitor {
-    const m = new HostMonitor(key);
+    const m = new HostMonitor(key, this.nextSeq++);
     this.monitors.add(m);
     return m;
   }
@@ -87,6 +97,7 @@ export class OutlierDetector {
   /** A host left the cluster (EDS removal); an ejected one no longer counts as ejected. */
   removeHost(m: HostMonitor): void {
     if (!this.monitors.delete(m)) return;
+    this.active.delete(m);
     if (m.ejected) this.ejected--;
     m.removed = true;
   }
@@ -154,9 +165,11 @@ export class OutlierDetector {
   tick(nowUs: number): readonly HostMonitor[] {
     const out = this.unejectedScratch;
     out.length = 0;
-    for (const m of this.monitors) {
+    // (A Set may lose members while it is iterated.)
+    for (const m of this.active) {
       if (!m.ejected) {
         if (m.ejectTimeBackoff !== 0) m.ejectTimeBackoff--;
+        if (m.ejectTimeBackoff === 0) this.active.delete(m);
         continue;
       }
       const ejectionUs = Math.min(this.config.baseEjectionTimeUs * m.ejectTimeBackoff, this.config.maxEjectionTimeUs);
@@ -170,6 +183,8 @@ export class OutlierDetector {
         out.push(m);
       }
     }
+    // In the order the hosts joined, as a pass over every host would find them.
+    if (out.length > 1) out.sort((a, b) => a.seq - b.seq);
     return out;
   }
 
@@ -193,6 +208,7 @@ export class OutlierDetector {
     if (!allowed || !this.enforced(type)) return false;
     this.ejected++;
     m.ejected = true;
+    this.active.add(m);
     m.lastEjectionUs = nowUs;
     m.numEjections++;
     const base = this.config.baseEjectionTimeUs;

@@ -124,3 +124,39 @@ describe('OutlierDetector (outlier_detection_impl.cc)', () => {
     expect(d.reportHttpStatus(hosts[0]!, 500, 0)).toBe(false);
   });
 });
+
+describe('OutlierDetector interval timer: only hosts with work are visited (DetectorImpl::onIntervalTimer)', () => {
+  it('returns hosts un-ejected in one tick in the order they joined, not the order they were ejected', () => {
+    const { d, hosts } = detector({ consecutive5xx: 1, maxEjectionPercent: 100, baseEjectionTimeUs: 10 * S, intervalUs: S }, true, 5);
+    // Ejected in the order 4, 1, 3.
+    for (const i of [4, 1, 3]) send(d, hosts[i]!, [500]);
+    expect(d.ejectedCount()).toBe(3);
+    expect(d.tick(5 * S)).toEqual([]);
+    expect(d.tick(10 * S).map((m) => m.key)).toEqual(['h1', 'h3', 'h4']);
+  });
+
+  it('counts an eject-time backoff down on the ticks after un-ejection, so the next ejection lasts as a full pass would make it', () => {
+    // Reference: the backoff as the interval timer over every host keeps it (+1 per ejection, −1 per tick not ejected).
+    const { d, hosts } = detector({ consecutive5xx: 1, maxEjectionPercent: 100, baseEjectionTimeUs: 10 * S, intervalUs: S }, true, 3);
+    const h = hosts[1]!;
+    let t = 0;
+    send(d, h, [500], t); // backoff 1
+    t = 10 * S;
+    expect(d.tick(t).map((m) => m.key)).toEqual(['h1']);
+    send(d, h, [500], t); // backoff 2: ejected for 20 s
+    expect(d.tick(t + 19 * S)).toEqual([]);
+    expect(d.tick(t + 20 * S).map((m) => m.key)).toEqual(['h1']);
+    t += 20 * S;
+    // One tick not ejected: backoff 1, so the next ejection lasts 10 s × 2 (backoff 2 again after it).
+    expect(d.tick(t + S)).toEqual([]);
+    send(d, h, [500], t + S);
+    expect(d.tick(t + S + 19 * S)).toEqual([]);
+    expect(d.tick(t + S + 20 * S).map((m) => m.key)).toEqual(['h1']);
+    // Two ticks not ejected bring it to 0: the next ejection lasts 10 s.
+    t += 21 * S;
+    d.tick(t + S);
+    d.tick(t + 2 * S);
+    send(d, h, [500], t + 2 * S);
+    expect(d.tick(t + 2 * S + 10 * S).map((m) => m.key)).toEqual(['h1']);
+  });
+});
