@@ -37,7 +37,7 @@ const emit = (row: BenchRow) => {
 };
 
 if (want('sim.throughput')) for (const row of benchSimThroughput(base, 9)) emit(row);
-if (want('sim.scale')) emit(benchSimScale(base, 3));
+if (want('sim.scale')) emit(benchSimScale(base, 5));
 if (want('sim.clients')) emit(benchSimClients(base, 7));
 if (want('ingest.k6')) for (const row of await benchIngestK6(3, 1_050_000_000)) emit(row);
 if (want('sim.trials') || want('report.render') || want('report.html')) {

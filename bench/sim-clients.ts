@@ -5,11 +5,11 @@
  * cost of 50 sidecars (their EDS views, outlier detectors, pools, arrivals in the heap) and of the
  * per-client measures. Target: ≤ 2× (issue 12).
  */
-import { runSimTrials, type SimJob } from '../src/app/sim-trials.js';
+import type { SimJob } from '../src/app/sim-trials.js';
 import { asLightApps } from '../src/model/light-apps.js';
 import type { LoadModel, Scenario } from '../src/model/scenario.js';
-import { median, type BenchRow } from './harness.js';
-import { bigMesh, retarget } from './sim-scale.js';
+import type { BenchRow } from './harness.js';
+import { bigMesh, pairedPerRequestNs, retarget } from './sim-scale.js';
 import { failoverJob } from './sim-throughput.js';
 
 const RATE_PER_S = 1000;
@@ -21,35 +21,14 @@ export function fiftyClients(s: Scenario, clusters: readonly string[]): Scenario
   return { ...s, clients: clusters.map((cluster) => ({ cluster, workload: 'sleep', load: { ...load, ratePerS: load.ratePerS / clusters.length } })) };
 }
 
-/** Untimed trials of each job before the timed pairs (V8 optimises the 50-client paths on their own). */
-const WARMUP_RUNS = 3;
-
 export function benchSimClients(base: SimJob, reps: number): BenchRow {
   const onePod = failoverJob(base, RATE_PER_S, DURATION_S, 1);
   const mesh = bigMesh(asLightApps(onePod.mesh));
   const one: SimJob = { ...onePod, mesh, scenario: retarget(onePod.scenario) };
   const many: SimJob = { ...one, scenario: fiftyClients(one.scenario, mesh.clusters.map((c) => c.name)) };
-  // Paired and interleaved, as sim.throughput: each repetition times a one-client trial and a
-  // 50-client trial of the same seed back to back, so a slow spell of the machine lands on both
-  // sides of a ratio; the ratio is the median of the per-pair ratios.
-  const trial = (job: SimJob, seed: number) => {
-    const t0 = performance.now();
-    const requests = runSimTrials(job, [seed], 0).requests;
-    return ((performance.now() - t0) * 1e6) / requests;
-  };
-  for (let i = 0; i < WARMUP_RUNS; i++) {
-    trial(one, 1000 + i);
-    trial(many, 1000 + i);
-  }
-  const oneNs: number[] = [];
-  const manyNs: number[] = [];
-  for (let i = 0; i < reps; i++) {
-    oneNs.push(trial(one, i + 1));
-    manyNs.push(trial(many, i + 1));
-  }
-  const baseline = median(oneNs);
-  const value = median(manyNs);
-  const ratio = median(manyNs.map((m, i) => m / oneNs[i]!));
+  // Paired and interleaved (pairedPerRequestNs): a one-client and a 50-client trial of the same seed
+  // back to back, the ratio the median of the per-pair ratios.
+  const { baseline, value, ratio } = pairedPerRequestNs(one, many, reps);
   return {
     name: 'sim.clients',
     value,

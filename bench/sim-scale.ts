@@ -8,7 +8,7 @@ import { runSimTrials } from '../src/app/sim-trials.js';
 import { asLightApps } from '../src/model/light-apps.js';
 import type { Mesh, MeshCluster } from '../src/model/mesh.js';
 import type { Scenario } from '../src/model/scenario.js';
-import { median, timeRuns, type BenchRow } from './harness.js';
+import { median, type BenchRow } from './harness.js';
 import { failoverJob } from './sim-throughput.js';
 
 const CLUSTERS = 50;
@@ -41,9 +41,7 @@ export function benchSimScale(base: SimJob, reps: number): BenchRow {
   const onePod = failoverJob(base, 1000, 60, 1);
   const small: SimJob = { ...onePod, mesh: asLightApps(onePod.mesh) };
   const big: SimJob = { ...small, mesh: bigMesh(base.mesh), scenario: retarget(small.scenario) };
-  const baseline = perRequestNs(small, reps);
-  const value = perRequestNs(big, reps);
-  const ratio = value / baseline;
+  const { baseline, value, ratio } = pairedPerRequestNs(small, big, reps);
   const endpointsSmall = 2; // v1 pod + the gateway to cluster2
   const endpointsBig = CLUSTERS * PODS;
   const allowed = Math.log2(endpointsBig) / Math.log2(endpointsSmall);
@@ -59,12 +57,32 @@ export function benchSimScale(base: SimJob, reps: number): BenchRow {
   };
 }
 
-/** Median wall time per simulated request (ns) of one-trial runs (seeds 1, 2, … after a warm-up run). */
-export function perRequestNs(job: SimJob, reps: number): number {
-  let requests = 0;
-  let seed = 1;
-  const ms = median(timeRuns(reps, () => (requests = runSimTrials(job, [seed++], 0).requests)));
-  return (ms * 1e6) / requests;
+/** Untimed trials of each job before the timed pairs (V8 optimises each job's paths on its own). */
+const WARMUP_RUNS = 3;
+
+/**
+ * Wall time per simulated request (ns) of `base` and `job`, timed in interleaved pairs: each
+ * repetition runs a trial of `base` and a trial of `job` with the same seed back to back, so a slow
+ * spell of the machine lands on both sides of a ratio. `ratio` is the median of the per-pair
+ * ratios; `baseline` and `value` the medians of each side.
+ */
+export function pairedPerRequestNs(base: SimJob, job: SimJob, reps: number): { baseline: number; value: number; ratio: number } {
+  const trial = (j: SimJob, seed: number) => {
+    const t0 = performance.now();
+    const requests = runSimTrials(j, [seed], 0).requests;
+    return ((performance.now() - t0) * 1e6) / requests;
+  };
+  for (let i = 0; i < WARMUP_RUNS; i++) {
+    trial(base, 1000 + i);
+    trial(job, 1000 + i);
+  }
+  const baseNs: number[] = [];
+  const jobNs: number[] = [];
+  for (let i = 0; i < reps; i++) {
+    baseNs.push(trial(base, i + 1));
+    jobNs.push(trial(job, i + 1));
+  }
+  return { baseline: median(baseNs), value: median(jobNs), ratio: median(jobNs.map((v, i) => v / baseNs[i]!)) };
 }
 
 /** The failover timeline acts on cluster1's helloworld deployment of the big mesh. */
