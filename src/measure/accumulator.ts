@@ -75,10 +75,12 @@ class TrialAccumulator implements Accumulator {
   private readonly ordered: { rows: OrderedRows; counts: OrderedCounts } | null = null;
   // One-entry intern caches: targets reuse one string object per pod, so consecutive samples
   // mostly carry the very same strings.
-  private lastVersion: string | undefined = undefined;
-  private lastVersionIdx = -1;
-  private lastCluster: string | undefined = undefined;
-  private lastClusterIdx = -1;
+  // Kept per client (the sample's `client`, 0 without one): the overall accumulator of a run with
+  // several clients takes their samples interleaved, and each client's stay on its own versions.
+  private readonly lastVersion: Array<string | undefined> = [];
+  private readonly lastVersionIdx: number[] = [];
+  private readonly lastCluster: Array<string | undefined> = [];
+  private readonly lastClusterIdx: number[] = [];
   private lastLocality: string | undefined = undefined;
   private lastLocalitySame = false;
   private maxEndUs = 0;
@@ -115,8 +117,9 @@ class TrialAccumulator implements Accumulator {
   record(sample: Sample): void {
     if (this.finished) throw new Error('accumulator: record() after finish()');
     const scheduled = sample.scheduledUs;
-    const v = this.internVersion(sample.version);
-    const c = this.internCluster(sample.cluster);
+    const k = sample.client ?? 0;
+    const v = this.internVersion(sample.version, k);
+    const c = this.internCluster(sample.cluster, k);
     let flags = 0;
     const loc = sample.locality;
     if (c >= 0 || loc !== undefined) {
@@ -215,23 +218,23 @@ class TrialAccumulator implements Accumulator {
     this.ordered?.counts.watch(events);
   }
 
-  private internVersion(v: string | undefined): number {
+  private internVersion(v: string | undefined, k: number): number {
     if (v === undefined) return -1;
-    if (v === this.lastVersion) return this.lastVersionIdx;
+    if (v === this.lastVersion[k]) return this.lastVersionIdx[k]!;
     let i = this.versionIndex.get(v);
     if (i === undefined) {
       i = this.versions.length;
       this.versions.push(v);
       this.versionIndex.set(v, i);
     }
-    this.lastVersion = v;
-    this.lastVersionIdx = i;
+    this.lastVersion[k] = v;
+    this.lastVersionIdx[k] = i;
     return i;
   }
 
-  private internCluster(c: string | undefined): number {
+  private internCluster(c: string | undefined, k: number): number {
     if (c === undefined) return -1;
-    if (c === this.lastCluster) return this.lastClusterIdx;
+    if (c === this.lastCluster[k]) return this.lastClusterIdx[k]!;
     let i = this.clusterIndex.get(c);
     if (i === undefined) {
       i = this.clusters.length;
@@ -242,8 +245,8 @@ class TrialAccumulator implements Accumulator {
       const sameNet = same || (client !== null && this.networks[c] !== undefined && this.networks[c] === client.network);
       this.clusterFlags.push((same ? FLAG_SAME_CLUSTER : 0) | (sameNet ? FLAG_SAME_NETWORK : 0));
     }
-    this.lastCluster = c;
-    this.lastClusterIdx = i;
+    this.lastCluster[k] = c;
+    this.lastClusterIdx[k] = i;
     return i;
   }
 }
