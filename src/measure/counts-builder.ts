@@ -36,6 +36,15 @@ export class CountsBuilder {
   private sameNetwork = 0;
   private byCluster: Float64Array = new Float64Array(8);
 
+  /** How many requests the caller expects at most (`expect`), passed on to the latency histograms. */
+  private expected = 0;
+
+  /** At most `requests` more requests are coming (sizes the latency histograms' first lists). */
+  expect(requests: number): void {
+    this.expected = requests;
+    if (this.unversioned.totalCount === 0) this.unversioned.expect(requests);
+  }
+
   /** Adds one request. `lateUs` = start − scheduled (≤ 0 when on time). */
   add(latencyUs: number, status: number, version: number, cluster: number, flags: number, lateUs: number): void {
     this.addIndexed(latencyIndex(latencyUs), status, version, cluster, flags, lateUs);
@@ -54,6 +63,7 @@ export class CountsBuilder {
       let h = this.byVersion[version];
       if (h === undefined) {
         h = new Histogram();
+        h.expect(this.expected);
         putPacked(this.byVersion, version, h);
       }
       h.recordIndex(latencyIdx);

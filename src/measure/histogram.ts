@@ -94,6 +94,11 @@ export class Histogram {
   private listed: Int32Array | null = null;
   /** How many entries of `listed` are values (the rest is room to grow). */
   private listedLength = 0;
+  /**
+   * How many values the caller expects at most (`expect`): the first list is made that long (up to
+   * the cap) instead of growing several times (each growth a new buffer outside the heap).
+   */
+  private expected = FIRST_LIST_LENGTH;
   totalCount = 0;
   /** Values that were below 0 or above 1 h and were clamped. */
   clamped = 0;
@@ -178,6 +183,11 @@ export class Histogram {
       bits[i >>> 5] = 0;
     }
     return payload;
+  }
+
+  /** At most `values` values are coming (a hint for the first list's size; any number may come). */
+  expect(values: number): void {
+    this.expected = Math.min(Math.max(values, FIRST_LIST_LENGTH), LIST_CAP);
   }
 
   /** Room in `listed` for at least `length` values (up to the cap); returns the new list. */
@@ -280,7 +290,7 @@ export class Histogram {
       }
       this.densify();
     } else if (this.totalCount === 0 && this.dense.length === 0) {
-      const first = new Int32Array(FIRST_LIST_LENGTH);
+      const first = new Int32Array(this.expected);
       first[0] = index;
       this.listed = first;
       this.listedLength = 1;
