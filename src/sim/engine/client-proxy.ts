@@ -131,10 +131,10 @@ export class ClientProxy {
   private lastLists: Array<readonly LbEndpoint[]> = [];
   private lastGroups: HostGroup[] = [];
   /** The buffers the next update fills (swapped with `lastLists`/`lastGroups` after it). */
-  /** Whether the pass `placeGroups` broke off at a duplicated address had added or changed a host. */
-  private changedBeforeDuplicate = false;
   private nextLists: Array<readonly LbEndpoint[]> = [];
   private nextGroups: HostGroup[] = [];
+  /** Whether the pass `placeGroups` broke off at a duplicated address had added or changed a host. */
+  private changedBeforeDuplicate = false;
   /**
    * Per priority, its hosts and healthy hosts as the last rebuild made them, with the group lists
    * they were made from: a rebuild whose groups and health did not change there (most of them,
@@ -307,7 +307,6 @@ export class ClientProxy {
     this.changedBeforeDuplicate = changed;
     return PLACED_DUPLICATE;
   }
-
 
   /**
    * Pick a host for an attempt, avoiding hosts this request already tried (previous_hosts, up to

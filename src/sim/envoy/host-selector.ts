@@ -96,7 +96,6 @@ export function createHostSelector(
   };
 }
 
-/** Envoy hostWeightsAreEqual (static weights). */
 /**
  * Whether the selector createHostSelector builds over `hosts` keeps no state of its own between
  * picks: LEAST_REQUEST over equal weights (two samples, rq_active read live) and RANDOM. Such a
@@ -107,6 +106,7 @@ export function isStatelessSelector(policy: ClusterConfig['lbPolicy'], hosts: re
   return policy === 'RANDOM' || (policy === 'LEAST_REQUEST' && weightsEqual(hosts));
 }
 
+/** Envoy hostWeightsAreEqual (static weights). */
 function weightsEqual(hosts: readonly SelectableHost[]): boolean {
   const w = (hosts[0] as SelectableHost).weight;
   for (let i = 1; i < hosts.length; i++) if ((hosts[i] as SelectableHost).weight !== w) return false;
