@@ -55,19 +55,21 @@ export function setEncoded(target: object, key: string, encoding: DeferredEncodi
     (target as Record<string, unknown>)[key] = encoding.value;
     return;
   }
-  const settle = (value: unknown): void => {
-    Object.defineProperty(target, key, { value, writable: true, enumerable: true, configurable: true });
+  // The accessor settles the object it is read from (`this`), not `target`: `copyDeferred` copies
+  // the accessor itself, and a copy must become a string property of its own.
+  const settle = (on: object, value: unknown): void => {
+    Object.defineProperty(on, key, { value, writable: true, enumerable: true, configurable: true });
   };
   Object.defineProperty(target, key, {
     enumerable: true,
     configurable: true,
-    get(): string {
+    get(this: object): string {
       const text = encoding.value;
-      settle(text);
+      settle(this, text);
       return text;
     },
-    set(value: unknown): void {
-      settle(value);
+    set(this: object, value: unknown): void {
+      settle(this, value);
     },
   });
 }

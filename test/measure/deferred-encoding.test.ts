@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DeferredEncoding, setEncoded } from '../../src/measure/deferred-encoding.js';
+import { DeferredEncoding, copyDeferred, setEncoded } from '../../src/measure/deferred-encoding.js';
 import { Histogram } from '../../src/measure/histogram.js';
 import { createRng } from '../../src/sim/rng.js';
 
@@ -69,5 +69,23 @@ describe('setEncoded: a property compressed when first read', () => {
     const o: Record<string, unknown> = {};
     setEncoded(o, 'z', DeferredEncoding.ofText('abc'));
     expect(Object.getOwnPropertyDescriptor(o, 'z')).toEqual({ value: 'abc', writable: true, enumerable: true, configurable: true });
+  });
+
+  it('copyDeferred keeps the encoding deferred in the copy, and each object settles on its own', () => {
+    const enc = latencies('k', 300).encode();
+    const original: Record<string, unknown> = { latency: '', versions: { v1: 3 } };
+    setEncoded(original, 'latency', latencies('k', 300).encodeDeferred());
+    const copy = copyDeferred(original, { versions: {} });
+    expect(Object.getOwnPropertyDescriptor(copy, 'latency')!.get).toBeTypeOf('function');
+    expect(copy['versions']).toEqual({});
+    expect(copy['latency']).toBe(enc);
+    // Reading the copy settled the copy, not the original (still deferred).
+    expect(Object.getOwnPropertyDescriptor(copy, 'latency')).toEqual({ value: enc, writable: true, enumerable: true, configurable: true });
+    expect(Object.getOwnPropertyDescriptor(original, 'latency')!.get).toBeTypeOf('function');
+    // An assignment to one leaves the other as it was.
+    const second = copyDeferred(original, {});
+    second['latency'] = 'changed';
+    expect(original['latency']).toBe(enc);
+    expect(second['latency']).toBe('changed');
   });
 });
