@@ -59,9 +59,8 @@ export function hdrPayload(counts: Float64Array, high: number): Uint8Array {
  * hundred values spread over thousands of indices).
  */
 export function hdrPayloadSparse(counts: Float64Array, bits: Uint32Array, low: number, high: number): Uint8Array {
-  const need = HEADER_BYTES + 2 * (high - low + 2) * MAX_WORD_BYTES;
-  if (scratch.length < need) scratch = new Uint8Array(Math.max(need, scratch.length * 2));
-  const out = scratch;
+  // At most a zero run and a count per index in [low, high], and the zeros below low.
+  const out = scratchFor(2 * (high - low + 2));
   let pos = HEADER_BYTES;
   let previous = -1;
   for (let w = low >>> 5; w <= high >>> 5; w++) {
@@ -70,11 +69,8 @@ export function hdrPayloadSparse(counts: Float64Array, bits: Uint32Array, low: n
       const lowest = word & -word;
       word ^= lowest;
       const index = (w << 5) | (31 - Math.clz32(lowest));
-      // The zeros since the previous non-zero count, as the dense loop writes them: one zero as a
-      // count of 0, a longer run as minus its length.
       const zeros = index - previous - 1;
-      if (zeros === 1) pos = putZigZag(out, pos, 0);
-      else if (zeros > 1) pos = putZigZag(out, pos, -zeros);
+      if (zeros > 0) pos = putZeros(out, pos, zeros);
       pos = putZigZag(out, pos, counts[index]!);
       previous = index;
     }
@@ -87,9 +83,7 @@ export function hdrPayloadSparse(counts: Float64Array, bits: Uint32Array, low: n
 function writePayload(counts: Float64Array, high: number): number {
   // The library encodes at least index 0 (an empty histogram's tracked maximum is 0).
   const limit = Math.max(high + 1, 1);
-  const need = HEADER_BYTES + limit * MAX_WORD_BYTES;
-  if (scratch.length < need) scratch = new Uint8Array(Math.max(need, scratch.length * 2));
-  const out = scratch;
+  const out = scratchFor(limit);
   let pos = HEADER_BYTES;
   let i = 0;
   while (i < limit) {
@@ -98,18 +92,31 @@ function writePayload(counts: Float64Array, high: number): number {
     if (!(count >= 0 && count <= Number.MAX_SAFE_INTEGER && Math.floor(count) === count)) {
       throw new RangeError(`cannot encode a histogram count of ${count} at index ${i - 1}`);
     }
-    let zeros = 0;
-    if (count === 0) {
-      zeros = 1;
-      while (i < limit && (i < counts.length ? counts[i]! : 0) === 0) {
-        zeros++;
-        i++;
-      }
+    if (count !== 0) {
+      pos = putZigZag(out, pos, count);
+      continue;
     }
-    pos = putZigZag(out, pos, zeros > 1 ? -zeros : count);
+    let zeros = 1;
+    while (i < limit && (i < counts.length ? counts[i]! : 0) === 0) {
+      zeros++;
+      i++;
+    }
+    pos = putZeros(out, pos, zeros);
   }
   putHeader(out, pos);
   return pos;
+}
+
+/** `scratch`, grown to hold the header and `words` LEB128 numbers. */
+function scratchFor(words: number): Uint8Array {
+  const need = HEADER_BYTES + words * MAX_WORD_BYTES;
+  if (scratch.length < need) scratch = new Uint8Array(Math.max(need, scratch.length * 2));
+  return scratch;
+}
+
+/** A run of `n` ≥ 1 zero counts as the library writes it: one as a count of 0, more as minus the run's length. */
+function putZeros(out: Uint8Array, at: number, n: number): number {
+  return putZigZag(out, at, n > 1 ? -n : 0);
 }
 
 /** The V2 header before a payload that ends at `end`. */

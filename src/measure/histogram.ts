@@ -1,6 +1,6 @@
 import { decodeFromCompressedBase64 } from 'hdr-histogram-js';
 import { DeferredEncoding } from './deferred-encoding.js';
-import { compressHdrPayload, encodeHdrCounts, hdrPayload, hdrPayloadSparse } from './hdr-encode.js';
+import { encodeHdrCounts, hdrPayload, hdrPayloadSparse } from './hdr-encode.js';
 import {
   HDR_COUNTS_LENGTH,
   HDR_DIGITS,
@@ -406,17 +406,12 @@ export class Histogram {
   }
 
   /**
-   * HdrHistogram V2 compressed base64 of the counts. The counts are copied index by index into a
-   * library histogram of the same layout (no per-value re-recording).
+   * HdrHistogram V2 compressed base64 of the counts, written straight from them (hdr-encode.ts: the
+   * bytes hdr-histogram-js writes) and compressed now (`encodeDeferred` leaves that for later).
    */
   encode(): EncodedHistogram {
     if (this.encoded !== undefined && this.encodedAtTotal === this.totalCount) return this.encoded;
-    const encoded =
-      this.totalCount === 0
-        ? (emptyEncoding ??= encodeHdrCounts(new Float64Array(0), -1))
-        : this.listed !== null
-          ? compressHdrPayload(this.listedPayload())
-          : encodeHdrCounts(this.dense, this.highIndex);
+    const encoded = this.encodeDeferred().value;
     this.encoded = encoded;
     this.encodedAtTotal = this.totalCount;
     return encoded;
@@ -432,7 +427,7 @@ export class Histogram {
     if (this.deferred !== undefined && this.deferredAtTotal === this.totalCount) return this.deferred;
     const d =
       this.totalCount === 0
-        ? DeferredEncoding.ofText(this.encode())
+        ? DeferredEncoding.ofText((emptyEncoding ??= encodeHdrCounts(new Float64Array(0), -1)))
         : DeferredEncoding.ofPayload(this.listed !== null ? this.listedPayload() : hdrPayload(this.dense, this.highIndex));
     this.deferred = d;
     this.deferredAtTotal = this.totalCount;

@@ -59,43 +59,16 @@ export function duplicateAddresses(cla: ClusterLoadAssignment): Array<{ key: str
   return [...byKey.values()].filter((e) => e.copies.length > 1);
 }
 
-/**
- * Addresses as small integers (interned on first sight), and the check number at which each was
- * last seen: the duplicate check every EDS update makes (50 per push with 50 clients) compares
- * numbers in one table instead of filling a new set of strings.
- */
-const addressIds = new Map<string, number>();
-const idOf = new WeakMap<Pick<LbEndpoint, 'address' | 'port'>, number>();
-let seenAt = new Float64Array(1024);
-let check = 0;
-
-function addressId(ep: Pick<LbEndpoint, 'address' | 'port'>): number {
-  let id = idOf.get(ep);
-  if (id === undefined) {
-    const key = hostAddressKey(ep);
-    id = addressIds.get(key);
-    if (id === undefined) {
-      id = addressIds.size;
-      addressIds.set(key, id);
-      if (id >= seenAt.length) {
-        const bigger = new Float64Array(seenAt.length * 2);
-        bigger.set(seenAt);
-        seenAt = bigger;
-      }
-    }
-    idOf.set(ep, id);
-  }
-  return id;
-}
-
-/** Whether any address is listed twice (the check every EDS update makes; the details only when so). */
+/** Whether any address is listed twice (the details only when so). */
 function hasDuplicateAddress(cla: ClusterLoadAssignment): boolean {
-  const now = ++check;
+  // A client proxy finds duplicates as it places hosts (client-proxy.ts placeGroups) and comes
+  // here only when there is one; this is the check for the other callers.
+  const seen = new Set<string>();
   for (const g of cla.groups) {
     for (const ep of g.endpoints) {
-      const id = addressId(ep);
-      if (seenAt[id] === now) return true;
-      seenAt[id] = now;
+      const key = hostAddressKey(ep);
+      if (seen.has(key)) return true;
+      seen.add(key);
     }
   }
   return false;

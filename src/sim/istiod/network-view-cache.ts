@@ -30,23 +30,17 @@ interface Entry {
   out: WorkingGroup;
 }
 
-/**
- * One endpoint list's filtered groups: by proxy network (one lookup per build), and by view, so a
- * proxy on a network the list has not met yet still finds the group every other outside network
- * shares (`*`) without hashing the list (50 clients' first builds: 50 × 49 remote groups).
- */
-interface ListEntry {
-  byNetwork: Map<string, WorkingGroup>;
-  byView: Map<string, WorkingGroup>;
-}
-
 /** What one gateway set's filters share. */
 interface GatewaySetEntry {
   index: GatewayIndex;
   /** Filtered groups by hash of their endpoints and view. */
   groups: Map<number, Entry[]>;
-  /** Filtered groups by endpoint list object, then by proxy network and by view. */
-  byList: WeakMap<readonly IstioEndpoint[], ListEntry>;
+  /**
+   * Filtered groups by endpoint list object, then by view: a proxy on a network the list has not
+   * met yet finds the group every outside network shares (`*`) without hashing the list (50
+   * clients' first builds: 50 × 49 remote groups).
+   */
+  byList: WeakMap<readonly IstioEndpoint[], Map<string, WorkingGroup>>;
   /**
    * The last build per proxy network: its groups and their output. An istiod keeps a locality
    * group's object until one of its pods changes, and a push usually follows one change, so the
@@ -80,21 +74,18 @@ export class NetworkViewCache {
         }
       }
       // The same endpoint list object (an istiod keeps a group's list until one of its pods
-      // changes) needs no hash: its output per proxy network is remembered with it.
-      let list = byList.get(g.endpoints);
-      const seen = list?.byNetwork.get(proxy.network);
-      if (seen !== undefined) return seen;
-      if (list === undefined) {
-        list = { byNetwork: new Map(), byView: new Map() };
-        byList.set(g.endpoints, list);
+      // changes) needs no hash: its output per view is remembered with it.
+      let byView = byList.get(g.endpoints);
+      if (byView === undefined) {
+        byView = new Map();
+        byList.set(g.endpoints, byView);
       }
       const view = viewOf(g, proxy.network);
-      let filtered = list.byView.get(view);
+      let filtered = byView.get(view);
       if (filtered === undefined) {
         filtered = this.filterGroup(g, view, proxy, index, groups);
-        list.byView.set(view, filtered);
+        byView.set(view, filtered);
       }
-      list.byNetwork.set(proxy.network, filtered);
       return filtered;
     });
     entry.lastByNetwork.set(proxy.network, { raw, out });
